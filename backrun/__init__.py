@@ -1,0 +1,93 @@
+"""Backrun: weather advice, safe venues and a logbook for backward runners.
+
+`create_app()` is the application factory (the Flask tutorial's pattern): configuration,
+extensions, blueprints and CLI commands are all wired here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from backrun import config as settings
+from backrun.extensions import cache, csrf, db, htmx, limiter, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=(config or {}).get("INSTANCE_PATH")
+        or os.environ.get("BACKRUN_INSTANCE_PATH")
+        or str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(settings.STATIC_DEFAULTS)
+    app.config.update(settings.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from backrun import errors, logging_setup, security, web_helpers
+
+    logging_setup.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    web_helpers.init_app(app)
+
+    from backrun.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    cache_url = app.config["BACKRUN_CACHE_URL"]
+    if cache_url:
+        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        app.config.setdefault("CACHE_REDIS_URL", cache_url)
+        app.config.setdefault("RATELIMIT_STORAGE_URI", cache_url)
+    else:
+        # Shared by every worker process on this machine, so gunicorn workers agree.
+        app.config.setdefault("CACHE_TYPE", "FileSystemCache")
+        app.config.setdefault("CACHE_DIR", str(Path(app.instance_path) / "cache"))
+        app.config.setdefault("CACHE_THRESHOLD", 5000)
+        # Per-process counters: fine for one machine; Redis makes them exact across instances.
+        app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("CACHE_KEY_PREFIX", "backrun:")
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 900)
+    cache.init_app(app)
+    limiter.init_app(app)
+
+    from backrun import coordination
+
+    coordination.init_app(app)
+
+    from backrun.weather import service as weather_service
+
+    weather_service.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from backrun.api import bp as api_bp
+    from backrun.web import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(api_bp)
+    # The JSON API authenticates with tokens or reads only; CSRF protects the HTML forms.
+    csrf.exempt(api_bp)
+
+    # Importing the models registers them with SQLAlchemy's metadata for Alembic.
+    from backrun import models  # noqa: F401

@@ -1,0 +1,84 @@
+"""Settings from the environment, with defaults that run out of the box.
+
+Every setting the README documents is read here and nowhere else, so the rest of the code
+reads `app.config[...]` and tests can override any of it through `create_app(config)`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULT_OPEN_METEO_URL = "https://api.open-meteo.com/v1/forecast"
+DEFAULT_MET_NO_URL = "https://api.met.no/weatherapi/locationforecast/2.0/compact"
+DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
+DEFAULT_CONTACT = "https://github.com/backrun/backrun"
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    value = float(raw)
+    if not value > 0:
+        raise ValueError(f"{name} must be a positive number of seconds, got {raw!r}")
+    return value
+
+
+def secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    from_env = os.environ.get("SECRET_KEY", "").strip()
+    if from_env:
+        return from_env
+    key_file = Path(instance_path) / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    # O_EXCL: two workers starting at once must end up with the same key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def from_environment(instance_path: str) -> dict:
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    if not database_url:
+        database_url = "sqlite:///" + str(Path(instance_path) / "backrun.sqlite3")
+    elif database_url.startswith("postgres://"):
+        # Heroku-style URLs; SQLAlchemy only knows the postgresql:// scheme.
+        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    contact = os.environ.get("BACKRUN_CONTACT", "").strip() or DEFAULT_CONTACT
+    return {
+        "SECRET_KEY": secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BACKRUN_OPEN_METEO_URL": os.environ.get("BACKRUN_OPEN_METEO_URL", DEFAULT_OPEN_METEO_URL).strip(),
+        "BACKRUN_MET_NO_URL": os.environ.get("BACKRUN_MET_NO_URL", DEFAULT_MET_NO_URL).strip(),
+        "BACKRUN_NOMINATIM_URL": os.environ.get("BACKRUN_NOMINATIM_URL", DEFAULT_NOMINATIM_URL).strip(),
+        "BACKRUN_HTTP_TIMEOUT": _float("BACKRUN_HTTP_TIMEOUT", 4.0),
+        "BACKRUN_CONTACT": contact,
+        "BACKRUN_CACHE_URL": os.environ.get("BACKRUN_CACHE_URL", "").strip(),
+        "RATELIMIT_DEFAULT": os.environ.get("BACKRUN_RATELIMIT_DEFAULT", "").strip(),
+        "BACKRUN_GEOCODE_RATELIMIT": os.environ.get("BACKRUN_GEOCODE_RATELIMIT", "20/minute").strip(),
+    }
+
+
+# Settings that do not come from the environment.
+STATIC_DEFAULTS = {
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead; long-lived installed app
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "JSON_SORT_KEYS": False,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # Weather cache: fresh for 15 minutes, kept 2 hours as a fallback when both providers fail.
+    "BACKRUN_WEATHER_FRESH_S": 15 * 60,
+    "BACKRUN_WEATHER_KEEP_S": 2 * 60 * 60,
+    "BACKRUN_WEATHER_FAILURE_S": 30,
+}
