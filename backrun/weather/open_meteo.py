@@ -1,0 +1,182 @@
+"""Open-Meteo forecast API (https://open-meteo.com/en/docs), the primary weather provider.
+
+`fetch` does the HTTP; `parse` is a pure function from the JSON to a `Forecast`, tolerant of
+everything real responses do: nulls, variables the model lacks, arrays shorter than `time`,
+legacy variable names, and times as unix seconds or as local ISO 8601 plus
+`utc_offset_seconds`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+
+from backrun.weather.model import UTC, Forecast, ProviderError, Step
+
+PROVIDER = "open-meteo"
+HOUR = timedelta(hours=1)
+QUARTER_HOUR = timedelta(minutes=15)
+
+HOURLY = (
+    "temperature_2m,relative_humidity_2m,dew_point_2m,precipitation,precipitation_probability,"
+    "snowfall,snow_depth,weather_code,wind_speed_10m,wind_gusts_10m,visibility,"
+    "soil_temperature_0cm,uv_index,is_day"
+)
+MINUTELY_15 = "precipitation,snowfall,weather_code,wind_gusts_10m,visibility"
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        return None
+    return float(value)
+
+
+def _integer(value: Any) -> int | None:
+    number = _number(value)
+    return None if number is None else int(number)
+
+
+def _flag(value: Any) -> bool | None:
+    number = _number(value)
+    return None if number is None else bool(number)
+
+
+# Step field -> (Open-Meteo names, current first then legacy; converter).
+VARIABLES: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
+    "temperature_c": (("temperature_2m",), _number),
+    "relative_humidity_pct": (("relative_humidity_2m", "relativehumidity_2m"), _number),
+    "dew_point_c": (("dew_point_2m", "dewpoint_2m"), _number),
+    "surface_temperature_c": (("soil_temperature_0cm",), _number),
+    "precipitation_mm": (("precipitation",), _number),
+    "snowfall_cm": (("snowfall",), _number),
+    "precipitation_probability_pct": (("precipitation_probability",), _number),
+    "snow_depth_m": (("snow_depth",), _number),
+    "weather_code": (("weather_code", "weathercode"), _integer),
+    "wind_speed_kmh": (("wind_speed_10m", "windspeed_10m"), _number),
+    "wind_gusts_kmh": (("wind_gusts_10m", "windgusts_10m"), _number),
+    "visibility_m": (("visibility",), _number),
+    "uv_index": (("uv_index",), _number),
+    "is_day": (("is_day",), _flag),
+}
+
+
+def request_params(latitude: float, longitude: float) -> dict[str, str | int]:
+    return {
+        "latitude": str(round(latitude, 4)),
+        "longitude": str(round(longitude, 4)),
+        "hourly": HOURLY,
+        "minutely_15": MINUTELY_15,
+        # The past day for the state of the ground (wet, icy); the next day for "when is
+        # it safe later today".
+        "past_hours": 24,
+        "forecast_hours": 24,
+        "past_minutely_15": 4,
+        "forecast_minutely_15": 12,
+        "timeformat": "unixtime",
+    }
+
+
+def fetch(
+    session: requests.Session,
+    base_url: str,
+    latitude: float,
+    longitude: float,
+    timeout: float,
+    *,
+    now: datetime | None = None,
+) -> Forecast:
+    """One request for the past and next 24 hours. `now` stamps fetched_at (the caller's clock)."""
+    try:
+        response = session.get(base_url, params=request_params(latitude, longitude), timeout=timeout)
+    except requests.Timeout as exc:
+        raise ProviderError(PROVIDER, "timeout", str(exc)) from exc
+    except requests.RequestException as exc:
+        raise ProviderError(PROVIDER, "connection", str(exc)) from exc
+    fetched_at = now or datetime.now(UTC)
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = None
+    if response.status_code != 200 or (isinstance(payload, dict) and payload.get("error")):
+        kind = "rate_limited" if response.status_code == 429 else "http"
+        raise ProviderError(PROVIDER, kind, f"{response.status_code} {_reason(payload, response)}")
+    if payload is None:
+        raise ProviderError(PROVIDER, "malformed", "response is not JSON")
+    return parse(payload, latitude, longitude, fetched_at)
+
+
+def _reason(payload: Any, response: requests.Response) -> str:
+    if isinstance(payload, dict) and isinstance(payload.get("reason"), str):
+        return payload["reason"]
+    return response.reason or ""
+
+
+def parse(payload: Any, latitude: float, longitude: float, fetched_at: datetime) -> Forecast:
+    """Open-Meteo JSON -> Forecast. Raises ProviderError(malformed) when nothing usable is in it."""
+    if not isinstance(payload, dict):
+        raise ProviderError(PROVIDER, "malformed", f"expected a JSON object, got {type(payload).__name__}")
+    offset = timedelta(seconds=_number(payload.get("utc_offset_seconds")) or 0)
+    hours = parse_block(payload.get("hourly"), HOUR, offset)
+    quarter_hours = parse_block(payload.get("minutely_15"), QUARTER_HOUR, offset)
+    if not hours and not quarter_hours:
+        raise ProviderError(PROVIDER, "malformed", "no usable time series")
+    return Forecast(
+        source=PROVIDER,
+        latitude=latitude,
+        longitude=longitude,
+        fetched_at=fetched_at,
+        hours=hours,
+        quarter_hours=quarter_hours,
+        elevation_m=_number(payload.get("elevation")),
+    )
+
+
+def parse_block(block: Any, period: timedelta, utc_offset: timedelta) -> tuple[Step, ...]:
+    """One `hourly` or `minutely_15` block -> Steps, sorted.
+
+    Open-Meteo stamps a period value with the END of its period: precipitation at 10:00 fell
+    between 09:00 and 10:00. So the value at t becomes Step(t - period, t).
+    """
+    if not isinstance(block, dict) or not isinstance(block.get("time"), list):
+        return ()
+    columns = {field: _column(block, names) for field, (names, _) in VARIABLES.items()}
+    steps = []
+    for index, raw_time in enumerate(block["time"]):
+        end = parse_time(raw_time, utc_offset)
+        if end is None:
+            continue
+        values = {}
+        for field, column in columns.items():
+            if index < len(column):
+                values[field] = VARIABLES[field][1](column[index])
+        steps.append(Step(start=end - period, end=end, **values))
+    return tuple(sorted(steps, key=lambda step: step.start))
+
+
+def _column(block: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
+    for name in names:
+        if isinstance(block.get(name), list):
+            return block[name]
+    return []
+
+
+def parse_time(raw: Any, utc_offset: timedelta) -> datetime | None:
+    """Unix seconds (always UTC) or ISO 8601 local time (UTC + utc_offset) -> aware UTC."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        try:
+            return datetime.fromtimestamp(raw, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(raw, str):
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            return (moment - utc_offset).replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    return None
