@@ -1,0 +1,223 @@
+"""Turn a forecast into advice for one backward run: a verdict, the reasons, a 6-hour outlook and
+the next window that would be safe.
+
+Verdicts rank indoors > unknown > caution > go. "go" needs fresh, complete, plausible data and no
+hazard at all; every hazard that fired still counts when data is missing (thunder + missing data
+is "indoors", not "unknown").
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from backrun.safety import rules
+from backrun.safety import thresholds as th
+from backrun.safety.daylight import SunTracker
+from backrun.safety.rules import Reason, RunConditions
+from backrun.weather.model import Forecast, Step
+
+__all__ = ["Advice", "OutlookHour", "Reason", "advise"]
+
+UTC = timezone.utc
+OUTLOOK_HOURS = 6
+SEARCH_STEP = timedelta(minutes=15)
+HISTORY = timedelta(hours=th.BLACK_ICE_LOOKBACK_H)
+THUNDER_MARGIN = timedelta(minutes=th.THUNDER_MARGIN_MIN)
+
+
+@dataclass(frozen=True, slots=True)
+class OutlookHour:
+    time: datetime
+    verdict: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"time": self.time.isoformat(), "verdict": self.verdict}
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    verdict: str  # "indoors" | "unknown" | "caution" | "go"
+    reasons: tuple[Reason, ...]
+    window_start: datetime
+    window_end: datetime
+    outlook: tuple[OutlookHour, ...]
+    next_safe_window: tuple[datetime, datetime] | None
+    data_age_s: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        safe = self.next_safe_window
+        return {
+            "verdict": self.verdict,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "window_start": self.window_start.isoformat(),
+            "window_end": self.window_end.isoformat(),
+            "outlook": [hour.to_dict() for hour in self.outlook],
+            "next_safe_window": None if safe is None else {"start": safe[0].isoformat(), "end": safe[1].isoformat()},
+            "data_age_s": self.data_age_s,
+        }
+
+
+def advise(forecast: Forecast | None, *, latitude: float, longitude: float, start: datetime, minutes: int,
+           now: datetime) -> Advice:
+    """Advice for a run of `minutes` starting at `start` (aware datetimes; returned in UTC)."""
+    if start.tzinfo is None or now.tzinfo is None:
+        raise ValueError("start and now must be timezone-aware")
+    if minutes <= 0:
+        raise ValueError("minutes must be positive")
+    start, now = start.astimezone(UTC), now.astimezone(UTC)
+    duration = timedelta(minutes=minutes)
+    outlook_starts = outlook_times(start)
+
+    if forecast is None:
+        outlook = tuple(OutlookHour(t, "unknown") for t in outlook_starts)
+        return Advice("unknown", (rules.no_data(),), start, start + duration, outlook, None, None)
+
+    evaluator = _Evaluator(forecast, latitude, longitude, now)
+    verdict_now, reasons = evaluator.evaluate(start, start + duration)
+    outlook = tuple(OutlookHour(t, evaluator.evaluate(t, t + duration)[0]) for t in outlook_starts)
+    next_safe = None
+    if verdict_now != "go":
+        next_safe = evaluator.first_go_window(start, duration, until=approximate_local_midnight(start, longitude))
+    return Advice(verdict_now, reasons, start, start + duration, outlook, next_safe, evaluator.age_s)
+
+
+def verdict_of(reasons: Sequence[Reason]) -> str:
+    return min((r.severity for r in reasons), key=rules.SEVERITY_RANK.__getitem__, default="go")
+
+
+def sort_reasons(reasons: Sequence[Reason]) -> tuple[Reason, ...]:
+    """Most severe first; the rule order is kept within a severity (sorted() is stable)."""
+    return tuple(sorted(reasons, key=lambda r: rules.SEVERITY_RANK[r.severity]))
+
+
+def outlook_times(start: datetime) -> list[datetime]:
+    """The next whole hours after the requested start."""
+    first = start.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return [first + timedelta(hours=i) for i in range(OUTLOOK_HOURS)]
+
+
+def approximate_local_midnight(when: datetime, longitude: float) -> datetime:
+    """The next local midnight, in UTC, with local time approximated as UTC + longitude/15 h.
+
+    Without a time zone this can be off by an hour or two (political zones, DST), which only
+    moves where the "later today" search stops.
+    """
+    offset = timedelta(hours=longitude / 15.0)
+    local = when + offset
+    local_midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    return local_midnight - offset
+
+
+class _StepIndex:
+    """Sorted steps with a fast "which steps overlap [a, b)" query."""
+
+    def __init__(self, steps: Sequence[Step]) -> None:
+        self.steps = sorted(steps, key=lambda s: s.start)
+        self._starts = [s.start for s in self.steps]
+        self._longest = max((s.end - s.start for s in self.steps), default=timedelta(0))
+        self._longest = max(self._longest, timedelta(0))  # malformed steps are reported, not trusted
+
+    def overlapping(self, a: datetime, b: datetime) -> tuple[Step, ...]:
+        lo = bisect_left(self._starts, a - self._longest)
+        hi = bisect_left(self._starts, b)
+        return tuple(s for s in self.steps[lo:hi] if s.end > a)
+
+    @property
+    def end(self) -> datetime | None:
+        return max((s.end for s in self.steps), default=None)
+
+
+_STEP_VALUES = tuple(f.name for f in fields(Step) if f.name not in ("start", "end"))
+
+
+def _fill_from_hour(quarter: Step, hour: Step | None) -> Step:
+    """A quarter-hour step with its gaps filled from the hour around it.
+
+    Quarter-hour feeds often carry only precipitation and weather code; gusts, temperature and
+    probabilities then come from the hour. A missing quarter-hour amount takes the whole hour's
+    amount, which overstates it: the safe direction for a "was there rain?" check.
+    """
+    if hour is None:
+        return quarter
+    missing = {name: getattr(hour, name) for name in _STEP_VALUES
+               if getattr(quarter, name) is None and getattr(hour, name) is not None}
+    return replace(quarter, **missing) if missing else quarter
+
+
+class _Evaluator:
+    """Everything that does not depend on the window, computed once per `advise` call."""
+
+    def __init__(self, forecast: Forecast, latitude: float, longitude: float, now: datetime) -> None:
+        self.now = now
+        self.age_s = (now - forecast.fetched_at).total_seconds()
+        self._stale = rules.stale_data(self.age_s)
+        self._hours = _StepIndex(forecast.hours)
+        self._quarters = _StepIndex([_fill_from_hour(q, self._hour_containing(q.start))
+                                     for q in forecast.quarter_hours])
+        self._problems = [(s, p) for s in (*forecast.hours, *forecast.quarter_hours) for p in rules.step_problems(s)]
+        self._sun = SunTracker(latitude, longitude)
+        self._horizon = max(filter(None, (self._hours.end, self._quarters.end)), default=now)
+
+    def _hour_containing(self, when: datetime) -> Step | None:
+        return next((h for h in self._hours.overlapping(when, when + timedelta(microseconds=1))), None)
+
+    def run_steps(self, start: datetime, end: datetime) -> tuple[Step, ...]:
+        """Quarter-hours when they cover the whole run (finer), hourly steps otherwise."""
+        quarters = self._quarters.overlapping(start, end)
+        if quarters and rules.first_gap(quarters, start, end) is None:
+            return quarters
+        return self._hours.overlapping(start, end)
+
+    def conditions(self, start: datetime, end: datetime) -> RunConditions:
+        around = (self._hours.overlapping(start - THUNDER_MARGIN, end + THUNDER_MARGIN)
+                  + self._quarters.overlapping(start - THUNDER_MARGIN, end + THUNDER_MARGIN))
+        return RunConditions(start, end, self.run_steps(start, end), around,
+                             self._hours.overlapping(start - HISTORY, start), self._sun.lowest(start, end))
+
+    def data_quality(self, c: RunConditions) -> list[Reason]:
+        return [*self._stale,
+                *rules.missing_data(c.run, c.start, c.end, c.around_run,
+                                    max(c.start - THUNDER_MARGIN, self.now), c.end + THUNDER_MARGIN),
+                *rules.implausible_data(self._problems_between(c.start - HISTORY, c.end + THUNDER_MARGIN)),
+                *rules.missing_history(c, rules.first_gap(c.past, c.start - HISTORY, c.start))]
+
+    def evaluate(self, start: datetime, end: datetime) -> tuple[str, tuple[Reason, ...]]:
+        c = self.conditions(start, end)
+        reasons = self.data_quality(c)
+        for rule in rules.HAZARD_RULES:
+            reasons.extend(rule(c))
+        ordered = sort_reasons(rules.combine(reasons))
+        return verdict_of(ordered), ordered
+
+    def is_go(self, start: datetime, end: datetime) -> bool:
+        """Same answer as `evaluate(...)[0] == "go"`, but stops at the first reason.
+
+        `combine` only drops a reason when another one is present, so "no reason from any rule"
+        is exactly "go".
+        """
+        c = self.conditions(start, end)
+        return not any(rule(c) for rule in rules.QUICK_CHECK_ORDER) and not self.data_quality(c)
+
+    def _problems_between(self, a: datetime, b: datetime) -> list[tuple[Step, str]]:
+        return [(s, p) for s, p in self._problems if s.start < b and s.end > a]
+
+    def first_go_window(self, after: datetime, duration: timedelta,
+                        until: datetime) -> tuple[datetime, datetime] | None:
+        """The first quarter-hour-aligned start after `after` and before `until` whose run gets "go"."""
+        if self._stale:
+            return None  # nothing can be "go" on stale data
+        candidate = _next_quarter_hour(after)
+        while candidate < until and candidate + duration <= self._horizon:
+            if self.is_go(candidate, candidate + duration):
+                return candidate, candidate + duration
+            candidate += SEARCH_STEP
+        return None
+
+
+def _next_quarter_hour(when: datetime) -> datetime:
+    floored = when.replace(minute=when.minute - when.minute % 15, second=0, microsecond=0)
+    return floored + SEARCH_STEP

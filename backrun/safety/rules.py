@@ -1,0 +1,668 @@
+"""One small pure function per hazard. Each returns zero or more `Reason`s.
+
+A rule sees a `RunConditions`: the steps overlapping the run, the steps around it for lightning,
+the past 24 h of hourly steps and the lowest sun elevation during the run. Rules never decide the
+final verdict; `advice.advise` ranks what they return. Every number comes from `thresholds`.
+
+Unknown values never count as "fine": a rule that cannot see a value does not fire, and the
+data-quality rules at the bottom turn the gap into an "unknown" verdict instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from backrun.safety import indices
+from backrun.safety import thresholds as th
+from backrun.safety.daylight import is_dark
+from backrun.weather.model import Step
+
+Severity = Literal["indoors", "unknown", "caution"]
+INDOORS: Severity = "indoors"
+UNKNOWN: Severity = "unknown"
+CAUTION: Severity = "caution"
+
+SEVERITY_RANK: dict[str, int] = {"indoors": 0, "unknown": 1, "caution": 2, "go": 3}
+
+CHECK_YOURSELF = "Check conditions yourself before heading out, or run indoors."
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    severity: Severity
+    message: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "evidence": dict(self.evidence),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RunConditions:
+    start: datetime
+    end: datetime
+    run: tuple[Step, ...]  # quarter-hours where they cover the run, hourly otherwise
+    around_run: tuple[Step, ...]  # every step (both resolutions) within the thunder margin
+    past: tuple[Step, ...]  # hourly steps overlapping the 24 h before the start
+    lowest_sun: tuple[datetime, float] | None = None  # (when, elevation °) during the run
+
+    def past_within(self, hours: float) -> tuple[Step, ...]:
+        since = self.start - timedelta(hours=hours)
+        return tuple(s for s in self.past if s.end > since)
+
+
+Rule = Callable[[RunConditions], list[Reason]]
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+def iso(when: datetime) -> str:
+    return when.isoformat()
+
+
+def _r(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def symbol_base(step: Step) -> str:
+    """MET symbol without its _day/_night/_polartwilight suffix ('' when absent)."""
+    return (step.symbol or "").split("_", 1)[0]
+
+
+def _symbol_has(step: Step, *words: str) -> bool:
+    base = symbol_base(step)
+    return any(word in base for word in words)
+
+
+def _cold_c(step: Step) -> float | None:
+    """The colder of air and surface temperature: what the ground is most likely to feel."""
+    known = [t for t in (step.temperature_c, step.surface_temperature_c) if t is not None]
+    return min(known) if known else None
+
+
+def _snow_signal(step: Step) -> bool:
+    return (
+        step.weather_code in th.SNOW_CODES
+        or (step.snowfall_cm is not None and step.snowfall_cm > 0)
+        or _symbol_has(step, "snow", "sleet")
+    )
+
+
+def liquid_precipitation_mm(step: Step) -> float | None:
+    """Precipitation that is not snow. Snowfall is subtracted as water; if the only signal is a
+    snow code or symbol, all of it is snow. Otherwise we assume it could be liquid."""
+    if step.precipitation_mm is None:
+        return None
+    if step.snowfall_cm is not None:
+        return max(0.0, step.precipitation_mm - indices.snowfall_water_mm(step.snowfall_cm))
+    if step.weather_code in th.SNOW_CODES or (_symbol_has(step, "snow") and not _symbol_has(step, "sleet")):
+        return 0.0
+    return step.precipitation_mm
+
+
+def gust_kmh(step: Step) -> tuple[float | None, bool]:
+    """(gust, estimated?) using the mean wind times the gust factor when gusts are missing."""
+    if step.wind_gusts_kmh is not None:
+        return step.wind_gusts_kmh, False
+    if step.wind_speed_kmh is not None:
+        return indices.estimated_gust_kmh(step.wind_speed_kmh), True
+    return None, False
+
+
+def _mean_wind_kmh(step: Step) -> float | None:
+    if step.wind_speed_kmh is not None:
+        return step.wind_speed_kmh
+    if step.wind_gusts_kmh is not None:
+        return step.wind_gusts_kmh / th.GUST_FACTOR
+    return None
+
+
+def _dew_point(step: Step) -> float | None:
+    if step.dew_point_c is not None:
+        return step.dew_point_c
+    if step.temperature_c is not None and step.relative_humidity_pct is not None:
+        return indices.dew_point_c(step.temperature_c, step.relative_humidity_pct)
+    return None
+
+
+def _humidity_pct(step: Step) -> float | None:
+    if step.relative_humidity_pct is not None:
+        return step.relative_humidity_pct
+    if step.temperature_c is not None and step.dew_point_c is not None:
+        return indices.relative_humidity_from_dew_point_pct(step.temperature_c, step.dew_point_c)
+    return None
+
+
+def _is_foggy(step: Step) -> bool:
+    return (
+        step.weather_code in th.FOG_CODES
+        or (step.visibility_m is not None and step.visibility_m < th.FOG_VISIBILITY_M)
+        or symbol_base(step) == "fog"
+    )
+
+
+def _when(step: Step, conditions: RunConditions) -> str:
+    return "during your run" if step.end > conditions.start else "in the last 12 hours"
+
+
+def _code_evidence(step: Step) -> dict[str, Any]:
+    evidence: dict[str, Any] = {"at": iso(step.start)}
+    if step.weather_code is not None:
+        evidence["weather_code"] = step.weather_code
+    if step.symbol is not None:
+        evidence["symbol"] = step.symbol
+    return evidence
+
+
+# --- hazards -----------------------------------------------------------------------------------
+
+def thunder(c: RunConditions) -> list[Reason]:
+    for step in c.around_run:
+        probability = step.thunder_probability_pct
+        coded = step.weather_code in th.THUNDER_CODES or _symbol_has(step, "thunder")
+        likely = probability is not None and probability >= th.THUNDER_PROBABILITY_PCT
+        if coded or likely:
+            evidence = _code_evidence(step) | {"margin_min": th.THUNDER_MARGIN_MIN}
+            if probability is not None:
+                evidence["thunder_probability_pct"] = probability
+            return [Reason("thunder", INDOORS,
+                           "Thunderstorms are forecast within 30 minutes of your run, and lightning strikes miles "
+                           "from the storm. Run indoors, and wait 30 minutes after the last thunder before going out.",
+                           evidence)]
+    return []
+
+
+def freezing_rain(c: RunConditions) -> list[Reason]:
+    for step in c.past_within(th.ICE_LOOKBACK_H) + c.run:
+        if step.weather_code in th.FREEZING_PRECIP_CODES:
+            return [_freezing_rain_reason(step, c, _code_evidence(step))]
+        liquid = liquid_precipitation_mm(step)
+        if liquid is None or liquid < th.FREEZING_PRECIP_MIN_MM:
+            continue
+        air_freezing = step.temperature_c is not None and step.temperature_c <= th.FREEZING_AIR_C
+        ground_freezing = (step.surface_temperature_c is not None
+                           and step.surface_temperature_c <= th.FREEZING_SURFACE_C)
+        if air_freezing or ground_freezing:
+            return [_freezing_rain_reason(step, c, {
+                "at": iso(step.start), "liquid_precipitation_mm": _r(liquid, 2),
+                "temperature_c": step.temperature_c, "surface_temperature_c": step.surface_temperature_c})]
+    return []
+
+
+def _freezing_rain_reason(step: Step, c: RunConditions, evidence: dict[str, Any]) -> Reason:
+    return Reason("freezing_rain", INDOORS,
+                  f"Freezing rain or drizzle {_when(step, c)} can glaze paths with clear ice you won't see "
+                  "behind you. Run indoors.", evidence)
+
+
+def snow_falling(c: RunConditions) -> list[Reason]:
+    for step in c.run:
+        if _snow_signal(step):
+            evidence = _code_evidence(step)
+            if step.snowfall_cm is not None:
+                evidence["snowfall_cm"] = step.snowfall_cm
+            return [Reason("snow_falling", INDOORS,
+                           "Snow or sleet is forecast during your run. It hides ice and makes every step behind "
+                           "you a guess. Run indoors.", evidence)]
+    return []
+
+
+def snow_on_ground(c: RunConditions) -> list[Reason]:
+    for step in c.past_within(th.SNOW_DEPTH_LOOKBACK_H) + c.run:
+        if step.snow_depth_m is not None and step.snow_depth_m >= th.SNOW_DEPTH_M:
+            return [Reason("snow_on_ground", INDOORS,
+                           f"There's snow on the ground (about {step.snow_depth_m * 100:.0f} cm). Packed snow and "
+                           "slush hide ice. Run indoors until paths are clear.",
+                           {"at": iso(step.start), "snow_depth_m": step.snow_depth_m})]
+    return []
+
+
+def black_ice(c: RunConditions) -> list[Reason]:
+    wet_mm = sum(s.precipitation_mm for s in c.past if s.precipitation_mm is not None and s.precipitation_mm > 0)
+    snowed = any(_snow_signal(s) for s in c.past)
+    coldest = _coldest(c.past_within(th.ICE_LOOKBACK_H) + c.run)
+    if (wet_mm >= th.BLACK_ICE_PRECIP_MM or snowed) and coldest and coldest[1] <= th.BLACK_ICE_TEMP_C:
+        return [_black_ice_reason(wet_mm, snowed, coldest)]
+    crossing = _zero_crossing_with_precipitation(c.past + c.run)
+    if crossing is not None:
+        return [_black_ice_reason(wet_mm, snowed, crossing)]
+    return []
+
+
+def _coldest(steps: Iterable[Step]) -> tuple[Step, float] | None:
+    known = [(s, t) for s in steps if (t := _cold_c(s)) is not None]
+    return min(known, key=lambda pair: pair[1]) if known else None
+
+
+def _zero_crossing_with_precipitation(steps: Sequence[Step]) -> tuple[Step, float] | None:
+    """FMI: slipperiness peaks when the temperature crosses 0 °C and there is precipitation."""
+    ordered = sorted(steps, key=lambda s: s.start)
+    for before, after in zip(ordered, ordered[1:]):
+        t0, t1 = _cold_c(before), _cold_c(after)
+        if t0 is None or t1 is None or (t0 <= th.BLACK_ICE_TEMP_C) == (t1 <= th.BLACK_ICE_TEMP_C):
+            continue
+        if any(s.precipitation_mm is not None and s.precipitation_mm > 0 for s in (before, after)):
+            return (before, t0) if t0 <= t1 else (after, t1)
+    return None
+
+
+def _black_ice_reason(wet_mm: float, snowed: bool, coldest: tuple[Step, float]) -> Reason:
+    step, temperature = coldest
+    return Reason("black_ice", INDOORS,
+                  "It was wet in the last 24 hours and temperatures have been at or below freezing, so refrozen "
+                  "puddles and black ice are likely. Run indoors.",
+                  {"precipitation_24h_mm": round(wet_mm, 1), "snow_24h": snowed,
+                   "coldest_c": temperature, "at": iso(step.start)})
+
+
+def frost(c: RunConditions) -> list[Reason]:
+    for step in c.past_within(th.FROST_LOOKBACK_H) + c.run:
+        surface = step.surface_temperature_c
+        if surface is not None:
+            reference, cold = surface, surface <= th.FROST_SURFACE_C
+        elif step.temperature_c is not None:
+            reference, cold = step.temperature_c, step.temperature_c <= th.FROST_AIR_C
+        else:
+            continue
+        if cold and _humid_enough_for_frost(step, reference):
+            return [Reason("frost", INDOORS,
+                           "Frost is likely on the ground: it's at or below freezing and the air is humid. "
+                           "Frosty paths are slippery and you can't check them behind you. Run indoors.",
+                           {"at": iso(step.start), "surface_temperature_c": surface,
+                            "temperature_c": step.temperature_c, "dew_point_c": _r(_dew_point(step)),
+                            "relative_humidity_pct": _r(_humidity_pct(step))})]
+    return []
+
+
+def _humid_enough_for_frost(step: Step, surface_c: float) -> bool:
+    dew_point, humidity = _dew_point(step), _humidity_pct(step)
+    if dew_point is None and humidity is None:
+        return True  # unknown humidity counts as humid: frost cannot be ruled out
+    return ((dew_point is not None and dew_point >= surface_c - th.FROST_DEW_POINT_MARGIN_C)
+            or (humidity is not None and humidity >= th.FROST_HUMIDITY_PCT))
+
+
+def near_freezing(c: RunConditions) -> list[Reason]:
+    for step in c.run:
+        air, surface = step.temperature_c, step.surface_temperature_c
+        if (air is not None and air <= th.NEAR_FREEZING_AIR_C) or (
+                surface is not None and surface <= th.NEAR_FREEZING_SURFACE_C):
+            return [Reason("near_freezing", CAUTION,
+                           "It's close to freezing. Icy patches can hide in shade, on bridges and on metal covers: "
+                           "slow down and stick to a short, familiar route.",
+                           {"at": iso(step.start), "temperature_c": air, "surface_temperature_c": surface})]
+    return []
+
+
+def rain(c: RunConditions) -> list[Reason]:
+    amounts = [mm for s in c.run if (mm := liquid_precipitation_mm(s)) is not None]
+    total = sum(amounts)
+    coded = next((s for s in c.run if s.weather_code in th.RAIN_CODES or _symbol_has(s, "rain")), None)
+    if total < th.RAIN_MM and coded is None:
+        return []
+    evidence = _code_evidence(coded) if coded else {"at": iso(c.run[0].start)}
+    evidence["precipitation_mm"] = round(total, 2)
+    return [Reason("rain", INDOORS,
+                   "Rain is forecast during your run. Wet ground and puddles you can't see behind you make "
+                   "backward running unsafe. Run indoors.", evidence)]
+
+
+def rain_likely(c: RunConditions) -> list[Reason]:
+    probable = [(s, p) for s in c.run if (p := s.precipitation_probability_pct) is not None]
+    if not probable:
+        return []
+    step, probability = max(probable, key=lambda pair: pair[1])
+    evidence = {"at": iso(step.start), "precipitation_probability_pct": probability}
+    if probability >= th.RAIN_LIKELY_INDOORS_PCT:
+        return [Reason("rain_likely", INDOORS,
+                       f"Rain is more likely than not during your run ({probability:.0f} %). If it comes you'll be "
+                       "on wet ground you can't see. Plan an indoor run.", evidence)]
+    if probability >= th.RAIN_LIKELY_CAUTION_PCT:
+        return [Reason("rain_likely", CAUTION,
+                       f"There's a {probability:.0f} % chance of rain during your run. Pick a short loop near "
+                       "shelter and switch indoors if it starts.", evidence)]
+    return []
+
+
+def wet_surface(c: RunConditions) -> list[Reason]:
+    recent = c.past_within(th.WET_SURFACE_LOOKBACK_H)
+    total = sum(mm for s in recent if (mm := s.precipitation_mm) is not None and mm > 0)
+    evidence = {"precipitation_2h_mm": round(total, 2),
+                "since": iso(c.start - timedelta(hours=th.WET_SURFACE_LOOKBACK_H))}
+    if total > th.WET_SURFACE_INDOORS_MM:
+        return [Reason("wet_surface", INDOORS,
+                       "Heavy rain in the last 2 hours has left puddles and running water. Run indoors until the "
+                       "ground has dried.", evidence)]
+    if total >= th.WET_SURFACE_CAUTION_MM:
+        return [Reason("wet_surface", CAUTION,
+                       "It rained in the last 2 hours, so the ground may still be wet. Slow down and check the "
+                       "surface of your route before you start.", evidence)]
+    return []
+
+
+def freezing_fog(c: RunConditions) -> list[Reason]:
+    for step in c.run:
+        freezing = step.temperature_c is not None and step.temperature_c <= th.FREEZING_FOG_C
+        if step.weather_code == th.RIME_FOG_CODE or (_is_foggy(step) and freezing):
+            evidence = _code_evidence(step) | {"temperature_c": step.temperature_c,
+                                               "visibility_m": step.visibility_m}
+            return [Reason("freezing_fog", INDOORS,
+                           "Freezing fog is forecast: it leaves rime ice on the ground and hides you from others. "
+                           "Run indoors.", evidence)]
+    return []
+
+
+def fog(c: RunConditions) -> list[Reason]:
+    foggy = [s for s in c.run if _is_foggy(s)]
+    if not foggy:
+        return []
+    step = min(foggy, key=lambda s: math.inf if s.visibility_m is None else s.visibility_m)
+    evidence = _code_evidence(step) | {"visibility_m": step.visibility_m}
+    if step.visibility_m is not None and step.visibility_m < th.DENSE_FOG_VISIBILITY_M:
+        return [Reason("fog", INDOORS,
+                       f"Thick fog (visibility about {step.visibility_m:.0f} m): others can't see you in time and "
+                       "you can't see them over your shoulder. Run indoors.", evidence)]
+    return [Reason("fog", CAUTION,
+                   "Fog is forecast. Cyclists and drivers will see you late: stay on a closed track or a "
+                   "traffic-free path and wear something bright.", evidence)]
+
+
+def gusts(c: RunConditions) -> list[Reason]:
+    known = [(s, g, estimated) for s in c.run for g, estimated in [gust_kmh(s)] if g is not None]
+    if not known:
+        return []
+    step, gust, estimated = max(known, key=lambda item: item[1])
+    evidence: dict[str, Any] = {"at": iso(step.start), "gust_kmh": round(gust, 1), "gust_estimated": estimated}
+    if estimated:
+        evidence |= {"wind_speed_kmh": step.wind_speed_kmh, "gust_factor": th.GUST_FACTOR}
+    if gust >= th.GUST_GALE_KMH:
+        return [Reason("gale", INDOORS,
+                       f"Gale-force gusts up to {gust:.0f} km/h are forecast. They can knock you over when you "
+                       "can't see or brace for them. Run indoors.", evidence)]
+    if gust >= th.GUST_STRONG_KMH:
+        return [Reason("strong_gusts", CAUTION,
+                       f"Gusts up to {gust:.0f} km/h can push you off balance while you run backwards. Choose a "
+                       "sheltered route, shorten your stride and keep the run short.", evidence)]
+    return []
+
+
+def heat(c: RunConditions) -> list[Reason]:
+    worst: Reason | None = None
+    for step in c.run:
+        reason = _heat_at(step)
+        if reason and (worst is None or SEVERITY_RANK[reason.severity] < SEVERITY_RANK[worst.severity]):
+            worst = reason
+    return [worst] if worst else []
+
+
+def _heat_at(step: Step) -> Reason | None:
+    temperature = step.temperature_c
+    if temperature is None:
+        return None
+    humidity = _humidity_pct(step)
+    if humidity is None:
+        if temperature < th.WBGT_CAUTION_C:
+            return None
+        return Reason("heat", UNKNOWN,
+                      f"It's {temperature:.0f} °C and we don't know the humidity, so we can't judge the heat "
+                      "stress. " + CHECK_YOURSELF, {"at": iso(step.start), "temperature_c": temperature})
+    wbgt = indices.wbgt_screening_c(temperature, indices.vapour_pressure_hpa(temperature, humidity))
+    heat_index = indices.heat_index_c(temperature, humidity)
+    evidence = {"at": iso(step.start), "temperature_c": temperature, "relative_humidity_pct": _r(humidity),
+                "wbgt_estimate_c": round(wbgt, 1), "heat_index_c": round(heat_index, 1)}
+    if wbgt >= th.WBGT_INDOORS_C or heat_index >= th.HEAT_INDEX_INDOORS_C:
+        return Reason("heat", INDOORS,
+                      "Dangerous heat and humidity: heat stroke is a real risk. Run indoors somewhere cool, or move "
+                      "your run to early morning.", evidence)
+    if wbgt >= th.WBGT_CAUTION_C or heat_index >= th.HEAT_INDEX_CAUTION_C:
+        return Reason("heat", CAUTION,
+                      "Hot and humid. Slow down, shorten the run, drink regularly and stay in the shade.", evidence)
+    return None
+
+
+def wind_chill(c: RunConditions) -> list[Reason]:
+    values = [(s, feels, wind) for s in c.run for feels, wind in [_feels_cold_c(s)] if feels is not None]
+    if not values:
+        return []
+    step, feels, wind = min(values, key=lambda item: item[1])
+    evidence = {"at": iso(step.start), "wind_chill_c": round(feels, 1), "temperature_c": step.temperature_c,
+                "wind_speed_kmh": _r(wind)}
+    if feels <= th.WIND_CHILL_INDOORS_C:
+        return [Reason("wind_chill", INDOORS,
+                       f"Wind chill of {feels:.0f} °C: exposed skin can get frostbite. Run indoors.", evidence)]
+    if feels <= th.WIND_CHILL_CAUTION_C:
+        return [Reason("wind_chill", CAUTION,
+                       f"Wind chill of {feels:.0f} °C. Cover your skin, wear gloves and a hat, and keep the loop "
+                       "short so you're never far from warmth.", evidence)]
+    return []
+
+
+def _feels_cold_c(step: Step) -> tuple[float | None, float | None]:
+    """Wind chill where the formula is valid; the air temperature in calm cold air."""
+    temperature = step.temperature_c
+    if temperature is None or temperature > th.WIND_CHILL_MAX_AIR_C:
+        return None, None
+    wind = _mean_wind_kmh(step)
+    chill = indices.wind_chill_c(temperature, wind) if wind is not None else None
+    return (chill if chill is not None else temperature), wind
+
+
+def darkness(c: RunConditions) -> list[Reason]:
+    if c.lowest_sun is None:
+        return []
+    when, sun_elevation = c.lowest_sun
+    if not is_dark(sun_elevation):
+        return []
+    return [Reason("darkness", CAUTION,
+                   "It will be dark during your run. Only run backwards on a well-lit track you know, and wear "
+                   "lights or reflective kit.",
+                   {"at": iso(when), "sun_elevation_deg": round(sun_elevation, 1)})]
+
+
+def uv(c: RunConditions) -> list[Reason]:
+    known = [(s, s.uv_index) for s in c.run if s.uv_index is not None]
+    if not known:
+        return []
+    step, index = max(known, key=lambda pair: pair[1])
+    if index < th.UV_VERY_HIGH:
+        return []
+    return [Reason("uv", CAUTION,
+                   f"Very high UV (index {index:.0f}). Wear sunscreen and a cap, and avoid the midday hours if "
+                   "you can.", {"at": iso(step.start), "uv_index": index})]
+
+
+# Order here is the order reasons of equal severity are shown in.
+HAZARD_RULES: tuple[Rule, ...] = (
+    thunder, freezing_rain, snow_falling, snow_on_ground, black_ice, frost, freezing_fog, rain,
+    rain_likely, wet_surface, gusts, fog, heat, wind_chill, near_freezing, darkness, uv,
+)
+
+# The same rules, cheapest first (run-window only, then lookbacks): for "is anything wrong?"
+# checks that stop at the first reason.
+QUICK_CHECK_ORDER: tuple[Rule, ...] = (
+    rain, rain_likely, thunder, snow_falling, gusts, darkness, near_freezing, heat, wind_chill, fog,
+    freezing_fog, uv, wet_surface, snow_on_ground, frost, freezing_rain, black_ice,
+)
+
+ICE_CODES = frozenset({"freezing_rain", "snow_falling", "snow_on_ground", "black_ice", "frost", "freezing_fog"})
+
+# A reason is dropped when a more specific one covers the same hazard.
+SUPERSEDED_BY: dict[str, frozenset[str]] = {
+    "near_freezing": ICE_CODES,
+    "fog": frozenset({"freezing_fog"}),
+    "rain_likely": frozenset({"rain"}),
+}
+
+# Cautions a runner can manage in daylight but cannot see coming in the dark.
+DARKNESS_AGGRAVATES = frozenset({"near_freezing", "wet_surface", "fog", "strong_gusts"})
+
+
+def combine(reasons: Sequence[Reason]) -> list[Reason]:
+    """Drop superseded reasons and escalate darkness when it stacks with a surface, visibility or
+    wind caution."""
+    codes = {r.code for r in reasons}
+    kept = [r for r in reasons if not (SUPERSEDED_BY.get(r.code, frozenset()) & codes)]
+    stacked = sorted({r.code for r in kept if r.code in DARKNESS_AGGRAVATES and r.severity == CAUTION})
+    if not stacked:
+        return kept
+    return [_escalated_darkness(r, stacked) if r.code == "darkness" else r for r in kept]
+
+
+def _escalated_darkness(reason: Reason, stacked: list[str]) -> Reason:
+    return Reason("darkness", INDOORS,
+                  "It will be dark, and the ground, fog or wind need care that you can't give them when you can't "
+                  "see behind you. Run indoors or wait for daylight.",
+                  dict(reason.evidence) | {"combined_with": stacked})
+
+
+# --- data quality -------------------------------------------------------------------------------
+
+def no_data() -> Reason:
+    return Reason("no_data", UNKNOWN, "We can't check the weather right now. " + CHECK_YOURSELF, {})
+
+
+def stale_data(age_s: float) -> list[Reason]:
+    if age_s <= th.STALE_AFTER_S:
+        return []
+    return [Reason("stale_data", UNKNOWN,
+                   f"The latest forecast we have is {age_s / 3600:.1f} hours old, too old to clear a run. "
+                   + CHECK_YOURSELF, {"data_age_s": round(age_s), "max_age_s": th.STALE_AFTER_S})]
+
+
+REQUIRED_FOR_RUN: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("temperature_c", ("temperature_c",)),
+    ("precipitation_mm", ("precipitation_mm",)),
+    ("weather_code", ("weather_code",)),
+    ("wind", ("wind_gusts_kmh", "wind_speed_kmh")),
+)
+
+
+def missing_data(run: Sequence[Step], start: datetime, end: datetime,
+                 around_run: Sequence[Step], watch_from: datetime, watch_to: datetime) -> list[Reason]:
+    """The run must be fully covered with the required variables, and the thunder margin must be
+    covered with weather codes from `watch_from` (not before now: past-only sources have no past)."""
+    evidence: dict[str, Any] = {}
+    gap = first_gap(run, start, end)
+    if gap:
+        evidence |= {"uncovered_from": iso(gap[0]), "uncovered_to": iso(gap[1])}
+    missing = sorted({name for s in run for name, options in REQUIRED_FOR_RUN
+                      if all(getattr(s, o) is None for o in options)})
+    if missing:
+        evidence["missing_variables"] = missing
+    if watch_from < watch_to:
+        coded = [s for s in around_run if s.weather_code is not None or s.symbol is not None]
+        thunder_gap = first_gap(coded, watch_from, watch_to)
+        if thunder_gap:
+            evidence |= {"thunder_watch_uncovered_from": iso(thunder_gap[0]),
+                         "thunder_watch_uncovered_to": iso(thunder_gap[1])}
+    if not evidence:
+        return []
+    return [Reason("missing_data", UNKNOWN,
+                   "The forecast doesn't fully cover your run, so we can't clear it. " + CHECK_YOURSELF, evidence)]
+
+
+def first_gap(steps: Sequence[Step], start: datetime, end: datetime) -> tuple[datetime, datetime] | None:
+    """The first part of [start, end) that no step covers, or None when fully covered."""
+    covered_to = start
+    for step in sorted(steps, key=lambda s: s.start):
+        if step.start > covered_to:
+            break
+        covered_to = max(covered_to, step.end)
+        if covered_to >= end:
+            return None
+    if covered_to >= end:
+        return None
+    next_start = min((s.start for s in steps if s.start > covered_to), default=end)
+    return covered_to, min(next_start, end)
+
+
+def missing_history(c: RunConditions, history_gap: tuple[datetime, datetime] | None) -> list[Reason]:
+    """Without the past 24 h we can't rule out refrozen water (when it's cold) or a wet surface.
+
+    A source without history (MET Norway has none) can therefore never clear a run as `go`:
+    in the cold it's unknown, in mild weather a caution to look at the ground first.
+    """
+    if history_gap is None:
+        return []
+    evidence = {"uncovered_from": iso(history_gap[0]), "uncovered_to": iso(history_gap[1])}
+    if _cold_enough_for_ice(c.run):
+        return [Reason("missing_history", UNKNOWN,
+                       "It's cold enough for ice and we can't see the past day's weather, so we can't rule out "
+                       "black ice. " + CHECK_YOURSELF, evidence)]
+    if history_gap[1] <= c.start - timedelta(hours=th.WET_SURFACE_LOOKBACK_H):
+        return []  # only older history is missing; the recent hours that decide "wet" are known
+    return [Reason("recent_rain_unknown", CAUTION,
+                   "We can't see whether it rained in the last hours, so the ground may be wet. Look at the "
+                   "surface before you start and turn back if it's slick.", evidence)]
+
+
+def _cold_enough_for_ice(run: Sequence[Step]) -> bool:
+    for step in run:
+        air, surface = step.temperature_c, step.surface_temperature_c
+        if air is None or air <= th.NEAR_FREEZING_AIR_C:
+            return True
+        if surface is not None and surface <= th.NEAR_FREEZING_SURFACE_C:
+            return True
+    return False
+
+
+_RANGES: dict[str, tuple[float, float]] = {
+    "temperature_c": (th.TEMPERATURE_MIN_C, th.TEMPERATURE_MAX_C),
+    "dew_point_c": (th.TEMPERATURE_MIN_C, th.TEMPERATURE_MAX_C),
+    "surface_temperature_c": (th.SURFACE_TEMPERATURE_MIN_C, th.SURFACE_TEMPERATURE_MAX_C),
+    "relative_humidity_pct": (0, 100),
+    "precipitation_probability_pct": (0, 100),
+    "thunder_probability_pct": (0, 100),
+    "precipitation_mm": (0, math.inf),
+    "snowfall_cm": (0, math.inf),
+    "snow_depth_m": (0, math.inf),
+    "wind_speed_kmh": (0, math.inf),
+    "wind_gusts_kmh": (0, math.inf),
+    "visibility_m": (0, math.inf),
+    "uv_index": (0, math.inf),
+}
+_NUMERIC_FIELDS = tuple(f.name for f in fields(Step) if f.name in _RANGES)
+
+
+def step_problems(step: Step) -> list[str]:
+    """Physically impossible or self-contradictory values in one step, as readable strings."""
+    problems = []
+    if step.end <= step.start:
+        problems.append("step ends before it starts")
+    for name in _NUMERIC_FIELDS:
+        value = getattr(step, name)
+        if value is None:
+            continue
+        low, high = _RANGES[name]
+        if not _finite(value) or not low <= value <= high:
+            problems.append(f"{name}={value!r}")
+    t, dp = step.temperature_c, step.dew_point_c
+    if _finite(t) and _finite(dp) and dp - t > th.DEW_POINT_EXCESS_MAX_C:
+        problems.append(f"dew_point_c={dp} above temperature_c={t}")
+    speed, gust = step.wind_speed_kmh, step.wind_gusts_kmh
+    if _finite(speed) and _finite(gust) and speed - gust > th.GUST_DEFICIT_MAX_KMH:
+        problems.append(f"wind_gusts_kmh={gust} far below wind_speed_kmh={speed}")
+    return problems
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def implausible_data(problems: Sequence[tuple[Step, str]]) -> list[Reason]:
+    if not problems:
+        return []
+    step, first = problems[0]
+    return [Reason("implausible_data", UNKNOWN,
+                   "The forecast contains values that can't be right, so we can't trust it. " + CHECK_YOURSELF,
+                   {"at": iso(step.start), "problem": first, "problem_count": len(problems)})]
