@@ -1,0 +1,89 @@
+"""The main path shared by the home page, the JSON API and the CLI.
+
+forecast (cached, one upstream call per cell, failover) -> pure safety rules -> Advice.
+Computed advice is memoised per process for a minute: the rules are cheap but not free, and
+the same cell is asked for again and again by everyone at one venue.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+
+from backrun.safety.advice import Advice, advise
+from backrun.weather.service import ForecastResult, get_weather_service
+
+ATTRIBUTION = {
+    "open-meteo": {"text": "Weather data by Open-Meteo.com", "url": "https://open-meteo.com/"},
+    "met-no": {"text": "Weather data from MET Norway", "url": "https://api.met.no/"},
+}
+MEMO_TTL = timedelta(seconds=60)
+MEMO_MAX = 2048
+STALE_AFTER = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class AdviceResult:
+    advice: Advice
+    weather: ForecastResult
+    latitude: float
+    longitude: float
+
+    @property
+    def source(self) -> str | None:
+        return self.weather.forecast.source if self.weather.forecast else None
+
+    @property
+    def fetched_at(self) -> datetime | None:
+        return self.weather.forecast.fetched_at if self.weather.forecast else None
+
+    def is_stale(self, now: datetime) -> bool:
+        fetched = self.fetched_at
+        return fetched is None or now - fetched > STALE_AFTER
+
+    @property
+    def attribution(self) -> dict | None:
+        return ATTRIBUTION.get(self.source or "")
+
+
+class _Memo:
+    def __init__(self) -> None:
+        self.entries: dict[tuple, tuple[datetime, AdviceResult]] = {}
+        self.lock = threading.Lock()
+
+
+def _memo() -> _Memo:
+    memo = current_app.extensions.get("backrun.advice_memo")
+    if memo is None:
+        memo = current_app.extensions.setdefault("backrun.advice_memo", _Memo())
+    return memo
+
+
+def get_advice(latitude: float, longitude: float, *, minutes: int = 30, start: datetime | None = None,
+               now: datetime | None = None) -> AdviceResult:
+    now = now or datetime.now(timezone.utc)
+    start = start or now
+    weather = get_weather_service().forecast(latitude, longitude)
+    forecast = weather.forecast
+    key = (
+        round(latitude, 2), round(longitude, 2), minutes,
+        start.replace(second=0, microsecond=0),
+        forecast.source if forecast else None,
+        forecast.fetched_at if forecast else None,
+    )
+    memo = _memo()
+    with memo.lock:
+        hit = memo.entries.get(key)
+    if hit is not None and now - hit[0] < MEMO_TTL:
+        return hit[1]
+
+    advice = advise(forecast, latitude=latitude, longitude=longitude, start=start, minutes=minutes, now=now)
+    result = AdviceResult(advice, weather, latitude, longitude)
+    with memo.lock:
+        if len(memo.entries) >= MEMO_MAX:
+            memo.entries.clear()  # crude but bounded; entries live for a minute anyway
+        memo.entries[key] = (now, result)
+    return result

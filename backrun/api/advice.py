@@ -1,0 +1,49 @@
+"""GET /api/v1/advice: the verdict for a run window at a place."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import jsonify
+
+from backrun.advice_service import get_advice
+from backrun.api import bp
+from backrun.api.openapi import ErrorSchema, documented
+from backrun.api.schemas import AdviceQuery, AdviceSchema
+from backrun.api.validation import parse_query
+
+
+@bp.get("/advice")
+@documented(
+    summary="Weather safety advice for backward running",
+    description="`go`, `caution`, `indoors` or `unknown` for the planned run, with every reason that fired. "
+    "When no weather can be had the answer is still 200, with verdict `unknown`.",
+    tags=["advice"],
+    query=AdviceQuery,
+    responses={200: (AdviceSchema, "The advice."), 400: (ErrorSchema, "Invalid parameters.")},
+)
+def advice():
+    args = parse_query(AdviceQuery)
+    now = datetime.now(timezone.utc)
+    result = get_advice(args["lat"], args["lon"], minutes=args["minutes"], start=args["start"], now=now)
+    body = advice_json(result, now)
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+def advice_json(result, now: datetime) -> dict:
+    advice = result.advice.to_dict()
+    return {
+        "verdict": advice["verdict"],
+        "reasons": advice["reasons"],
+        "window": {"start": advice["window_start"], "end": advice["window_end"]},
+        "outlook": advice["outlook"],
+        "next_safe_window": advice["next_safe_window"],
+        "source": result.source,
+        "fetched_at": result.fetched_at.isoformat() if result.fetched_at else None,
+        "stale": result.is_stale(now),
+        "data_age_s": advice["data_age_s"],
+        "attribution": result.attribution,
+        "location": {"lat": result.latitude, "lon": result.longitude},
+    }

@@ -1,0 +1,73 @@
+"""Marshmallow schemas: they validate requests and describe responses in the OpenAPI document."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate, validates_schema, ValidationError
+from datetime import datetime, timedelta, timezone
+
+VERDICTS = ["go", "caution", "indoors", "unknown"]
+SEVERITIES = ["indoors", "unknown", "caution"]
+MAX_START_AHEAD = timedelta(hours=18)
+MAX_START_BEHIND = timedelta(hours=1)
+
+
+class LatLonQuery(Schema):
+    lat = fields.Float(required=True, allow_nan=False, validate=validate.Range(-90, 90),
+                       metadata={"description": "Latitude in decimal degrees, WGS 84.", "example": 47.141})
+    lon = fields.Float(required=True, allow_nan=False, validate=validate.Range(-180, 180),
+                       metadata={"description": "Longitude in decimal degrees, WGS 84.", "example": 9.521})
+
+
+class AdviceQuery(LatLonQuery):
+    minutes = fields.Integer(load_default=30, validate=validate.Range(5, 240),
+                             metadata={"description": "Planned run length in minutes (5-240)."})
+    start = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc,
+                                 metadata={"description": "Planned start, ISO 8601 (UTC when no offset is given); "
+                                           "default now. At most 1 hour ago and 18 hours ahead."})
+
+    @validates_schema
+    def _start_in_forecast_range(self, data, **kwargs):
+        start = data.get("start")
+        if start is None:
+            return
+        now = datetime.now(timezone.utc)
+        if start < now - MAX_START_BEHIND:
+            raise ValidationError("must be at most 1 hour in the past.", "start")
+        if start > now + MAX_START_AHEAD:
+            raise ValidationError("must be at most 18 hours ahead: the forecast doesn't reach further.", "start")
+
+
+class ReasonSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "Stable code, e.g. `rain`, `black_ice`, `no_data`."})
+    severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    message = fields.String(required=True)
+    evidence = fields.Dict(required=True, metadata={"description": "The values that fired the rule, units in the key names."})
+
+
+class WindowSchema(Schema):
+    start = fields.String(required=True, metadata={"format": "date-time"})
+    end = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class OutlookSchema(Schema):
+    time = fields.String(required=True, metadata={"format": "date-time"})
+    verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
+
+
+class AttributionSchema(Schema):
+    text = fields.String(required=True)
+    url = fields.String(required=True)
+
+
+class AdviceSchema(Schema):
+    verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
+    reasons = fields.List(fields.Nested(ReasonSchema), required=True, metadata={"description": "Most severe first."})
+    window = fields.Nested(WindowSchema, required=True)
+    outlook = fields.List(fields.Nested(OutlookSchema), required=True, metadata={"description": "Next 6 hours."})
+    next_safe_window = fields.Nested(WindowSchema, allow_none=True, required=True)
+    source = fields.String(allow_none=True, required=True, validate=validate.OneOf(["open-meteo", "met-no"]))
+    fetched_at = fields.String(allow_none=True, required=True, metadata={"format": "date-time"})
+    stale = fields.Boolean(required=True, metadata={"description": "True when the data is missing or over 2 hours old."})
+    data_age_s = fields.Float(allow_none=True, required=True, metadata={"description": "Age of the weather data in seconds."})
+    attribution = fields.Nested(AttributionSchema, allow_none=True, required=True)
+    location = fields.Dict(required=True, metadata={"description": "`{lat, lon}` as asked."})

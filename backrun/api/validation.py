@@ -1,0 +1,26 @@
+"""Request validation with the same marshmallow schemas the OpenAPI document is built from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from marshmallow import Schema, ValidationError
+
+from backrun.errors import ApiError
+
+
+def _flatten(messages: Any) -> str:
+    if isinstance(messages, dict):
+        return "; ".join(f"{k}: {_flatten(v)}" for k, v in messages.items())
+    if isinstance(messages, (list, tuple)):
+        return " ".join(_flatten(m) for m in messages)
+    return str(messages)
+
+
+def parse_query(schema: type[Schema]) -> dict[str, Any]:
+    """Validated query arguments, or a 400 `{error: "invalid_parameters", detail, fields}`."""
+    try:
+        return schema().load(request.args.to_dict(flat=True))
+    except ValidationError as exc:
+        raise ApiError(400, "invalid_parameters", _flatten(exc.messages), {"fields": exc.messages}) from exc

@@ -1,0 +1,41 @@
+"""Command-line tools: `flask --app app advice LAT LON`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import click
+from flask import Flask
+
+from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("advice")
+    @click.argument("lat")
+    @click.argument("lon")
+    @click.option("--minutes", default=30, show_default=True, type=click.IntRange(5, 240), help="Planned run length.")
+    def advice_command(lat: str, lon: str, minutes: int) -> None:
+        """Print the backward-running verdict and its reasons for LAT LON."""
+        from backrun.advice_service import get_advice
+        from backrun.web_helpers import VERDICT_HEADLINES
+
+        try:
+            latitude, longitude = parse_lat_lon(lat, lon)
+        except InvalidCoordinates as exc:
+            raise click.BadParameter(str(exc)) from None
+        now = datetime.now(timezone.utc)
+        result = get_advice(latitude, longitude, minutes=minutes, now=now)
+        advice = result.advice
+        colour = {"go": "green", "caution": "yellow", "indoors": "red"}.get(advice.verdict, "white")
+        click.secho(f"{advice.verdict.upper()}: {VERDICT_HEADLINES[advice.verdict]}", fg=colour, bold=True)
+        for reason in advice.reasons:
+            click.echo(f"  - [{reason.severity}] {reason.message}")
+        if advice.outlook:
+            hours = ", ".join(f"{h.time:%H:%M}Z {h.verdict}" for h in advice.outlook)
+            click.echo(f"Next hours: {hours}")
+        if result.attribution:
+            age = int((now - result.fetched_at).total_seconds() // 60)
+            click.echo(f"{result.attribution['text']} ({result.attribution['url']}), {age} min old.")
+        else:
+            click.echo("No weather data could be had.")

@@ -1,0 +1,1 @@
+"""Where the runner is: place names geocoded with Nominatim (through geopy), and coordinates."""

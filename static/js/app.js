@@ -1,0 +1,71 @@
+// Backrun page behaviour: the location button, local times, focus after an advice swap.
+// Everything here is an enhancement: the place form works without JavaScript.
+
+const coordsForm = document.getElementById("coords-form");
+const locateButton = document.getElementById("locate");
+const status = document.getElementById("locate-status");
+
+function say(message) {
+  if (status) status.textContent = message;
+}
+
+function localiseTimes(root) {
+  for (const el of root.querySelectorAll("time[data-local]")) {
+    const when = new Date(el.getAttribute("datetime"));
+    if (!Number.isNaN(when.getTime())) {
+      el.textContent = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    }
+  }
+}
+
+function askForLocation() {
+  if (!("geolocation" in navigator)) {
+    say("This browser can’t share its location. Type a place instead.");
+    return;
+  }
+  say("Finding your location…");
+  locateButton.disabled = true;
+  navigator.geolocation.getCurrentPosition(
+    (position) => {
+      locateButton.disabled = false;
+      say("");
+      coordsForm.elements.lat.value = position.coords.latitude.toFixed(4);
+      coordsForm.elements.lon.value = position.coords.longitude.toFixed(4);
+      const minutes = document.getElementById("minutes");
+      if (minutes) coordsForm.elements.minutes.value = minutes.value;
+      coordsForm.requestSubmit();
+    },
+    (error) => {
+      locateButton.disabled = false;
+      say(error.code === error.PERMISSION_DENIED
+        ? "Location permission was denied. Type a place instead."
+        : "Your location couldn’t be found. Type a place instead.");
+      document.getElementById("place")?.focus();
+    },
+    { enableHighAccuracy: false, timeout: 15000, maximumAge: 5 * 60 * 1000 },
+  );
+}
+
+if (locateButton && coordsForm) {
+  locateButton.hidden = false; // only offered when this script runs
+  locateButton.addEventListener("click", askForLocation); // asked on tap, never on load
+}
+
+localiseTimes(document);
+
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  localiseTimes(event.detail.target);
+  event.detail.target.querySelector(".swap-focus")?.focus({ preventScroll: false });
+});
+
+document.body.addEventListener("htmx:sendError", () => {
+  const advice = document.getElementById("advice");
+  if (advice) {
+    advice.innerHTML = "";
+    const p = document.createElement("p");
+    p.className = "card notice problem";
+    p.setAttribute("role", "alert");
+    p.textContent = "Backrun can’t be reached. Check your connection and try again.";
+    advice.append(p);
+  }
+});
