@@ -6,6 +6,8 @@ tests/fakes). They start once per session and are reset before every test.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 from flask_migrate import upgrade
 
@@ -35,10 +37,13 @@ def nominatim():
 
 @pytest.fixture(autouse=True)
 def _reset_fakes(request):
-    # Reset only the fakes this test (or its fixtures) uses, before it runs.
+    # Reset only the fakes this test (or its fixtures) uses, before it runs: healthy, default
+    # weather, no recorded requests.
     for name in ("open_meteo", "met_no", "nominatim"):
         if name in request.fixturenames:
-            request.getfixturevalue(name).reset()
+            fake = request.getfixturevalue(name)
+            fake.restore()
+            fake.reset()
 
 
 def make_app(tmp_path, open_meteo, met_no, nominatim, **overrides):
@@ -47,8 +52,8 @@ def make_app(tmp_path, open_meteo, met_no, nominatim, **overrides):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-        "BACKRUN_OPEN_METEO_URL": open_meteo.url + "/v1/forecast",
-        "BACKRUN_MET_NO_URL": met_no.url + "/weatherapi/locationforecast/2.0/compact",
+        "BACKRUN_OPEN_METEO_URL": open_meteo.endpoint,
+        "BACKRUN_MET_NO_URL": met_no.endpoint,
         "BACKRUN_NOMINATIM_URL": nominatim.url,
         "BACKRUN_HTTP_TIMEOUT": 1.0,
         "BACKRUN_CONTACT": "tests@backrun.invalid",
@@ -68,3 +73,15 @@ def app(tmp_path, open_meteo, met_no, nominatim):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def daylit_location(now: datetime | None = None) -> tuple[float, float]:
+    """A point on land-ish latitudes where the sun is high right now (local solar noon).
+
+    The darkness rule uses the real sun position, so a test that expects "go" must ask about a
+    place where it is day whenever the suite happens to run.
+    """
+    now = now or datetime.now(timezone.utc)
+    hours = now.hour + now.minute / 60
+    longitude = ((12 - hours) * 15 + 180) % 360 - 180
+    return 5.0, round(longitude, 4)

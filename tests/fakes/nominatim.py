@@ -53,6 +53,9 @@ class NominatimFake(FakeService):
         super().__init__()
         self.failure: Reply | None = None
 
+    def restore(self) -> None:
+        self.failure = None
+
     def fail_with(self, failure: int | str | None) -> None:
         """An HTTP status, "timeout" (60 s delay), "garbage" (not JSON), or None to recover."""
         if failure is None:
