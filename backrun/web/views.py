@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 
 from backrun.advice_service import get_advice
+from backrun.extensions import limiter
 from backrun.places.coordinates import InvalidCoordinates
 from backrun.places.geocoding import GeocodingError, geocode
 from backrun.web import bp
@@ -19,7 +20,13 @@ def index():
     return render_template("index.html", form=AdviceForm(), run_minutes=RUN_MINUTES)
 
 
+def _geocode_limit() -> str:
+    return current_app.config["BACKRUN_GEOCODE_RATELIMIT"] or "1000000/minute"
+
+
 @bp.get("/advice")
+# Place searches cost a Nominatim request (1 a second for the whole app): limit them per client.
+@limiter.limit(_geocode_limit, scope="geocode", exempt_when=lambda: not request.args.get("place"))
 def advice():
     """Advice for coordinates (the location button) or a place name (the form, also without JS)."""
     form = AdviceForm.from_args(request.args)

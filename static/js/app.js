@@ -58,14 +58,24 @@ document.body.addEventListener("htmx:afterSwap", (event) => {
   event.detail.target.querySelector(".swap-focus")?.focus({ preventScroll: false });
 });
 
-document.body.addEventListener("htmx:sendError", () => {
+function showProblem(message) {
   const advice = document.getElementById("advice");
-  if (advice) {
-    advice.innerHTML = "";
-    const p = document.createElement("p");
-    p.className = "card notice problem";
-    p.setAttribute("role", "alert");
-    p.textContent = "Backrun can’t be reached. Check your connection and try again.";
-    advice.append(p);
-  }
+  if (!advice) return;
+  const box = document.createElement("div");
+  box.className = "card notice problem";
+  box.setAttribute("role", "alert");
+  box.textContent = message;
+  advice.replaceChildren(box);
+}
+
+document.body.addEventListener("htmx:sendError", () => {
+  showProblem("Backrun can’t be reached. Check your connection and try again.");
+});
+
+// Statuses the page doesn't swap in (see responseHandling in base.html).
+document.body.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  showProblem(status === 429
+    ? "Too many searches in a short time. Wait a minute, or use your location."
+    : "Something went wrong on our side. Please try again.");
 });

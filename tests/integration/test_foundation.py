@@ -189,3 +189,19 @@ def test_request_logging(client, caplog):
     line = next(r.getMessage() for r in caplog.records if r.name == "backrun.request")
     assert line.startswith("GET /healthz 200 ")
     assert "lat=1" not in line  # coordinates are personal data
+
+
+def test_csrf_protects_state_changing_forms(tmp_path):
+    from flask import render_template_string
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+
+    @app.route("/form", methods=["GET", "POST"])
+    def form():
+        return render_template_string('<form method="post"><input name="csrf_token" value="{{ csrf_token() }}"></form>')
+
+    client = app.test_client()
+    assert client.post("/form", data={"name": "x"}).status_code == 400
+    page = client.get("/form").get_data(as_text=True)
+    token = page.split('value="', 1)[1].split('"', 1)[0]
+    assert client.post("/form", data={"csrf_token": token}).status_code == 200

@@ -124,3 +124,16 @@ def test_cli_rejects_bad_coordinates(app):
     result = app.test_cli_runner().invoke(args=["advice", "100", "9"])
     assert result.exit_code == 2
     assert "Latitude must be between -90 and 90." in result.output
+
+
+def test_place_searches_are_rate_limited_per_client(tmp_path, open_meteo, met_no, nominatim, here):
+    from tests.conftest import make_app
+
+    client = make_app(tmp_path, open_meteo, met_no, nominatim, BACKRUN_GEOCODE_RATELIMIT="2/minute").test_client()
+    assert client.get("/advice", query_string={"place": "Vaduz"}).status_code == 200
+    assert client.get("/advice", query_string={"place": "Vaduz"}).status_code == 200
+    limited = client.get("/advice", query_string={"place": "Vaduz"})
+    assert limited.status_code == 429
+    assert "Too many requests" in limited.get_data(as_text=True)
+    # Coordinates need no geocoding and are not limited by it.
+    assert client.get("/advice", query_string={"lat": here[0], "lon": here[1]}).status_code == 200
