@@ -1,0 +1,188 @@
+"""Live lookup: venues from Overpass for places no imported extract covers, cached per tile.
+
+The world is cut into 0.1° tiles (about 11 × 8 km in central Europe). A lookup fetches, in one
+Overpass request, the tiles around the runner (within LIVE_RADIUS_KM) that were never fetched
+or are older than TILE_FRESH, stores their venues in the venue table (source `overpass:<tile>`)
+and stamps the tiles. Later searches there read the table like any import. When Overpass fails,
+whatever the tiles held before is still served.
+
+Sizes from Overpass are estimates from each object's bounding box (`out bb`): an ellipse in the
+box, which fits a track oval well and a rectangular park within about a fifth.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backrun.venues import store
+from backrun.venues.classify import CANDIDATE_TAGS, Rejection, classify
+from backrun.venues.geometry import Box, bbox_point, bbox_size, search_boxes
+from backrun.venues.models import OVERPASS_SOURCE_PREFIX, VenueTile
+from backrun.venues.overpass import OverpassClient, OverpassElement, OverpassError
+
+log = logging.getLogger(__name__)
+
+TILE_DEG = 0.1
+TILE_FRESH = timedelta(days=7)
+LIVE_RADIUS_KM = 5.0  # a lookup fetches at most the tiles this close: one modest Overpass request
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    row: int
+    col: int
+
+    @property
+    def key(self) -> str:
+        return f"{TILE_DEG:g}:{self.row}:{self.col}"
+
+    @property
+    def box(self) -> Box:
+        return (round(self.row * TILE_DEG, 6), round(self.col * TILE_DEG, 6),
+                round((self.row + 1) * TILE_DEG, 6), round((self.col + 1) * TILE_DEG, 6))
+
+    @property
+    def source(self) -> str:
+        return OVERPASS_SOURCE_PREFIX + self.key
+
+    @classmethod
+    def at(cls, lat: float, lon: float) -> "Tile":
+        return cls(math.floor(lat / TILE_DEG), math.floor(lon / TILE_DEG))
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStatus:
+    state: str  # fresh | fetched | stale | failed | disabled
+    detail: str = ""
+
+    @property
+    def has_data(self) -> bool:
+        return self.state in {"fresh", "fetched", "stale"}
+
+
+def tiles_near(lat: float, lon: float, radius_km: float) -> list[list[Tile]]:
+    """The tiles touching the search box, one group per box (two across the ±180° meridian)."""
+    groups = []
+    for south, west, north, east in search_boxes(lat, lon, min(radius_km, LIVE_RADIUS_KM)):
+        low, high = Tile.at(south, west), Tile.at(north, min(east, 180.0 - 1e-9))
+        groups.append([Tile(r, c) for r in range(low.row, high.row + 1) for c in range(low.col, high.col + 1)])
+    return groups
+
+
+def needs_lookup(session: Session, lat: float, lon: float, radius_km: float, now: datetime) -> bool:
+    """Whether the tiles around (lat, lon) are missing or out of date, without fetching anything."""
+    return bool(_stale_tiles(session, lat, lon, radius_km, _naive_utc(now))[0])
+
+
+def _naive_utc(now: datetime) -> datetime:
+    return now.astimezone(timezone.utc).replace(tzinfo=None) if now.tzinfo else now
+
+
+def _stale_tiles(session: Session, lat: float, lon: float, radius_km: float,
+                 now: datetime) -> tuple[list[Tile], bool]:
+    """The tiles of the runner's side that need a lookup, and whether any of them is known at all."""
+    groups = tiles_near(lat, lon, radius_km)
+    home = Tile.at(lat, lon)
+    group = next((g for g in groups if home in g), groups[0])  # one request per lookup: the runner's side
+    stamps = _fetched_at(session, group)
+    missing = [t for t in group if t.key not in stamps or now - stamps[t.key] > TILE_FRESH]
+    return missing, len(stamps) > 0
+
+
+def ensure_tiles(session: Session, client: OverpassClient | None, lat: float, lon: float, radius_km: float,
+                 now: datetime) -> LiveStatus:
+    """Make the tiles around (lat, lon) fresh if they aren't; never raises for upstream trouble."""
+    now = _naive_utc(now)
+    missing, known = _stale_tiles(session, lat, lon, radius_km, now)
+    if not missing:
+        return LiveStatus("fresh")
+    if client is None:
+        return LiveStatus("stale" if known else "disabled", "live lookup is disabled")
+    box = _union(missing)
+
+    def still_needed() -> bool:  # another worker may have fetched them while we waited for the lock
+        fresh = _fetched_at(session, missing)
+        return any(t.key not in fresh or now - fresh[t.key] > TILE_FRESH for t in missing)
+
+    try:
+        elements = client.fetch(box, CANDIDATE_TAGS, still_needed)
+    except OverpassError as exc:
+        log.warning("live venue lookup failed (%s): %s", exc.kind, exc)
+        return LiveStatus("stale" if known else "failed", exc.kind)
+    if elements is None:
+        return LiveStatus("fresh")
+    store_tiles(session, missing, elements, now)
+    return LiveStatus("fetched")
+
+
+def store_tiles(session: Session, tiles: list[Tile], elements: list[OverpassElement], now: datetime) -> None:
+    """Replace the tiles' venues with what Overpass returned, in one transaction."""
+    by_key = {t.key: t for t in tiles}
+    records: dict[str, list[store.VenueRecord]] = {t.key: [] for t in tiles}
+    for element in elements:
+        record = venue_record(element)
+        if record is None:
+            continue
+        tile = Tile.at(record.lat, record.lon)
+        if tile.key in records:  # objects reaching in from a neighbouring tile belong to it
+            records[tile.key].append(record)
+    seen_at = now.astimezone(timezone.utc).replace(tzinfo=None) if now.tzinfo else now
+    try:
+        for key, tile_records in records.items():
+            tile = by_key[key]
+            store.upsert(session, tile_records, source=tile.source, seen_at=seen_at, only_replace_live=True)
+            store.delete_unseen(session, tile.source, seen_at)
+            _stamp(session, tile, len(tile_records), seen_at)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+
+def venue_record(element: OverpassElement) -> store.VenueRecord | None:
+    """Classify one Overpass element, with a point and size estimated from its bounding box."""
+    area_m2 = perimeter_m = None
+    if element.lat is not None and element.lon is not None:
+        lat, lon = element.lat, element.lon
+    elif element.bounds is not None:
+        lat, lon = bbox_point(*element.bounds)
+        width, height = bbox_size(*element.bounds)
+        a, b = width / 2, height / 2
+        perimeter_m = math.pi * (3 * (a + b) - math.sqrt((3 * a + b) * (a + 3 * b)))  # Ramanujan
+        if element.tags.get("area") != "no":
+            area_m2 = math.pi * a * b
+    elif element.center is not None:
+        lat, lon = element.center
+    else:
+        return None
+    verdict = classify(element.tags, area_m2, perimeter_m)
+    if isinstance(verdict, Rejection):
+        return None
+    return store.VenueRecord(element.osm_type, element.osm_id, verdict.kind, verdict.indoor, lat, lon,
+                             area_m2, perimeter_m, element.tags)
+
+
+def _fetched_at(session: Session, tiles: list[Tile]) -> dict[str, datetime]:
+    rows = session.execute(select(VenueTile.key, VenueTile.fetched_at).where(VenueTile.key.in_([t.key for t in tiles])))
+    return {key: fetched.replace(tzinfo=None) for key, fetched in rows}
+
+
+def _stamp(session: Session, tile: Tile, count: int, fetched_at: datetime) -> None:
+    row = session.execute(select(VenueTile).where(VenueTile.key == tile.key)).scalar_one_or_none()
+    if row is None:
+        south, west, north, east = tile.box
+        session.add(VenueTile(key=tile.key, south=south, west=west, north=north, east=east,
+                              venue_count=count, fetched_at=fetched_at))
+    else:
+        row.venue_count, row.fetched_at = count, fetched_at
+
+
+def _union(tiles: list[Tile]) -> Box:
+    boxes = [t.box for t in tiles]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))

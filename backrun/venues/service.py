@@ -1,0 +1,178 @@
+"""Ranked venues near the runner: what the home page and /api/v1/venues both call.
+
+store (and, where no extract covers the place, a live Overpass lookup) -> pure scoring in the
+mode the weather chose -> the best venues first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backrun.extensions import cache, db
+from backrun.http import make_session
+from backrun.safety.daylight import SunTracker, is_dark
+from backrun.venues import live
+from backrun.venues.classify import KIND_LABELS
+from backrun.venues.geometry import haversine_km
+from backrun.venues.links import directions_url, osm_url
+from backrun.venues.models import VenueExtract
+from backrun.venues.overpass import DEFAULT_QUERY_TIMEOUT_S, BackoffStore, OverpassClient
+from backrun.venues.query import NearbyVenue, spatial_search, venues_within
+from backrun.venues.scoring import VenueFacts, VenueScore, lighting, offered, score_venue
+
+DEFAULT_RADIUS_KM = 5.0
+MAX_RADIUS_KM = 50.0
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+SAME_PLACE_KM = 0.5  # same name and kind this close: one venue mapped several times (stadium parts)
+ATTRIBUTION = {"text": "© OpenStreetMap contributors", "url": "https://www.openstreetmap.org/copyright"}
+MODE_TEXT = {
+    "day": "Outdoor venues first: tracks, then beaches, parks and grass.",
+    "night": "It's dark: lit venues first, unknown lighting counts against a venue.",
+    "indoor": "The weather says indoors: only indoor venues are listed.",
+}
+_CLIENT_KEY = "backrun.venues.overpass"
+
+
+@dataclass(frozen=True, slots=True)
+class RankedVenue:
+    venue: NearbyVenue
+    score: VenueScore
+    rank: int
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.venue.kind, self.venue.kind)
+
+    @property
+    def title(self) -> str:
+        return self.venue.name or f"Unnamed {self.label.lower()}"
+
+    @property
+    def lighting(self) -> str:
+        return lighting(self.venue.tags)
+
+    @property
+    def osm_url(self) -> str:
+        return osm_url(self.venue.osm_type, self.venue.osm_id)
+
+    def directions_url(self, from_lat: float | None = None, from_lon: float | None = None) -> str:
+        return directions_url(self.venue.lat, self.venue.lon, from_lat, from_lon)
+
+
+@dataclass(frozen=True, slots=True)
+class VenueList:
+    venues: tuple[RankedVenue, ...]
+    mode: str
+    radius_km: float
+    source: str  # extract | overpass | unavailable | none | pending (a live lookup is due)
+    lat: float
+    lon: float
+
+    @property
+    def attribution(self) -> dict[str, str]:
+        return ATTRIBUTION
+
+    @property
+    def mode_text(self) -> str:
+        return MODE_TEXT[self.mode]
+
+
+def choose_mode(verdict: str | None, dark: bool, indoor: bool | None = None) -> str:
+    if indoor or (indoor is None and verdict == "indoors"):
+        return "indoor"
+    return "night" if dark else "day"
+
+
+def sun_is_down(lat: float, lon: float, when: datetime) -> bool:
+    """Darker than civil twilight: the same test as the safety rules' darkness reason."""
+    return is_dark(SunTracker(lat, lon).elevation_deg(when))
+
+
+def nearby_venues(lat: float, lon: float, *, verdict: str | None, dark: bool, radius_km: float = DEFAULT_RADIUS_KM,
+                  limit: int = DEFAULT_LIMIT, indoor: bool | None = None, now: datetime | None = None,
+                  live_lookup: bool = True) -> VenueList:
+    """The best venues within radius_km (capped at 50), best first.
+
+    verdict and dark pick the mode: "indoors" lists indoor venues only, dark weighs lighting.
+    indoor=True forces indoor venues only, indoor=False outdoor venues only.
+    live_lookup=False never waits for Overpass: where a lookup is due the list comes back empty
+    with source "pending", and the page fetches it in a request of its own.
+    """
+    now = now or datetime.now(timezone.utc)
+    radius_km = min(max(radius_km, 0.0), MAX_RADIUS_KM)
+    limit = min(max(limit, 1), MAX_LIMIT)
+    mode = choose_mode(verdict, dark, indoor)
+    session = db.session
+    source = "extract"
+    if not covered_by_extract(session, lat, lon):
+        client = overpass_client()
+        if not live_lookup and client is not None and live.needs_lookup(session, lat, lon, radius_km, now):
+            return VenueList((), mode, radius_km, "pending", lat, lon)
+        status = live.ensure_tiles(session, client, lat, lon, radius_km, now)
+        source = {"disabled": "none", "failed": "unavailable"}.get(status.state, "overpass")
+    only_indoor = True if mode == "indoor" else (False if indoor is False else None)
+    found = venues_within(session.connection(), spatial_search(db.engine), lat, lon, radius_km, indoor=only_indoor)
+    ranked = rank(found, mode=mode, radius_km=radius_km)
+    return VenueList(tuple(ranked[:limit]), mode, radius_km, source, lat, lon)
+
+
+def rank(found: list[NearbyVenue], *, mode: str, radius_km: float) -> list[RankedVenue]:
+    scored = []
+    for venue in found:
+        facts = VenueFacts(venue.kind, venue.indoor, venue.tags, venue.area_m2, venue.perimeter_m)
+        if offered(facts, mode):
+            scored.append((venue, score_venue(facts, mode=mode, distance_km=venue.distance_km, radius_km=radius_km)))
+    scored.sort(key=lambda pair: (-pair[1].score, pair[0].distance_km, pair[0].osm_type, pair[0].osm_id))
+    kept: list[tuple[NearbyVenue, VenueScore]] = []
+    for venue, score in scored:
+        if not _duplicate(venue, kept):
+            kept.append((venue, score))
+    return [RankedVenue(venue, score, i) for i, (venue, score) in enumerate(kept, start=1)]
+
+
+def _duplicate(venue: NearbyVenue, kept: list[tuple[NearbyVenue, VenueScore]]) -> bool:
+    """The same name and kind close by: one venue mapped in parts (a stadium and its stands).
+    Unnamed objects are all listed: two tracks on one spot may be one oval mapped twice, or an
+    athletics ring and its running lanes, and OSM can't tell us which."""
+    if not venue.name:
+        return False
+    return any(
+        other.name == venue.name and other.kind == venue.kind
+        and haversine_km(other.lat, other.lon, venue.lat, venue.lon) <= SAME_PLACE_KM
+        for other, _ in kept
+    )
+
+
+def covered_by_extract(session: Session, lat: float, lon: float) -> bool:
+    """Inside the bounding box of an imported extract: its data is the answer, no live lookup."""
+    hit = session.execute(
+        select(VenueExtract.id).where(VenueExtract.south <= lat, VenueExtract.north >= lat,
+                                      VenueExtract.west <= lon, VenueExtract.east >= lon).limit(1)
+    ).first()
+    return hit is not None
+
+
+def overpass_client() -> OverpassClient | None:
+    """The app's Overpass client, or None when BACKRUN_OVERPASS_URL is empty."""
+    app = current_app
+    client = app.extensions.get(_CLIENT_KEY)
+    if client is None:
+        url = app.config.get("BACKRUN_OVERPASS_URL", "")
+        if not url:
+            return None
+        from backrun.coordination import get_coordinator
+
+        client = OverpassClient(
+            url, make_session(app.config), get_coordinator(), BackoffStore(cache),
+            connect_timeout_s=float(app.config["BACKRUN_HTTP_TIMEOUT"]),
+            query_timeout_s=int(app.config.get("BACKRUN_OVERPASS_TIMEOUT", DEFAULT_QUERY_TIMEOUT_S)),
+            read_timeout_s=app.config.get("BACKRUN_OVERPASS_READ_TIMEOUT"),  # tests shorten it
+        )
+        app.extensions[_CLIENT_KEY] = client
+    return client
