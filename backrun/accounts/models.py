@@ -1,0 +1,59 @@
+"""Runners' accounts and their personal API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backrun.accounts.columns import UtcDateTime, utc_now
+from backrun.extensions import db
+
+UNITS = ("km", "mi")
+DEFAULT_WEEKLY_TARGET = 3
+DEFAULT_TIME_ZONE = "UTC"
+
+
+def new_login_nonce() -> str:
+    return secrets.token_hex(8)
+
+
+class User(UserMixin, db.Model):
+    # "user" is a reserved word in PostgreSQL.
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Part of the id Flask-Login keeps in the session and remember cookie: a new nonce (password
+    # changed) signs every other device out.
+    login_nonce: Mapped[str] = mapped_column(String(32), default=new_login_nonce)
+    units: Mapped[str] = mapped_column(String(2), default="km")
+    weekly_target: Mapped[int] = mapped_column(default=DEFAULT_WEEKLY_TARGET)
+    body_weight_kg: Mapped[float | None]
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.login_nonce}"
+
+    def rotate_login_nonce(self) -> None:
+        self.login_nonce = new_login_nonce()
+
+
+class ApiToken(db.Model):
+    """A personal token for API clients. Only its SHA-256 is stored; the token is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    # The first characters, so the runner can tell tokens apart in the list.
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

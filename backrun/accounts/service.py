@@ -1,0 +1,123 @@
+"""Accounts: sign up, sign in, preferences, password changes and deleting everything."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from backrun.accounts import passwords
+from backrun.accounts.models import DEFAULT_TIME_ZONE, ApiToken, User
+from backrun.extensions import db
+
+# Deliberately loose: one "@", something before it, a dot in the domain. The only real check of
+# an address is mail arriving, and Backrun sends none.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL_LENGTH = 254
+MIN_WEIGHT_KG, MAX_WEIGHT_KG = 20.0, 400.0
+MIN_TARGET, MAX_TARGET = 1, 14
+
+
+class EmailTaken(Exception):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    if not email:
+        return "Enter your email address."
+    if len(email) > MAX_EMAIL_LENGTH:
+        return f"An email address has at most {MAX_EMAIL_LENGTH} characters."
+    if not EMAIL_PATTERN.match(email):
+        return "Enter an email address like name@example.org."
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < passwords.MIN_LENGTH:
+        return f"Use at least {passwords.MIN_LENGTH} characters."
+    if len(password) > passwords.MAX_LENGTH:
+        return f"Use at most {passwords.MAX_LENGTH} characters."
+    return None
+
+
+def valid_time_zone(name: str | None) -> str | None:
+    """The IANA zone name when it is one, else None."""
+    if not name or len(name) > 64:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+_ZONES: list[str] = []
+
+
+def time_zone_names() -> list[str]:
+    if not _ZONES:
+        _ZONES.extend(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+    return _ZONES
+
+
+def create_account(email: str, password: str, time_zone: str | None = None) -> User:
+    user = User(
+        email=normalise_email(email),
+        password_hash=passwords.hash_password(password),
+        time_zone=valid_time_zone(time_zone) or DEFAULT_TIME_ZONE,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # two sign-ups for one address at once: the unique index decides
+        db.session.rollback()
+        raise EmailTaken(email) from exc
+    return user
+
+
+def email_in_use(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        passwords.burn_equal_time(password)
+        return None
+    if not passwords.verify_password(user.password_hash, password):
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return user
+
+
+def change_password(user: User, new_password: str) -> None:
+    user.password_hash = passwords.hash_password(new_password)
+    user.rotate_login_nonce()  # every other signed-in device has to sign in again
+    db.session.commit()
+
+
+def update_preferences(user: User, *, units: str, weekly_target: int, body_weight_kg: float | None,
+                       time_zone: str) -> None:
+    user.units = units
+    user.weekly_target = weekly_target
+    user.body_weight_kg = body_weight_kg
+    user.time_zone = time_zone
+    db.session.commit()
+
+
+def delete_account(user: User) -> None:
+    """The runner's sessions, tokens and account, in one transaction."""
+    from backrun.logbook.models import TrainingSession  # the logbook belongs to the account
+
+    db.session.execute(delete(TrainingSession).where(TrainingSession.user_id == user.id))
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.execute(delete(User).where(User.id == user.id))
+    db.session.commit()

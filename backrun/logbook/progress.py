@@ -1,0 +1,221 @@
+"""Training progress from a runner's log: pure functions, plain data in and out.
+
+No Flask, no database: `backrun/logbook/stats.py` reads the numbers (summed per week), this module
+decides what they mean. The rules and their sources are explained in docs/training.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WEEK = timedelta(days=7)
+CHART_WEEKS = 12
+
+# Progression (docs/training.md, "Next step").
+START_BOUT_S = 30
+WEEKLY_INCREASE = 0.10
+ROUND_TO_S = 5
+COMFORTABLE_MAX_EFFORT = 4  # "somewhat hard" on the session-RPE scale (Foster et al. 2001)
+HARD_EFFORT = 8
+BREAK_DAYS = 14
+
+# Energy (docs/training.md, "Energy estimate"). 1 MET = 1 kcal per kg per hour.
+FORWARD_RUN_8KMH_MET = 8.3  # 2011 Compendium, code 12030: running, 5 mph (8 km/h)
+BACKWARD_COST_FACTOR = 1.35  # backward running costs ~35 % more at the same speed (Wright & Weyand 2001)
+BACKWARD_RUN_MET = round(FORWARD_RUN_8KMH_MET * BACKWARD_COST_FACTOR, 1)  # 11.2
+RECOVERY_MET = 3.5  # 2011 Compendium, code 17190: walking, 3.0 mph, level, moderate pace
+
+
+@dataclass(frozen=True, slots=True)
+class WeekTotals:
+    """What the runner did in one week (Monday to Sunday of their own calendar)."""
+
+    week_start: date
+    sessions: int
+    duration_s: int
+    backward_s: int
+    longest_bout_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """One recent session, as much as the next-step rule needs."""
+
+    day: date
+    longest_bout_s: int
+    effort: int | None
+    soreness: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekBar:
+    start: date
+    sessions: int
+    backward_s: int
+    met_target: bool
+
+    @property
+    def minutes(self) -> float:
+        return self.backward_s / 60
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    kind: str  # "start" | "progress" | "hold" | "rest"
+    bout_s: int
+    headline: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Energy:
+    this_week_kcal: float
+    total_kcal: float
+    body_weight_kg: float
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    week_start: date
+    sessions_this_week: int
+    weekly_target: int
+    streak_weeks: int
+    total_sessions: int
+    total_backward_s: int
+    longest_bout_s: int
+    weeks: tuple[WeekBar, ...]
+    suggestion: Suggestion
+    energy: Energy | None
+
+    @property
+    def target_met_this_week(self) -> bool:
+        return self.sessions_this_week >= self.weekly_target
+
+    @property
+    def sessions_to_go(self) -> int:
+        return max(0, self.weekly_target - self.sessions_this_week)
+
+
+def week_start(day: date) -> date:
+    """Monday of the ISO week the day is in."""
+    return day - timedelta(days=day.weekday())
+
+
+def session_energy_kcal(duration_s: int, backward_s: int, body_weight_kg: float) -> float:
+    """Backward bouts at the backward-running MET, the rest of the session at a walking MET."""
+    backward_h = min(backward_s, duration_s) / 3600
+    recovery_h = max(0, duration_s - backward_s) / 3600
+    return body_weight_kg * (BACKWARD_RUN_MET * backward_h + RECOVERY_MET * recovery_h)
+
+
+def weekly_totals(weeks: Iterable[WeekTotals]) -> dict[date, tuple[int, int]]:
+    """{Monday: (sessions, backward seconds)}."""
+    totals: dict[date, tuple[int, int]] = {}
+    for w in weeks:
+        sessions, seconds = totals.get(w.week_start, (0, 0))
+        totals[w.week_start] = (sessions + w.sessions, seconds + w.backward_s)
+    return totals
+
+
+def streak(weeks: dict[date, tuple[int, int]], this_week: date, target: int) -> int:
+    """Consecutive weeks that met the target, up to this week; an unfinished week doesn't break it."""
+    current = this_week if weeks.get(this_week, (0, 0))[0] >= target else this_week - WEEK
+    count = 0
+    while weeks.get(current, (0, 0))[0] >= target:
+        count += 1
+        current -= WEEK
+    return count
+
+
+def chart_weeks(weeks: dict[date, tuple[int, int]], this_week: date, target: int,
+                count: int = CHART_WEEKS) -> tuple[WeekBar, ...]:
+    bars = []
+    for back in range(count - 1, -1, -1):
+        start = this_week - back * WEEK
+        sessions, seconds = weeks.get(start, (0, 0))
+        bars.append(WeekBar(start, sessions, seconds, sessions >= target))
+    return tuple(bars)
+
+
+def _round_up(seconds: float) -> int:
+    # round() first: 100 * 1.1 is 110.00000000000001, which must stay 110, not become 115.
+    return int(math.ceil(round(seconds / ROUND_TO_S, 6)) * ROUND_TO_S)
+
+
+def _bout(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds}-second"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes}-minute" if not rest else f"{minutes} min {rest} s"
+
+
+def next_step(recent: Sequence[SessionSummary], today: date) -> Suggestion:
+    """What to do next time, from the most recent sessions (newest first)."""
+    if not recent:
+        return Suggestion("start", START_BOUT_S, "Start with 30-second backward bouts",
+                          "Alternate 30 seconds backwards with forward walking or jogging, 2–3 times a week.")
+    latest = recent[0]
+    if (today - latest.day).days > BREAK_DAYS:
+        return Suggestion("hold", latest.longest_bout_s, f"Welcome back: repeat {_bout(latest.longest_bout_s)} bouts",
+                          "After a break of more than two weeks, repeat your last bout length before building up again.")
+
+    last_week = [s for s in recent if (today - s.day).days < 7]
+    sore_week = [s for s in last_week if s.soreness]
+    bout = max(s.longest_bout_s for s in last_week) if last_week else latest.longest_bout_s
+    if sore_week:
+        two_in_a_row = len(recent) >= 2 and bool(recent[0].soreness) and bool(recent[1].soreness)
+        knees = "knees" in latest.soreness
+        hard_and_sore = bool(latest.soreness) and (latest.effort or 0) >= HARD_EFFORT
+        if knees or two_in_a_row or hard_and_sore:
+            why = ("Knee pain is not the usual muscle soreness: if it lasts, see a physiotherapist. "
+                   if knees else "")
+            return Suggestion("rest", bout, "Rest for 2–3 days",
+                              why + "Give soreness time to clear (it peaks 1–3 days after unaccustomed exercise), "
+                              f"then pick up again at {_bout(bout)} bouts.")
+        return Suggestion("hold", bout, f"Hold at {_bout(bout)} bouts",
+                          "Something was sore this week: keep the same bout length until a session leaves nothing sore.")
+
+    if latest.effort is None:
+        return Suggestion("hold", bout, f"Hold at {_bout(bout)} bouts",
+                          "Log how hard each session felt (effort 1–10) to get a suggestion for building up.")
+    if latest.effort > COMFORTABLE_MAX_EFFORT:
+        return Suggestion("hold", bout, f"Hold at {_bout(bout)} bouts",
+                          f"Your last session felt hard (effort {latest.effort}). Repeat this length until it feels "
+                          f"comfortable ({COMFORTABLE_MAX_EFFORT} or less).")
+
+    week_before = [s.longest_bout_s for s in recent if 7 <= (today - s.day).days < 14]
+    if week_before and bout >= max(week_before) * (1 + WEEKLY_INCREASE):
+        return Suggestion("hold", bout, f"Hold at {_bout(bout)} bouts this week",
+                          "You already lengthened your bouts this week; build up again next week.")
+    longer = max(_round_up(bout * (1 + WEEKLY_INCREASE)), bout + ROUND_TO_S)
+    return Suggestion("progress", longer, f"Try {_bout(longer)} bouts",
+                      "Comfortable and nothing sore: lengthen your backward bouts by about 10 % this week.")
+
+
+def progress(log: Sequence[WeekTotals], recent: Sequence[SessionSummary], *, today: date, weekly_target: int,
+             body_weight_kg: float | None) -> Progress:
+    """Everything the progress page shows. `log` is the whole log by week; `recent` newest first."""
+    this_week = week_start(today)
+    weeks = weekly_totals(log)
+    energy = None
+    if body_weight_kg:
+        # The estimate is linear in time, so summing per week is exact.
+        total = sum(session_energy_kcal(w.duration_s, w.backward_s, body_weight_kg) for w in log)
+        week = sum(session_energy_kcal(w.duration_s, w.backward_s, body_weight_kg)
+                   for w in log if w.week_start == this_week)
+        energy = Energy(round(week), round(total), body_weight_kg)
+    return Progress(
+        week_start=this_week,
+        sessions_this_week=weeks.get(this_week, (0, 0))[0],
+        weekly_target=weekly_target,
+        streak_weeks=streak(weeks, this_week, weekly_target),
+        total_sessions=sum(w.sessions for w in log),
+        total_backward_s=sum(w.backward_s for w in log),
+        longest_bout_s=max((w.longest_bout_s for w in log), default=0),
+        weeks=chart_weeks(weeks, this_week, weekly_target),
+        suggestion=next_step(recent, today),
+        energy=energy,
+    )

@@ -1,0 +1,202 @@
+"""Logbook pages: the list (filters, paging), the log form ("I'm going"), a session, edit, delete.
+
+Every page answers a full page or, for htmx, a fragment, through `render_page_or_fragment`; every
+form works without JavaScript. Another runner's session is a 404, never a 403: it doesn't exist
+for you.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from backrun.advice_service import get_advice
+from backrun.errors import wants_json
+from backrun.logbook import bp, service, snapshot
+from backrun.logbook.filters import FilterForm
+from backrun.logbook.json_format import session_to_json
+from backrun.logbook.models import SETTINGS, SURFACES, TrainingSession
+from backrun.logbook.schemas import OSM_REF
+from backrun.logbook.session_form import SORENESS_LABELS, SessionForm
+from backrun.logbook.template_filters import EFFORT_LABELS, SETTING_LABELS, SURFACE_LABELS
+from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
+from backrun.web_helpers import is_fragment_request, render_page_or_fragment
+
+log = logging.getLogger(__name__)
+
+RUN_MINUTES_MAX = 240
+
+
+def _own_session_or_404(session_id: str) -> TrainingSession:
+    try:
+        parsed = uuid.UUID(session_id)
+    except ValueError:
+        abort(404)
+    session = service.get_own(current_user, parsed)
+    if session is None:
+        abort(404)
+    return session
+
+
+def _form_context(form: SessionForm, weather: dict | None, **extra) -> dict:
+    return {
+        "form": form, "weather": weather, "units": current_user.units, "settings": SETTINGS,
+        "setting_labels": SETTING_LABELS, "surfaces": SURFACES, "surface_labels": SURFACE_LABELS,
+        "effort_labels": EFFORT_LABELS, "soreness_labels": SORENESS_LABELS, **extra,
+    }
+
+
+def _private(response):
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- list ----------------------------------------------------------------------------------
+
+@bp.get("/log")
+@login_required
+def sessions():
+    filters = FilterForm.from_args(request.args)
+    status = 200
+    page = service.Page([], None)
+    if filters.error:
+        status = 400
+    else:
+        try:
+            page = service.list_sessions(current_user, filters.filters(), cursor=request.args.get("cursor") or None)
+        except service.BadCursor as exc:
+            filters.error, status = str(exc), 400
+    next_url = url_for("logbook.sessions", cursor=page.next_cursor, **filters.query()) if page.next_cursor else None
+    response = render_page_or_fragment(
+        "logbook/list.html", "logbook/_session_items.html",
+        page=page, filters=filters, next_url=next_url, units=current_user.units, settings=SETTINGS,
+        setting_labels=SETTING_LABELS, paged=bool(request.args.get("cursor")),
+    )
+    response.status_code = status
+    return _private(response)
+
+
+# --- log a session ---------------------------------------------------------------------------
+
+def _advice_snapshot(args) -> dict | None:
+    """The advice for the place the runner tapped "I'm going" at, built here, never taken from the client."""
+    if not (args.get("lat") and args.get("lon")):
+        return None
+    try:
+        lat, lon = parse_lat_lon(args.get("lat", ""), args.get("lon", ""))
+    except InvalidCoordinates:
+        return None
+    try:
+        minutes = min(max(int(args.get("minutes", "30")), 5), RUN_MINUTES_MAX)
+    except ValueError:
+        minutes = 30
+    now = datetime.now(timezone.utc)
+    return snapshot.from_advice(get_advice(lat, lon, minutes=minutes, now=now), now)
+
+
+@bp.get("/log/new")
+@login_required
+def new_session():
+    weather = _advice_snapshot(request.args)
+    setting = request.args.get("setting", "")
+    if setting not in SETTINGS:
+        setting = "treadmill" if weather and weather["verdict"] == "indoors" else "outdoor"
+    venue_osm = request.args.get("venue_osm", "").strip()
+    form = SessionForm.blank(
+        time_zone=current_user.time_zone, now=datetime.now(timezone.utc), setting=setting,
+        venue_name=request.args.get("venue_name", request.args.get("place", "")).strip()[:200],
+        venue_osm=venue_osm if OSM_REF.match(venue_osm) else "",
+        weather_token=snapshot.sign(weather, current_user.id) if weather else "",
+    )
+    return _private(render_page_or_fragment("logbook/new.html", "logbook/_session_form.html",
+                                            **_form_context(form, weather, action=url_for("logbook.create_session"))))
+
+
+@bp.post("/log/new")
+@login_required
+def create_session():
+    form = SessionForm.from_post(request.form)
+    token = form.value("weather_token")
+    weather = snapshot.verify(token, current_user.id) if token else None
+    if token and weather is None:
+        log.info("log form: weather snapshot rejected (bad signature or expired)")
+        form.values["weather_token"] = ""
+    data = form.to_session_data(units=current_user.units, fallback_zone=current_user.time_zone, fixed_offset=None,
+                                weather=weather)
+    if data is not None:
+        try:
+            session, created = service.create_session(current_user, data)
+        except service.IdTaken:
+            form.errors["id"] = "This form was already used for another session. Reload the page and try again."
+        else:
+            if wants_json():
+                # A script replaying the form (the offline outbox) gets the API's answer.
+                response = jsonify(session_to_json(session))
+                return _private(response), 201 if created else 200
+            # The same form sent twice (double tap, back button) finds the session already logged.
+            flash("Session logged." if created else "That session was already in your log.", "success")
+            return redirect(url_for("logbook.session_detail", session_id=session.id), 303)
+    if wants_json():
+        return _private(jsonify({"error": "invalid_session", "detail": "Some fields are invalid; nothing was stored.",
+                                 "fields": {name: [message] for name, message in form.errors.items()}})), 422
+    response = render_page_or_fragment("logbook/new.html", "logbook/_session_form.html",
+                                       **_form_context(form, weather, action=url_for("logbook.create_session")))
+    response.status_code = 422
+    return _private(response)
+
+
+# --- one session -----------------------------------------------------------------------------
+
+@bp.get("/log/<session_id>")
+@login_required
+def session_detail(session_id: str):
+    session = _own_session_or_404(session_id)
+    return _private(render_page_or_fragment(
+        "logbook/detail.html", "logbook/_session_item.html", session=session, units=current_user.units,
+        body_weight_kg=current_user.body_weight_kg))
+
+
+@bp.route("/log/<session_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_session(session_id: str):
+    session = _own_session_or_404(session_id)
+    status = 200
+    if request.method == "POST":
+        form = SessionForm.from_post(request.form)
+        form.values["id"] = str(session.id)  # the URL says which session; the form can't change it
+        data = form.to_session_data(units=current_user.units, fallback_zone=current_user.time_zone,
+                                    fixed_offset=timedelta(minutes=session.utc_offset_min), weather=session.weather)
+        if data is not None:
+            service.update_session(session, data)
+            flash("Session updated.", "success")
+            return redirect(url_for("logbook.session_detail", session_id=session.id), 303)
+        status = 422
+    else:
+        form = SessionForm.from_session(session, current_user.units)
+    response = render_page_or_fragment(
+        "logbook/edit.html", "logbook/_session_form.html",
+        **_form_context(form, session.weather, session=session,
+                        action=url_for("logbook.edit_session", session_id=session.id)))
+    response.status_code = status
+    return _private(response)
+
+
+@bp.route("/log/<session_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_session(session_id: str):
+    session = _own_session_or_404(session_id)
+    if request.method == "GET":
+        # Asking first: in the list (htmx) the question replaces the row; without JS it is a page.
+        return _private(render_page_or_fragment("logbook/delete.html", "logbook/_delete_confirm.html",
+                                                session=session, units=current_user.units))
+    started = session.local_start
+    service.delete_session(session)
+    if is_fragment_request():
+        response = render_page_or_fragment("logbook/delete.html", "logbook/_deleted_item.html", started=started)
+        return _private(response)
+    flash("Session deleted.", "success")
+    return redirect(url_for("logbook.sessions"), 303)
