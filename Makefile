@@ -9,9 +9,11 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test serve migrate bench lock clean browser
+DEMO_EXTRACT := data/osm/liechtenstein-2022-07-24.osm.pbf
 
-run: $(VENV)/.run-installed migrate
+.PHONY: run test serve migrate demo-data bench lock clean browser
+
+run: $(VENV)/.run-installed migrate demo-data
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev-installed browser
@@ -19,6 +21,10 @@ test: $(VENV)/.dev-installed browser
 
 migrate: $(VENV)/.run-installed
 	$(FLASK) db upgrade
+
+# Demo venues (Liechtenstein, OSM 2022); a no-op when this very file is already imported.
+demo-data: migrate
+	$(FLASK) venues import --quiet $(DEMO_EXTRACT)
 
 # Production-style serving (see README, "Deployment").
 serve: $(VENV)/.run-installed migrate

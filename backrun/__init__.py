@@ -13,6 +13,7 @@ from flask import Flask
 
 from backrun import config as settings
 from backrun.extensions import cache, csrf, db, htmx, limiter, migrate
+from backrun.sessions import CachedSerializerSessionInterface
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,6 +71,15 @@ def _init_extensions(app: Flask) -> None:
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 900)
     cache.init_app(app)
     limiter.init_app(app)
+    if not app.config.get("RATELIMIT_DEFAULT") and not app.config.get("RATELIMIT_APPLICATION"):
+        # With no app-wide limit, the per-request check only costs time: routes with their own
+        # limit (@limiter.limit) check it in their decorator.
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
+    app.session_interface = CachedSerializerSessionInterface()
+
+    from backrun import accounts
+
+    accounts.init_app(app)
 
     from backrun import coordination
 
@@ -81,12 +91,19 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from backrun.accounts import bp as accounts_bp
     from backrun.api import bp as api_bp
+    from backrun.logbook import bp as logbook_bp
+    from backrun.venues.views import bp as venues_bp
     from backrun.web import bp as web_bp
 
     app.register_blueprint(web_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(logbook_bp)
     app.register_blueprint(api_bp)
-    # The JSON API authenticates with tokens or reads only; CSRF protects the HTML forms.
+    app.register_blueprint(venues_bp)
+    # The JSON API authenticates with tokens or reads only; CSRF protects the HTML forms. API calls
+    # made with the browser's session cookie check the X-CSRFToken header (backrun/api/auth.py).
     csrf.exempt(api_bp)
 
     # Importing the models registers them with SQLAlchemy's metadata for Alembic.

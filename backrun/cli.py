@@ -8,9 +8,12 @@ import click
 from flask import Flask
 
 from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
+from backrun.venues.cli import venues_cli
 
 
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(venues_cli)
+
     @app.cli.command("advice")
     @click.argument("lat")
     @click.argument("lon")

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_OPEN_METEO_URL = "https://api.open-meteo.com/v1/forecast"
 DEFAULT_MET_NO_URL = "https://api.met.no/weatherapi/locationforecast/2.0/compact"
 DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
+DEFAULT_OVERPASS_URL = "https://overpass-api.de/api/interpreter"
 DEFAULT_CONTACT = "https://github.com/backrun/backrun"
 
 
@@ -24,6 +26,39 @@ def _float(name: str, default: float) -> float:
     if not value > 0:
         raise ValueError(f"{name} must be a positive number of seconds, got {raw!r}")
     return value
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name} must be 1/0, true/false, yes/no or on/off, got {raw!r}")
+
+
+def _days(name: str, default: int) -> timedelta:
+    raw = os.environ.get(name, "").strip()
+    try:
+        days = int(raw) if raw else default
+    except ValueError:
+        days = 0
+    if days <= 0:
+        raise ValueError(f"{name} must be a positive number of days, got {raw!r}")
+    return timedelta(days=days)
+
+
+def postgres_driver_url(url: str) -> str:
+    """PostgreSQL URLs as people write them, pointed at the psycopg 3 driver Backrun installs.
+
+    SQLAlchemy reads plain postgresql:// as psycopg2, and doesn't know Heroku's postgres://.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
 
 
 def secret_key(instance_path: str) -> str:
@@ -50,9 +85,8 @@ def from_environment(instance_path: str) -> dict:
     database_url = os.environ.get("DATABASE_URL", "").strip()
     if not database_url:
         database_url = "sqlite:///" + str(Path(instance_path) / "backrun.sqlite3")
-    elif database_url.startswith("postgres://"):
-        # Heroku-style URLs; SQLAlchemy only knows the postgresql:// scheme.
-        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    else:
+        database_url = postgres_driver_url(database_url)
     contact = os.environ.get("BACKRUN_CONTACT", "").strip() or DEFAULT_CONTACT
     return {
         "SECRET_KEY": secret_key(instance_path),
@@ -60,11 +94,18 @@ def from_environment(instance_path: str) -> dict:
         "BACKRUN_OPEN_METEO_URL": os.environ.get("BACKRUN_OPEN_METEO_URL", DEFAULT_OPEN_METEO_URL).strip(),
         "BACKRUN_MET_NO_URL": os.environ.get("BACKRUN_MET_NO_URL", DEFAULT_MET_NO_URL).strip(),
         "BACKRUN_NOMINATIM_URL": os.environ.get("BACKRUN_NOMINATIM_URL", DEFAULT_NOMINATIM_URL).strip(),
+        # Live venue lookup where no extract is imported; empty disables it.
+        "BACKRUN_OVERPASS_URL": os.environ.get("BACKRUN_OVERPASS_URL", DEFAULT_OVERPASS_URL).strip(),
         "BACKRUN_HTTP_TIMEOUT": _float("BACKRUN_HTTP_TIMEOUT", 4.0),
         "BACKRUN_CONTACT": contact,
         "BACKRUN_CACHE_URL": os.environ.get("BACKRUN_CACHE_URL", "").strip(),
         "RATELIMIT_DEFAULT": os.environ.get("BACKRUN_RATELIMIT_DEFAULT", "").strip(),
         "BACKRUN_GEOCODE_RATELIMIT": os.environ.get("BACKRUN_GEOCODE_RATELIMIT", "20/minute").strip(),
+        # Accounts: failed sign-ins per client address; cookies marked Secure behind HTTPS.
+        "BACKRUN_LOGIN_RATELIMIT": os.environ.get("BACKRUN_LOGIN_RATELIMIT", "10/minute;50/hour").strip(),
+        "SESSION_COOKIE_SECURE": _flag("BACKRUN_SECURE_COOKIES"),
+        "REMEMBER_COOKIE_SECURE": _flag("BACKRUN_SECURE_COOKIES"),
+        "REMEMBER_COOKIE_DURATION": _days("BACKRUN_REMEMBER_DAYS", 365),
     }
 
 
@@ -77,6 +118,14 @@ STATIC_DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "JSON_SORT_KEYS": False,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # "Remember me" keeps the installed app signed in; the cookie is as locked down as the session's.
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_REFRESH_EACH_REQUEST": False,
+    # werkzeug's scrypt (memory-hard, from OpenSSL through hashlib); see backrun/accounts/passwords.py.
+    "BACKRUN_PASSWORD_METHOD": "scrypt",
+    # A CSV import may be larger than any other request (10,000 sessions are about 1.5 MB).
+    "BACKRUN_IMPORT_MAX_BYTES": 4 * 1024 * 1024,
     # Weather cache: fresh for 15 minutes, kept 2 hours as a fallback when both providers fail.
     "BACKRUN_WEATHER_FRESH_S": 15 * 60,
     "BACKRUN_WEATHER_KEEP_S": 2 * 60 * 60,

@@ -3,6 +3,7 @@
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -20,3 +21,4 @@ csrf = CSRFProtect()
 htmx = Htmx()
 cache = Cache()
 limiter = Limiter(key_func=get_remote_address)
+login_manager = LoginManager()

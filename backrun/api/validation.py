@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import request
@@ -18,9 +19,15 @@ def _flatten(messages: Any) -> str:
     return str(messages)
 
 
+@lru_cache(maxsize=None)
+def _instance(schema: type[Schema]) -> Schema:
+    # Schemas are stateless once built, and building one per request is measurable on hot routes.
+    return schema()
+
+
 def parse_query(schema: type[Schema]) -> dict[str, Any]:
     """Validated query arguments, or a 400 `{error: "invalid_parameters", detail, fields}`."""
     try:
-        return schema().load(request.args.to_dict(flat=True))
+        return _instance(schema).load(request.args.to_dict(flat=True))
     except ValidationError as exc:
         raise ApiError(400, "invalid_parameters", _flatten(exc.messages), {"fields": exc.messages}) from exc

@@ -10,6 +10,7 @@ from backrun.advice_service import get_advice
 from backrun.extensions import limiter
 from backrun.places.coordinates import InvalidCoordinates
 from backrun.places.geocoding import GeocodingError, geocode
+from backrun.venues.views import venues_for_advice
 from backrun.web import bp
 from backrun.web.forms import RUN_MINUTES, AdviceForm
 from backrun.web_helpers import render_page_or_fragment
@@ -50,6 +51,7 @@ def advice():
             now = datetime.now(timezone.utc)
             context["result"] = get_advice(lat, lon, minutes=form.minutes, now=now)
             context["now"] = now
+            context["venues"] = venues_for_advice(context["result"], now)
     if form.error and status == 200:
         status = 400
     response = render_page_or_fragment("advice/page.html", "advice/_advice.html", **context)

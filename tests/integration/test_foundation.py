@@ -205,3 +205,35 @@ def test_csrf_protects_state_changing_forms(tmp_path):
     page = client.get("/form").get_data(as_text=True)
     token = page.split('value="', 1)[1].split('"', 1)[0]
     assert client.post("/form", data={"csrf_token": token}).status_code == 200
+
+
+def test_a_header_set_by_a_view_is_kept(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+
+    @app.get("/framed")
+    def framed():
+        return "ok", 200, {"X-Frame-Options": "SAMEORIGIN"}
+
+    headers = app.test_client().get("/framed").headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("given, used", [
+    ("postgres://u:p@db/backrun", "postgresql+psycopg://u:p@db/backrun"),
+    ("postgresql://u:p@db:5432/backrun", "postgresql+psycopg://u:p@db:5432/backrun"),
+    ("postgresql+psycopg://u@db/backrun", "postgresql+psycopg://u@db/backrun"),
+    ("sqlite:////tmp/x.sqlite3", "sqlite:////tmp/x.sqlite3"),
+])
+def test_database_url_from_the_environment(tmp_path, monkeypatch, given, used):
+    from backrun.config import from_environment
+
+    monkeypatch.setenv("DATABASE_URL", given)
+    assert from_environment(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == used
+
+
+def test_database_defaults_to_sqlite_in_the_instance_folder(tmp_path, monkeypatch):
+    from backrun.config import from_environment
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert from_environment(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/backrun.sqlite3"
