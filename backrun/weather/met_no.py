@@ -12,7 +12,6 @@ also the extra variables of `complete` when they are there.
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -20,7 +19,7 @@ from typing import Any, Protocol
 
 import requests
 
-from backrun.weather.model import UTC, Forecast, ProviderError, Step
+from backrun.weather.model import UTC, Forecast, ProviderError, Step, as_number
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +136,7 @@ def parse(payload: Any, latitude: float, longitude: float, fetched_at: datetime)
     if not steps:
         raise ProviderError(PROVIDER, "malformed", "no usable time steps")
     coords = _get(_get(payload, "geometry"), "coordinates")  # [lon, lat, altitude]
-    elevation = _number(coords[2]) if isinstance(coords, list) and len(coords) > 2 else None
+    elevation = as_number(coords[2]) if isinstance(coords, list) and len(coords) > 2 else None
     return Forecast(
         source=PROVIDER,
         latitude=latitude,
@@ -165,11 +164,11 @@ def parse_entry(entry: Any) -> Step | None:
     symbol = _get(_get(period, "summary"), "symbol_code")
     symbol = symbol if isinstance(symbol, str) else None
 
-    temperature = _number(instant.get("air_temperature"))
-    humidity = _number(instant.get("relative_humidity"))
-    dew_point = _number(instant.get("dew_point_temperature"))
+    temperature = as_number(instant.get("air_temperature"))
+    humidity = as_number(instant.get("relative_humidity"))
+    dew_point = as_number(instant.get("dew_point_temperature"))
     code = weather_code(symbol)
-    fog = _number(instant.get("fog_area_fraction"))
+    fog = as_number(instant.get("fog_area_fraction"))
     if fog is not None and fog >= FOG_FRACTION_PCT and (code is None or code < 45):
         code = 45
     return Step(
@@ -177,15 +176,15 @@ def parse_entry(entry: Any) -> Step | None:
         end=start + length,
         temperature_c=temperature,
         relative_humidity_pct=humidity,
-        dew_point_c=dew_point if dew_point is not None else dew_point_magnus(temperature, humidity),
-        precipitation_mm=_number(details.get("precipitation_amount")),
-        precipitation_probability_pct=_number(details.get("probability_of_precipitation")),
-        thunder_probability_pct=_number(details.get("probability_of_thunder")),
+        dew_point_c=dew_point,  # the safety rules derive it from T and RH when absent
+        precipitation_mm=as_number(details.get("precipitation_amount")),
+        precipitation_probability_pct=as_number(details.get("probability_of_precipitation")),
+        thunder_probability_pct=as_number(details.get("probability_of_thunder")),
         weather_code=code,
         wind_speed_kmh=_kmh(instant.get("wind_speed")),
         wind_gusts_kmh=_kmh(instant.get("wind_speed_of_gust")),  # `complete` only; compact has none
         # Clear-sky UV is an upper bound: the cautious choice for a sun warning.
-        uv_index=_number(instant.get("ultraviolet_index_clear_sky")),
+        uv_index=as_number(instant.get("ultraviolet_index_clear_sky")),
         symbol=symbol,
     )
 
@@ -211,15 +210,6 @@ def weather_code(symbol: str | None) -> int | None:
     return {"fog": 45, "clearsky": 0, "fair": 1, "partlycloudy": 2, "cloudy": 3}.get(base)
 
 
-def dew_point_magnus(temperature_c: float | None, humidity_pct: float | None) -> float | None:
-    """Dew point from temperature and relative humidity (Magnus formula, Sonntag 1990 constants)."""
-    if temperature_c is None or humidity_pct is None or humidity_pct <= 0:
-        return None
-    a, b = 17.62, 243.12
-    gamma = math.log(min(humidity_pct, 100.0) / 100.0) + a * temperature_c / (b + temperature_c)
-    return round(b * gamma / (a - gamma), 1)
-
-
 def _get(obj: Any, key: str) -> Any:
     return obj.get(key) if isinstance(obj, dict) else None
 
@@ -229,14 +219,8 @@ def _details(obj: Any) -> dict[str, Any]:
     return details if isinstance(details, dict) else {}
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        return None
-    return float(value)
-
-
 def _kmh(metres_per_second: Any) -> float | None:
-    value = _number(metres_per_second)
+    value = as_number(metres_per_second)
     return None if value is None else round(value * 3.6, 1)
 
 

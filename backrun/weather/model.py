@@ -11,6 +11,7 @@ maximum, weather code, precipitation probability) describe the whole period; ins
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -90,6 +91,13 @@ class Forecast:
             hours=tuple(Step.from_dict(s) for s in data.get("hours", ())),
             quarter_hours=tuple(Step.from_dict(s) for s in data.get("quarter_hours", ())),
         )
+
+
+def as_number(value: Any) -> float | None:
+    """A JSON number as a float; None for null, booleans, strings and NaN (all seen in the wild)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        return None
+    return float(value)
 
 
 class ProviderError(Exception):

@@ -8,14 +8,13 @@ legacy variable names, and times as unix seconds or as local ISO 8601 plus
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import requests
 
-from backrun.weather.model import UTC, Forecast, ProviderError, Step
+from backrun.weather.model import UTC, Forecast, ProviderError, Step, as_number
 
 PROVIDER = "open-meteo"
 HOUR = timedelta(hours=1)
@@ -29,37 +28,31 @@ HOURLY = (
 MINUTELY_15 = "precipitation,snowfall,weather_code,wind_gusts_10m,visibility"
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        return None
-    return float(value)
-
-
 def _integer(value: Any) -> int | None:
-    number = _number(value)
+    number = as_number(value)
     return None if number is None else int(number)
 
 
 def _flag(value: Any) -> bool | None:
-    number = _number(value)
+    number = as_number(value)
     return None if number is None else bool(number)
 
 
 # Step field -> (Open-Meteo names, current first then legacy; converter).
 VARIABLES: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
-    "temperature_c": (("temperature_2m",), _number),
-    "relative_humidity_pct": (("relative_humidity_2m", "relativehumidity_2m"), _number),
-    "dew_point_c": (("dew_point_2m", "dewpoint_2m"), _number),
-    "surface_temperature_c": (("soil_temperature_0cm",), _number),
-    "precipitation_mm": (("precipitation",), _number),
-    "snowfall_cm": (("snowfall",), _number),
-    "precipitation_probability_pct": (("precipitation_probability",), _number),
-    "snow_depth_m": (("snow_depth",), _number),
+    "temperature_c": (("temperature_2m",), as_number),
+    "relative_humidity_pct": (("relative_humidity_2m", "relativehumidity_2m"), as_number),
+    "dew_point_c": (("dew_point_2m", "dewpoint_2m"), as_number),
+    "surface_temperature_c": (("soil_temperature_0cm",), as_number),
+    "precipitation_mm": (("precipitation",), as_number),
+    "snowfall_cm": (("snowfall",), as_number),
+    "precipitation_probability_pct": (("precipitation_probability",), as_number),
+    "snow_depth_m": (("snow_depth",), as_number),
     "weather_code": (("weather_code", "weathercode"), _integer),
-    "wind_speed_kmh": (("wind_speed_10m", "windspeed_10m"), _number),
-    "wind_gusts_kmh": (("wind_gusts_10m", "windgusts_10m"), _number),
-    "visibility_m": (("visibility",), _number),
-    "uv_index": (("uv_index",), _number),
+    "wind_speed_kmh": (("wind_speed_10m", "windspeed_10m"), as_number),
+    "wind_gusts_kmh": (("wind_gusts_10m", "windgusts_10m"), as_number),
+    "visibility_m": (("visibility",), as_number),
+    "uv_index": (("uv_index",), as_number),
     "is_day": (("is_day",), _flag),
 }
 
@@ -119,7 +112,7 @@ def parse(payload: Any, latitude: float, longitude: float, fetched_at: datetime)
     """Open-Meteo JSON -> Forecast. Raises ProviderError(malformed) when nothing usable is in it."""
     if not isinstance(payload, dict):
         raise ProviderError(PROVIDER, "malformed", f"expected a JSON object, got {type(payload).__name__}")
-    offset = timedelta(seconds=_number(payload.get("utc_offset_seconds")) or 0)
+    offset = timedelta(seconds=as_number(payload.get("utc_offset_seconds")) or 0)
     hours = parse_block(payload.get("hourly"), HOUR, offset)
     quarter_hours = parse_block(payload.get("minutely_15"), QUARTER_HOUR, offset)
     if not hours and not quarter_hours:
@@ -131,7 +124,7 @@ def parse(payload: Any, latitude: float, longitude: float, fetched_at: datetime)
         fetched_at=fetched_at,
         hours=hours,
         quarter_hours=quarter_hours,
-        elevation_m=_number(payload.get("elevation")),
+        elevation_m=as_number(payload.get("elevation")),
     )
 
 

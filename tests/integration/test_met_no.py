@@ -79,7 +79,7 @@ def test_scenario_maps_to_steps(session, fake, store):
     assert current.end - current.start == timedelta(hours=1)
     assert (current.symbol, current.weather_code, current.precipitation_mm) == ("lightsleetshowers_day", 85, 0.6)
     assert current.temperature_c == 0.4 and current.wind_speed_kmh == 36.0
-    assert current.dew_point_c == pytest.approx(-1.0, abs=0.2)
+    assert current.relative_humidity_pct is not None and current.dew_point_c is None  # derived by the rules
     assert forecast.hours[-1].start < at + timedelta(hours=24)  # later blocks are not needed
     assert forecast.fetched_at == at and forecast.source == "met-no"
 

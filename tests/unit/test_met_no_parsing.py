@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from backrun.weather.met_no import dew_point_magnus, parse, weather_code
+from backrun.weather.met_no import parse, weather_code
 from backrun.weather.model import UTC, ProviderError
 
 # ArtiomBoo/InfoScreen src/app/data/weather.ts: a saved compact answer for Oslo, first step verbatim.
@@ -72,7 +72,7 @@ def test_real_compact_step():
     assert step.wind_speed_kmh == 5.4  # 1.5 m/s
     assert step.wind_gusts_kmh is None  # compact has no gusts: the rules estimate them
     assert step.symbol == "clearsky_night" and step.weather_code == 0
-    assert step.dew_point_c == pytest.approx(-5.1, abs=0.15)  # Magnus from T and RH
+    assert step.dew_point_c is None  # compact has none; the safety rules derive it from T and RH
     assert forecast.source == "met-no" and forecast.elevation_m == 27.0
     assert forecast.fetched_at == FETCHED and forecast.quarter_hours == ()
 
@@ -174,8 +174,3 @@ def test_weather_code_from_symbol(symbol, code):
     assert weather_code(symbol) == code
 
 
-def test_dew_point_magnus():
-    assert dew_point_magnus(20.0, 50.0) == pytest.approx(9.3, abs=0.1)
-    assert dew_point_magnus(10.0, 100.0) == pytest.approx(10.0, abs=0.05)
-    assert dew_point_magnus(None, 50.0) is None
-    assert dew_point_magnus(10.0, 0.0) is None
