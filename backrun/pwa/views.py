@@ -1,0 +1,50 @@
+"""The PWA's own URLs: the manifest, the service worker, the offline page and who is signed in."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, jsonify, render_template, request
+from flask_wtf.csrf import generate_csrf
+
+from backrun.pwa import bp
+from backrun.pwa.build import content_version, service_worker_source
+from backrun.pwa.manifest import web_app_manifest
+from backrun.pwa.runner import current_runner_key
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    response = Response(json.dumps(web_app_manifest(), indent=1), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    # At the root so its scope is the whole app; no-cache so a deploy is seen at the next visit.
+    response = Response(service_worker_source(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.set_etag(content_version())
+    return response.make_conditional(request)
+
+
+@bp.get("/offline")
+def offline():
+    # Kept at install and shown for a page that was never kept. Public: nobody's data in it.
+    return render_template("pwa/offline.html")
+
+
+@bp.get("/pwa/session")
+def session_state():
+    """For the outbox: is a runner signed in, which one, and a CSRF token that is valid now.
+
+    Pages kept offline carry old CSRF tokens, so a replay asks here first, with no cache between.
+    """
+    runner = current_runner_key()
+    body = {"signed_in": runner is not None, "runner": runner}
+    if runner:
+        body["csrf_token"] = generate_csrf()
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
