@@ -1,0 +1,109 @@
+"""Surviving a database that goes away (a PostgreSQL restart, a failover, a network blip).
+
+* Pre-ping (config.STATIC_DEFAULTS): every connection is tested as it leaves the pool, so the
+  connections a restart killed are replaced before a request uses them.
+* A connection that dies *during* a request: a request that is safe to repeat runs once more on
+  a fresh connection. Safe are reads (GET, HEAD) and views marked `@retry_safe`, such as
+  `POST /api/v1/sessions`, which is idempotent on the client's id: whether or not the first
+  attempt's commit got through, the second stores the session exactly once.
+* The database unreachable: 503 with `Retry-After` (JSON for the API, a page for people), never
+  a 500 with a traceback in the log for what is an outage. The app keeps running and answers
+  again as soon as the database is back, without a restart.
+* PostgreSQL: connections give up after BACKRUN_DB_CONNECT_TIMEOUT seconds instead of hanging
+  on an unreachable host.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+from flask import Flask, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import InternalServerError
+
+from backrun.errors import ApiError, error_response
+from backrun.extensions import db
+
+log = logging.getLogger(__name__)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+RETRY_AFTER_S = 5
+
+
+class DatabaseUnavailable(ApiError):
+    def __init__(self) -> None:
+        super().__init__(503, "service_unavailable",
+                         "The database can't be reached right now. Nothing was lost; try again in a few seconds.")
+
+    def get_headers(self, environ=None, scope=None):
+        return [*super().get_headers(environ, scope), ("Retry-After", str(RETRY_AFTER_S))]
+
+
+def retry_safe(view: Callable) -> Callable:
+    """Mark a view whose request may be run twice (idempotent) when its connection drops."""
+    view.retry_safe = True
+    return view
+
+
+def engine_options(app: Flask) -> None:
+    """Driver options that depend on the database: PostgreSQL's connect timeout."""
+    uri = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)
+    if uri.startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", int(app.config.get("BACKRUN_DB_CONNECT_TIMEOUT", 5)))
+        options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def dropped_connection(exc: BaseException) -> bool:
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def unreachable(exc: BaseException) -> bool:
+    return isinstance(exc, (OperationalError, InterfaceError)) or dropped_connection(exc)
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the session may be as broken as its connection
+        db.session.remove()
+
+
+def _with_retry(view: Callable) -> Callable:
+    marked = getattr(view, "retry_safe", False)
+
+    @functools.wraps(view)
+    def run(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except DBAPIError as exc:
+            if not dropped_connection(exc) or not (marked or request.method in SAFE_METHODS):
+                raise
+            log.warning("database connection lost during %s %s; trying once more: %s",
+                        request.method, request.path, exc.orig)
+            _rollback()
+            return view(*args, **kwargs)
+
+    return run
+
+
+def init_app(app: Flask) -> None:
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static":
+            app.view_functions[endpoint] = _with_retry(view)
+
+    def _database_error(exc: DBAPIError):
+        _rollback()
+        if unreachable(exc):
+            log.error("database unreachable on %s %s: %s", request.method, request.path, exc.orig)
+            return error_response(DatabaseUnavailable())
+        # Any other database error is a bug: logged with its traceback, a plain 500 for the client.
+        log.exception("database error on %s %s", request.method, request.path)
+        return error_response(InternalServerError())
+
+    app.register_error_handler(DBAPIError, _database_error)
