@@ -11,13 +11,18 @@ PYTEST_ARGS ?=
 
 DEMO_EXTRACT := data/osm/liechtenstein-2022-07-24.osm.pbf
 
-.PHONY: run test serve migrate demo-data bench lock clean browser
+.PHONY: run test serve migrate demo-data bench load lock clean browser services audit
 
 run: $(VENV)/.run-installed migrate demo-data
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev-installed browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# Twice: on SQLite with the file cache (as `make run`), then on PostgreSQL with Redis (a throwaway
+# cluster and redis-server; the tests marked postgres/service run only there). Then bandit and pip-audit.
+test: $(VENV)/.dev-installed browser node_modules/.installed services
+	node --test tests/js/*.test.js
+	$(BIN)/python -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: PYTEST_ARGS selected nothing in this pass
+	$(BIN)/python -m pytest --backend=postgres $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/python tools/security_audit.py
 
 migrate: $(VENV)/.run-installed
 	$(FLASK) db upgrade
@@ -26,12 +31,22 @@ migrate: $(VENV)/.run-installed
 demo-data: migrate
 	$(FLASK) venues import --quiet $(DEMO_EXTRACT)
 
-# Production-style serving (see README, "Deployment").
+# Production-style serving (see README, "Deployment"): WEB_CONCURRENCY worker processes (GUNICORN_THREADS
+# threads each; 1 = sync workers), SIGTERM finishes the requests in hand within the graceful timeout.
 serve: $(VENV)/.run-installed migrate
-	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-2} --bind $${BIND:-$(HOST):$(PORT)} --graceful-timeout 30 app:app
+	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-2} --threads $${GUNICORN_THREADS:-1} --bind $${BIND:-$(HOST):$(PORT)} \
+	  --graceful-timeout $${GRACEFUL_TIMEOUT:-30} app:app
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.run_all
+
+# 200 clients for 60 s over PostgreSQL and Redis (bench/load.py; results in docs/benchmarks.md, "Load").
+load: $(VENV)/.dev-installed services
+	$(BIN)/python -m bench.load
+
+# bandit on the code, pip-audit on the locked dependencies (tools/security_audit.py).
+audit: $(VENV)/.dev-installed
+	$(BIN)/python tools/security_audit.py
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Backrun needs Python 3.11 or newer"'
@@ -55,6 +70,28 @@ browser:
 	  || command -v google-chrome >/dev/null 2>&1 || { \
 	  echo "No Chromium or Chrome found: installing Debian's chromium"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The second pass of the tests: Debian's PostgreSQL (with contrib: cube, earthdistance), Redis and wrk,
+# installed when missing. The tests start their own throwaway servers on free ports; nothing is configured.
+services:
+	@missing=""; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  ls /usr/share/postgresql/*/extension/earthdistance.control >/dev/null 2>&1 || missing="$$missing postgresql-contrib"; \
+	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	  command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	  command -v runuser >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || missing="$$missing util-linux"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Debian's$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  fi
+
+# Lighthouse for the browser tests, pinned in package-lock.json; Debian's nodejs and npm when npm is missing.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "npm is missing: installing Debian's nodejs and npm"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Re-pin dependencies after editing pyproject.toml.
 lock: $(VENV)/.dev-installed

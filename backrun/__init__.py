@@ -16,6 +16,7 @@ from backrun.extensions import cache, csrf, db, htmx, limiter, migrate
 from backrun.sessions import CachedSerializerSessionInterface
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REDIS_TIMEOUTS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -36,11 +37,15 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from backrun import errors, logging_setup, security, web_helpers
+    from backrun import compression, errors, logging_setup, request_guard, resilience, security, serving, web_helpers
 
     logging_setup.init_app(app)
     security.init_app(app)
+    request_guard.init_app(app)
+    compression.init_app(app)
     errors.init_app(app)
+    resilience.init_app(app)
+    serving.init_app(app)
     web_helpers.init_app(app)
 
     from backrun.cli import register_commands
@@ -50,6 +55,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from backrun import resilience
+
+    resilience.engine_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -60,6 +68,9 @@ def _init_extensions(app: Flask) -> None:
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", cache_url)
         app.config.setdefault("RATELIMIT_STORAGE_URI", cache_url)
+        # A dead or unreachable Redis must cost a second at most, then the per-process fallbacks.
+        app.config.setdefault("CACHE_OPTIONS", dict(REDIS_TIMEOUTS))
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", dict(REDIS_TIMEOUTS))
     else:
         # Shared by every worker process on this machine, so gunicorn workers agree.
         app.config.setdefault("CACHE_TYPE", "FileSystemCache")
@@ -94,6 +105,8 @@ def _register_blueprints(app: Flask) -> None:
     from backrun.accounts import bp as accounts_bp
     from backrun.api import bp as api_bp
     from backrun.logbook import bp as logbook_bp
+    from backrun.pwa import bp as pwa_bp
+    from backrun.training import bp as training_bp
     from backrun.venues.views import bp as venues_bp
     from backrun.web import bp as web_bp
 
@@ -102,6 +115,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(logbook_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(venues_bp)
+    app.register_blueprint(pwa_bp)
+    app.register_blueprint(training_bp)
     # The JSON API authenticates with tokens or reads only; CSRF protects the HTML forms. API calls
     # made with the browser's session cookie check the X-CSRFToken header (backrun/api/auth.py).
     csrf.exempt(api_bp)

@@ -14,7 +14,8 @@ from backrun.venues.cli import venues_cli
 def register_commands(app: Flask) -> None:
     app.cli.add_command(venues_cli)
 
-    @app.cli.command("advice")
+    # ignore_unknown_options: a western longitude (-9.52) is an argument, not an unknown option.
+    @app.cli.command("advice", context_settings={"ignore_unknown_options": True})
     @click.argument("lat")
     @click.argument("lon")
     @click.option("--minutes", default=30, show_default=True, type=click.IntRange(5, 240), help="Planned run length.")

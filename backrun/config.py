@@ -50,6 +50,17 @@ def _days(name: str, default: int) -> timedelta:
     return timedelta(days=days)
 
 
+def _count(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError(f"{name} must be a whole number, 0 or more, got {raw!r}")
+    return value
+
+
 def postgres_driver_url(url: str) -> str:
     """PostgreSQL URLs as people write them, pointed at the psycopg 3 driver Backrun installs.
 
@@ -99,10 +110,15 @@ def from_environment(instance_path: str) -> dict:
         "BACKRUN_HTTP_TIMEOUT": _float("BACKRUN_HTTP_TIMEOUT", 4.0),
         "BACKRUN_CONTACT": contact,
         "BACKRUN_CACHE_URL": os.environ.get("BACKRUN_CACHE_URL", "").strip(),
+        # Mixed into the service worker's version (backrun/pwa/build.py): a new value makes
+        # installed apps offer "Update available" even when no file changed.
+        "BACKRUN_RELEASE": os.environ.get("BACKRUN_RELEASE", "").strip(),
         "RATELIMIT_DEFAULT": os.environ.get("BACKRUN_RATELIMIT_DEFAULT", "").strip(),
         "BACKRUN_GEOCODE_RATELIMIT": os.environ.get("BACKRUN_GEOCODE_RATELIMIT", "20/minute").strip(),
         # Accounts: failed sign-ins per client address; cookies marked Secure behind HTTPS.
         "BACKRUN_LOGIN_RATELIMIT": os.environ.get("BACKRUN_LOGIN_RATELIMIT", "10/minute;50/hour").strip(),
+        # Reverse proxies in front (backrun/serving.py): their X-Forwarded-* headers are believed.
+        "BACKRUN_TRUSTED_PROXIES": _count("BACKRUN_TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_SECURE": _flag("BACKRUN_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": _flag("BACKRUN_SECURE_COOKIES"),
         "REMEMBER_COOKIE_DURATION": _days("BACKRUN_REMEMBER_DAYS", 365),
@@ -118,12 +134,17 @@ STATIC_DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "JSON_SORT_KEYS": False,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis (BACKRUN_CACHE_URL) down: limits are counted in each process until it is back, never a 500.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    # PostgreSQL: give up connecting after this many seconds (backrun/resilience.py).
+    "BACKRUN_DB_CONNECT_TIMEOUT": 5,
     # "Remember me" keeps the installed app signed in; the cookie is as locked down as the session's.
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_REFRESH_EACH_REQUEST": False,
     # werkzeug's scrypt (memory-hard, from OpenSSL through hashlib); see backrun/accounts/passwords.py.
-    "BACKRUN_PASSWORD_METHOD": "scrypt",
+    "BACKRUN_PASSWORD_METHOD": "scrypt",  # a hash algorithm's name  # nosec B105
     # A CSV import may be larger than any other request (10,000 sessions are about 1.5 MB).
     "BACKRUN_IMPORT_MAX_BYTES": 4 * 1024 * 1024,
     # Weather cache: fresh for 15 minutes, kept 2 hours as a fallback when both providers fail.

@@ -38,6 +38,9 @@ DEFAULT_LEASE_S = 60.0
 class Coordinator(ABC):
     backend: str  # "file" | "redis" | "redis-fallback", shown by /healthz
 
+    def check(self) -> None:
+        """Find out now whether the shared backend answers (for /healthz); a no-op without one."""
+
     @abstractmethod
     def lock(self, name: str, timeout_s: float) -> AbstractContextManager[bool]:
         """Mutual exclusion across threads and processes; yields whether it was acquired within timeout_s."""
@@ -163,7 +166,7 @@ class RedisCoordinator(Coordinator):
         return "redis" if self._redis_usable() else "redis-fallback"
 
     def check(self) -> None:
-        """Ping Redis now, so a dead server is noticed (and logged) at startup."""
+        """Ping Redis now, so a dead server is noticed (and logged) at startup and by /healthz."""
         if self._redis_usable():
             try:
                 self._client.ping()

@@ -4,6 +4,7 @@ from logging.config import fileConfig
 from flask import current_app
 
 from alembic import context
+from sqlalchemy import text
 
 from backrun.venues.models import include_in_autogenerate
 
@@ -15,6 +16,7 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
+MIGRATION_LOCK_KEY = 0x6261636B72756E  # "backrun": a PostgreSQL advisory lock for migrations
 
 
 def get_engine():
@@ -103,6 +105,10 @@ def run_migrations_online():
         )
 
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Several instances may run `flask db upgrade` at once (`make serve` does, on start):
+                # one at a time; the others then find the database at head. Held until commit.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
             context.run_migrations()
 
 

@@ -1,4 +1,9 @@
-"""Shared fixtures: an app on a real SQLite file migrated with Alembic, and fake upstreams.
+"""Shared fixtures: an app on a real database migrated with Alembic, and fake upstreams.
+
+The database is a fresh SQLite file per test, or with `pytest --backend=postgres` (the second
+pass of `make test`) a fresh PostgreSQL database per test and Redis as the shared cache: see
+tests/support/backend.py. Tests marked `postgres` or `service` need that pass and are
+deselected in the SQLite one.
 
 The fakes are real HTTP servers on 127.0.0.1 that speak each service's format (see
 tests/fakes). They start once per session and are reset before every test.
@@ -15,6 +20,48 @@ from backrun import create_app
 from tests.fakes.met_no import MetNoFake
 from tests.fakes.nominatim import NominatimFake
 from tests.fakes.open_meteo import OpenMeteoFake
+from tests.support import backend
+
+POSTGRES_ONLY_MARKERS = ("postgres", "service")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--backend", choices=backend.BACKENDS, default=None,
+                     help="sqlite (default) or postgres: PostgreSQL and Redis for every app (tests/support/backend.py)")
+
+
+def pytest_configure(config):
+    backend.configure(config.getoption("--backend") or backend.default_backend())
+
+
+def pytest_unconfigure(config):
+    backend.shutdown()
+
+
+def pytest_report_header(config):
+    return f"backend: {backend.current().name}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need PostgreSQL (and Redis, gunicorn) run in the PostgreSQL pass only: deselected,
+    not skipped, in the SQLite one."""
+    if backend.current().name == "postgres":
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if any(item.get_closest_marker(m) for m in POSTGRES_ONLY_MARKERS) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _fresh_backend_state():
+    """Redis flushed before each test (PostgreSQL pass); the test's databases dropped after it."""
+    current = backend.current()
+    current.before_test()
+    yield
+    current.after_test()
 
 
 @pytest.fixture(scope="session")
@@ -46,12 +93,17 @@ def _reset_fakes(request):
             fake.reset()
 
 
-def make_app(tmp_path, open_meteo, met_no, nominatim, **overrides):
+def make_app(tmp_path, open_meteo, met_no, nominatim, *, database: str | None = None, **overrides):
+    """An app on a fresh, migrated database of this run's backend (a copy of the `database`
+    template when given, see backend.template) and, in the PostgreSQL pass, Redis as its cache."""
+    current = backend.current()
+    if "SQLALCHEMY_DATABASE_URI" not in overrides:
+        overrides["SQLALCHEMY_DATABASE_URI"] = current.database_url(tmp_path, template=database)
+    overrides.setdefault("BACKRUN_CACHE_URL", current.cache_url)
     config = {
         "TESTING": True,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "BACKRUN_OPEN_METEO_URL": open_meteo.endpoint,
         "BACKRUN_MET_NO_URL": met_no.endpoint,
         "BACKRUN_NOMINATIM_URL": nominatim.url,

@@ -16,7 +16,7 @@ from backrun.accounts.columns import utc_now
 from backrun.accounts.models import ApiToken, User
 from backrun.extensions import db
 
-TOKEN_PREFIX = "brt_"
+TOKEN_PREFIX = "brt_"  # the tokens' visible prefix, not a secret  # nosec B105
 MAX_TOKENS_PER_RUNNER = 20
 # Writing `last_used_at` on every call would turn each API read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 
 from backrun.api import bp
 from backrun.api.auth import api_user, json_body
-from backrun.api.openapi import ErrorSchema, documented
+from backrun.api.openapi import SIGNED_IN, ErrorSchema, documented
 from backrun.api.session_schemas import SessionListQuery, SessionListSchema, SessionSchema, ValidationErrorSchema
 from backrun.api.validation import parse_query
 from backrun.errors import ApiError
@@ -21,6 +21,7 @@ from backrun.logbook import service
 from backrun.logbook.filters import month_start
 from backrun.logbook.json_format import session_to_json
 from backrun.logbook.schemas import load_session
+from backrun.resilience import retry_safe
 
 AUTH_ERRORS = {
     401: (ErrorSchema, "No valid token or session."),
@@ -56,7 +57,7 @@ def _private(response):
 @documented(
     summary="List your sessions",
     description="Newest first, a page at a time. Follow `next` (a URL) until it is null. " + AUTH_NOTE,
-    tags=["sessions"],
+    tags=["sessions"], security=SIGNED_IN,
     query=SessionListQuery,
     responses={200: (SessionListSchema, "A page of sessions."), 400: (ErrorSchema, "Invalid parameters."), **AUTH_ERRORS},
 )
@@ -76,12 +77,13 @@ def list_sessions():
 
 
 @bp.post("/sessions")
+@retry_safe  # idempotent on the client's id: run again after a dropped connection, stored once
 @documented(
     summary="Log a session (idempotent on its id)",
     description="The client generates the UUID `id`. Posting an id that is already in your log answers 200 "
     "with the stored session and changes nothing (an outbox can retry safely); a new id answers 201. "
     "`created_at` and `updated_at` are set by the server and ignored when sent. " + AUTH_NOTE,
-    tags=["sessions"],
+    tags=["sessions"], security=SIGNED_IN,
     body=SessionSchema,
     responses={
         201: (SessionSchema, "Created."),
@@ -111,7 +113,7 @@ def _session_id(raw: str) -> uuid.UUID:
 
 
 @bp.get("/sessions/<session_id>")
-@documented(summary="Read one of your sessions", tags=["sessions"], description=AUTH_NOTE,
+@documented(summary="Read one of your sessions", tags=["sessions"], security=SIGNED_IN, description=AUTH_NOTE,
             responses={200: (SessionSchema, "The session."), **NOT_FOUND, **AUTH_ERRORS})
 def get_session(session_id: str):
     return _private(jsonify(session_to_json(_own_or_404(_session_id(session_id)))))
@@ -120,7 +122,7 @@ def get_session(session_id: str):
 @bp.put("/sessions/<session_id>")
 @documented(summary="Replace one of your sessions",
             description="Send the whole session. `id` may be left out; when sent it must match the URL. " + AUTH_NOTE,
-            tags=["sessions"], body=SessionSchema,
+            tags=["sessions"], security=SIGNED_IN, body=SessionSchema,
             responses={200: (SessionSchema, "Updated."), **NOT_FOUND, **INVALID, **AUTH_ERRORS})
 def replace_session(session_id: str):
     session = _own_or_404(_session_id(session_id))
@@ -132,7 +134,7 @@ def replace_session(session_id: str):
 
 
 @bp.delete("/sessions/<session_id>")
-@documented(summary="Delete one of your sessions", tags=["sessions"], description=AUTH_NOTE,
+@documented(summary="Delete one of your sessions", tags=["sessions"], security=SIGNED_IN, description=AUTH_NOTE,
             responses={204: (None, "Deleted."), **NOT_FOUND, **AUTH_ERRORS})
 def delete_session(session_id: str):
     service.delete_session(_own_or_404(_session_id(session_id)))

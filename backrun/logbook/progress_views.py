@@ -10,15 +10,19 @@ from flask_login import current_user, login_required
 
 from backrun.logbook import bp, chart, stats
 from backrun.logbook.progress import BACKWARD_RUN_MET, RECOVERY_MET, progress
+from backrun.training import history as training_history
+from backrun.training import plan
 
 
 @bp.get("/progress")
 @login_required
 def progress_page():
     today = datetime.now(timezone.utc).astimezone(ZoneInfo(current_user.time_zone)).date()
-    report = progress(stats.week_totals(current_user), stats.recent_sessions(current_user), today=today,
+    recent = training_history.recent_sessions(current_user)  # one read for the next step and the plan
+    report = progress(stats.week_totals(current_user), recent[:stats.RECENT_SESSIONS], today=today,
                       weekly_target=current_user.weekly_target, body_weight_kg=current_user.body_weight_kg)
     response = render_template("logbook/progress.html", report=report, bars=chart.bars(report.weeks),
                                chart_width=chart.WIDTH, chart_height=chart.HEIGHT, baseline_y=chart.BASELINE_Y,
-                               backward_met=BACKWARD_RUN_MET, recovery_met=RECOVERY_MET, units=current_user.units)
+                               backward_met=BACKWARD_RUN_MET, recovery_met=RECOVERY_MET, units=current_user.units,
+                               plan=training_history.plan_position_for(current_user, today, recent), plan_weeks=plan.WEEKS)
     return response, 200, {"Cache-Control": "private, no-store"}

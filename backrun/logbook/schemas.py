@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from backrun.logbook.models import SETTINGS, SORENESS_PLACES, SURFACES
+from backrun.request_guard import contains_nul
 
 MAX_DURATION_S = 12 * 60 * 60
 MAX_NOTES = 10_000
@@ -181,5 +182,9 @@ def load_session(payload: object, *, partial_id: bool = False) -> dict:
     """
     if isinstance(payload, dict):
         payload = {k: v for k, v in payload.items() if k not in READ_ONLY_FIELDS}
+        # PostgreSQL can't store NUL in text; a CSV import reaches here without the request guard.
+        nul = sorted(k for k, v in payload.items() if contains_nul(v) or contains_nul(k))
+        if nul:
+            raise ValidationError({k: ["Text may not contain NUL characters."] for k in nul})
     schema = SessionSchema(partial=("id",) if partial_id else False)
     return schema.load(payload)

@@ -226,4 +226,5 @@ def _clock(seconds: int) -> str:
 
 
 SORENESS_LABELS = {"calves": "Calves", "quads": "Quads (front of the thigh)", "knees": "Knees", "other": "Somewhere else"}
-assert set(SORENESS_LABELS) == set(SORENESS_PLACES)
+if set(SORENESS_LABELS) != set(SORENESS_PLACES):  # a label for every place the model knows, and no more
+    raise RuntimeError("SORENESS_LABELS and SORENESS_PLACES disagree")

@@ -8,6 +8,7 @@ for you.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -20,7 +21,7 @@ from backrun.logbook import bp, service, snapshot
 from backrun.logbook.filters import FilterForm
 from backrun.logbook.json_format import session_to_json
 from backrun.logbook.models import SETTINGS, SURFACES, TrainingSession
-from backrun.logbook.schemas import OSM_REF
+from backrun.logbook.schemas import MAX_BOUTS, MAX_DURATION_S, OSM_REF
 from backrun.logbook.session_form import SORENESS_LABELS, SessionForm
 from backrun.logbook.template_filters import EFFORT_LABELS, SETTING_LABELS, SURFACE_LABELS
 from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
@@ -50,8 +51,10 @@ def _form_context(form: SessionForm, weather: dict | None, **extra) -> dict:
     }
 
 
-def _private(response):
-    response.headers["Cache-Control"] = "private, no-store"
+def _private(response, *, offline: bool = False):
+    # Never kept by any cache. The blank log form is the exception: the service worker keeps it
+    # for this runner only (dropped at sign-out), so a session can be logged with no signal.
+    response.headers["Cache-Control"] = "private, no-cache" if offline else "private, no-store"
     return response
 
 
@@ -98,6 +101,22 @@ def _advice_snapshot(args) -> dict | None:
     return snapshot.from_advice(get_advice(lat, lon, minutes=minutes, now=now), now)
 
 
+# What the interval timer measured (issue 6), in whole seconds: the form shows it for the runner to check.
+MEASURED = {"duration_s": (1, MAX_DURATION_S), "bouts": (1, MAX_BOUTS), "backward_s": (1, MAX_DURATION_S),
+            "recovery_s": (0, MAX_DURATION_S)}
+
+
+def _measured(args) -> dict[str, str]:
+    values = {}
+    for name, (low, high) in MEASURED.items():
+        text = args.get(name, "")
+        if re.fullmatch(r"[0-9]{1,6}", text) and low <= int(text) <= high:
+            values[name] = str(int(text))
+    if "duration_s" in values:
+        values["duration"] = "{}:{:02d}".format(*divmod(int(values.pop("duration_s")), 60))  # minutes:seconds
+    return values
+
+
 @bp.get("/log/new")
 @login_required
 def new_session():
@@ -112,8 +131,10 @@ def new_session():
         venue_osm=venue_osm if OSM_REF.match(venue_osm) else "",
         weather_token=snapshot.sign(weather, current_user.id) if weather else "",
     )
+    form.values.update(_measured(request.args))
     return _private(render_page_or_fragment("logbook/new.html", "logbook/_session_form.html",
-                                            **_form_context(form, weather, action=url_for("logbook.create_session"))))
+                                            **_form_context(form, weather, action=url_for("logbook.create_session"))),
+                    offline=True)
 
 
 @bp.post("/log/new")
@@ -124,7 +145,7 @@ def create_session():
     weather = snapshot.verify(token, current_user.id) if token else None
     if token and weather is None:
         log.info("log form: weather snapshot rejected (bad signature or expired)")
-        form.values["weather_token"] = ""
+        form.values["weather_token"] = ""  # clearing a form field, not a password  # nosec B105
     data = form.to_session_data(units=current_user.units, fallback_zone=current_user.time_zone, fixed_offset=None,
                                 weather=weather)
     if data is not None:

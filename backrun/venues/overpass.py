@@ -180,8 +180,11 @@ class OverpassClient:
         try:
             response = self._session.post(
                 self.url, data={"data": query},
-                timeout=(self._connect_timeout_s, self._read_timeout_s),
+                timeout=(self._connect_timeout_s, self._read_timeout_s), stream=True,
             )
+            # The read timeout is per read: a server dripping a byte at a time would never hit it.
+            # The whole answer must arrive within it.
+            _read_within(response, started + self._read_timeout_s)
         except requests.Timeout:
             self._fail(BACKOFF_AFTER_FAILURE_S)
             raise OverpassError("timeout", "Overpass did not answer in time") from None
@@ -218,6 +221,24 @@ class OverpassClient:
 
     def _fail(self, seconds: float) -> None:
         self._backoff.back_off(seconds)
+
+
+def _read_within(response: requests.Response, deadline: float) -> None:
+    """Read the whole body before `deadline` (monotonic) and at most MAX_RESPONSE_BYTES of it,
+    else raise a requests error; afterwards `response.content`, `.text` and `.json()` work as usual."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_RESPONSE_BYTES:
+                raise requests.exceptions.ContentDecodingError(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
+            if time.monotonic() > deadline:
+                raise requests.exceptions.ReadTimeout("the answer is still arriving after the read timeout")
+    finally:
+        response.close()
+    response._content = b"".join(chunks)  # what requests itself does when it reads the body
 
 
 def _retry_after(raw: str | None) -> float:

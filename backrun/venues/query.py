@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 RTREE_TRIGGERS = ("venue_rtree_insert", "venue_rtree_update", "venue_rtree_delete")
 COLUMNS = ("id", "osm_type", "osm_id", "kind", "name", "lat", "lon", "area_m2", "perimeter_m", "surface",
            "lit", "access", "opening_hours", "fee", "indoor", "tags", "source")
+# The SQL below is built with f-strings from constant fragments only (these columns, the indoor
+# clause); every value is a bound parameter. Hence bandit's B608 is silenced on those lines.
 _SELECT = ", ".join(f"v.{c}" for c in COLUMNS)
 # PostGIS measures on the spheroid and earthdistance on a 6378.168 km sphere, we on a 6371.009 km
 # one: widen their radius by 1 % so they never miss a venue our distance keeps.
@@ -72,7 +74,7 @@ class SpatialSearch:
                    boxes: Sequence[Box], indoor: bool | None) -> list[Sequence[Any]]:
         rows: list[Sequence[Any]] = []
         for south, west, north, east in boxes:
-            sql = (f"SELECT {_SELECT} FROM venue v WHERE v.lat BETWEEN :s AND :n "
+            sql = (f"SELECT {_SELECT} FROM venue v WHERE v.lat BETWEEN :s AND :n "  # nosec B608
                    f"AND v.lon BETWEEN :w AND :e{_indoor_clause(indoor)}")
             rows += connection.execute(text(sql), _params(south, west, north, east, indoor)).all()
         return rows
@@ -84,7 +86,7 @@ class RTreeSearch(SpatialSearch):
     def candidates(self, connection, lat, lon, radius_km, boxes, indoor):
         rows: list[Sequence[Any]] = []
         for south, west, north, east in boxes:
-            sql = (f"SELECT {_SELECT} FROM venue_rtree r JOIN venue v ON v.id = r.id "
+            sql = (f"SELECT {_SELECT} FROM venue_rtree r JOIN venue v ON v.id = r.id "  # nosec B608
                    "WHERE r.max_lat >= :s AND r.min_lat <= :n AND r.max_lon >= :w AND r.min_lon <= :e"
                    f"{_indoor_clause(indoor)}")
             rows += connection.execute(text(sql), _params(south, west, north, east, indoor)).all()
@@ -97,10 +99,10 @@ class PostgisSearch(SpatialSearch):
     _POINT = "CAST(ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326) AS geography)"
 
     def candidates(self, connection, lat, lon, radius_km, boxes, indoor):
-        sql = (f"SELECT {_SELECT} FROM venue v WHERE ST_DWithin({self._POINT}, "
+        sql = (f"SELECT {_SELECT} FROM venue v WHERE ST_DWithin({self._POINT}, "  # nosec B608
                "CAST(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geography), :radius_m)"
                f"{_indoor_clause(indoor)}")
-        params = {"lat": lat, "lon": lon, "radius_m": radius_km * 1000 * SPHERE_MARGIN}
+        params = {"lat": _centimetres(lat), "lon": _centimetres(lon), "radius_m": _candidate_radius_m(radius_km)}
         if indoor is not None:
             params["indoor"] = indoor
         return connection.execute(text(sql), params).all()
@@ -111,12 +113,25 @@ class EarthdistanceSearch(SpatialSearch):
 
     def candidates(self, connection, lat, lon, radius_km, boxes, indoor):
         # earth_box is a cube around the sphere point: a superset of the circle, like the other boxes.
-        sql = (f"SELECT {_SELECT} FROM venue v WHERE earth_box(ll_to_earth(:lat, :lon), :radius_m) "
+        sql = (f"SELECT {_SELECT} FROM venue v WHERE earth_box(ll_to_earth(:lat, :lon), :radius_m) "  # nosec B608
                f"@> ll_to_earth(v.lat, v.lon){_indoor_clause(indoor)}")
-        params = {"lat": lat, "lon": lon, "radius_m": radius_km * 1000 * SPHERE_MARGIN}
+        params = {"lat": _centimetres(lat), "lon": _centimetres(lon), "radius_m": _candidate_radius_m(radius_km)}
         if indoor is not None:
             params["indoor"] = indoor
         return connection.execute(text(sql), params).all()
+
+
+def _candidate_radius_m(radius_km: float) -> float:
+    """The radius the database searches: a little wider than asked (SPHERE_MARGIN), and never
+    below a metre, because PostgreSQL's float8 arithmetic raises "underflow" on a tiny denormal
+    radius such as 5e-324 km (the exact distance filter here keeps the answer exact anyway)."""
+    return max(radius_km * 1000 * SPHERE_MARGIN, 1.0)
+
+
+def _centimetres(degrees: float) -> float:
+    """A coordinate rounded to 7 decimals (about a centimetre): a denormal such as 5e-324 becomes 0
+    instead of an "underflow" error in PostgreSQL's trigonometry."""
+    return round(degrees, 7) + 0.0
 
 
 def _indoor_clause(indoor: bool | None) -> str:

@@ -155,23 +155,46 @@ class RememberedFailure:
 
 class SafeStore:
     """The shared cache with its failures logged and swallowed: a cache outage (Redis down)
-    costs extra upstream calls, never a 500."""
+    costs extra upstream calls, never a 500.
 
-    def __init__(self, backend: Store) -> None:
+    After a failure the shared cache is left alone for `retry_after_s` (each process then lives
+    on its own in-process cache), so an outage is logged once, not on every request, and no
+    request waits for a dead server's timeout.
+    """
+
+    def __init__(self, backend: Store, retry_after_s: float | None = None) -> None:
         self._backend = backend
+        self._retry_after_s = retry_after_s
+        self._down_until = 0.0
+
+    @property
+    def usable(self) -> bool:
+        return time.monotonic() >= self._down_until
 
     def get(self, key: str) -> Any:
+        if not self.usable:
+            return None
         try:
             return self._backend.get(key)
         except Exception as exc:  # noqa: BLE001 - any backend client error means "not cached"
-            log.warning("shared cache read failed for %s: %s", key, exc)
+            self._failed("read", key, exc)
             return None
 
     def set(self, key: str, value: Any, timeout: int | None = None) -> None:
+        if not self.usable:
+            return
         try:
             self._backend.set(key, value, timeout=timeout)
         except Exception as exc:  # noqa: BLE001 - see get()
-            log.warning("shared cache write failed for %s: %s", key, exc)
+            self._failed("write", key, exc)
+
+    def _failed(self, what: str, key: str, exc: Exception) -> None:
+        was_usable = self.usable
+        pause_s = self._retry_after_s if self._retry_after_s is not None else coordination.REDIS_RETRY_AFTER_S
+        self._down_until = time.monotonic() + pause_s
+        if was_usable:
+            log.warning("shared cache %s failed for %s (%s): this process uses its own cache for %.0f s",
+                        what, key, exc, pause_s)
 
 
 class WeatherService:

@@ -1,4 +1,9 @@
-"""GET /healthz: is the app up and can it reach its database?"""
+"""GET /healthz: is the app up, can it reach its database, and is the shared cache (Redis) there?
+
+200 {"status": "ok"} when everything answers; 200 {"status": "degraded"} with `checks.cache`
+"redis-fallback" when BACKRUN_CACHE_URL is set but Redis is down (the app keeps answering with
+per-process caches and file locks); 503 when the database is unreachable.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,9 @@ log = logging.getLogger(__name__)
 
 @bp.get("/healthz")
 def healthz():
-    checks = {"database": "ok", "cache": get_coordinator().backend}
+    coordinator = get_coordinator()
+    coordinator.check()  # Redis configured: ping it (a second at most), else report the fallback
+    checks = {"database": "ok", "cache": coordinator.backend}
     status = 200
     try:
         db.session.execute(text("SELECT 1"))
@@ -25,7 +32,10 @@ def healthz():
         db.session.rollback()
         checks["database"] = "unreachable"
         status = 503
-    body = {"status": "ok" if status == 200 else "degraded", "checks": checks}
+    # Redis down is "degraded" but still 200: the app answers (per-process caches and locks), and
+    # a load balancer must not take every instance out of service because the cache is away.
+    healthy = status == 200 and checks["cache"] != "redis-fallback"
+    body = {"status": "ok" if healthy else "degraded", "checks": checks}
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response, status

@@ -33,6 +33,7 @@ def advice():
     form = AdviceForm.from_args(request.args)
     context = {"form": form, "run_minutes": RUN_MINUTES, "result": None, "place_name": None}
     status = 200
+    upstream_down = False
     if not form.error and not form.has_location:
         form.error = "Use your location or type a place name."
     if not form.error:
@@ -46,14 +47,20 @@ def advice():
             form.error = str(exc)
         except GeocodingError as exc:
             form.error = exc.message
-            status = 503 if exc.kind in {"busy", "unavailable"} else 400 if exc.kind == "invalid" else 404
+            # Nominatim down or busy is not our failure: the page says so plainly, as the advice
+            # says "unknown" when the weather can't be had (200, never a 5xx), and no cache or
+            # service worker keeps it in place of a real answer (no-store).
+            upstream_down = exc.kind in {"busy", "unavailable"}
+            status = 200 if upstream_down else 400 if exc.kind == "invalid" else 404
         else:
             now = datetime.now(timezone.utc)
             context["result"] = get_advice(lat, lon, minutes=form.minutes, now=now)
             context["now"] = now
             context["venues"] = venues_for_advice(context["result"], now)
-    if form.error and status == 200:
+    if form.error and status == 200 and not upstream_down:
         status = 400
     response = render_page_or_fragment("advice/page.html", "advice/_advice.html", **context)
     response.status_code = status
+    if upstream_down:
+        response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,8 +1,7 @@
 """Two runners, A and B, on one app with CSRF protection on (as in production).
 
-The app uses a fresh SQLite file per test. Set BACKRUN_TEST_POSTGRES_URL (e.g.
-postgresql+psycopg://postgres@127.0.0.1:5432/backrun_test) to run the same logbook tests against
-PostgreSQL instead: the schema is dropped and migrated again before each test.
+The app uses a fresh database per test: SQLite, or PostgreSQL in the second pass of `make test`
+(`pytest --backend=postgres`, see tests/support/backend.py).
 """
 
 from __future__ import annotations

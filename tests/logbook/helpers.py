@@ -6,12 +6,11 @@ with CSRF protection on, as in production.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from backrun.extensions import db
 from backrun.logbook.models import TrainingSession
@@ -23,21 +22,11 @@ HTMX = {"HX-Request": "true"}
 FAST_HASH = {"BACKRUN_PASSWORD_METHOD": "scrypt:1024:8:1"}
 
 
-POSTGRES_URL = os.environ.get("BACKRUN_TEST_POSTGRES_URL", "").strip()
-
-
 def make_logbook_app(tmp_path, open_meteo, met_no, nominatim, **overrides):
-    """The suite's app (a fresh SQLite file), or, with BACKRUN_TEST_POSTGRES_URL set, a freshly
-    emptied and migrated PostgreSQL database, to run the same tests there."""
+    """The suite's app: a fresh database of this run's backend (SQLite, or PostgreSQL in the
+    second pass of `make test`; see tests/support/backend.py)."""
     from tests.conftest import make_app
 
-    if POSTGRES_URL:
-        engine = create_engine(POSTGRES_URL)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-        overrides["SQLALCHEMY_DATABASE_URI"] = POSTGRES_URL
     return make_app(tmp_path, open_meteo, met_no, nominatim, **overrides)
 
 

@@ -372,3 +372,14 @@ class TestFormForScripts:
         response = runner_a.post("/log/new", {**fields, **_valid_form()}, headers=self.JSON)
         assert response.status_code == 401 and response.json["login_url"].startswith("/login")
         assert session_count(app) == 0
+
+
+def test_a_new_entry_takes_the_browsers_time_zone_and_an_edit_keeps_its_own(runner_a):
+    html, fields = _form(runner_a)
+    assert re.search(r'name="tz"[^>]*data-browser-time-zone', html)
+    created = runner_a.post("/log/new", {**fields, **_valid_form()})
+    assert created.status_code in (302, 303)
+    with runner_a.app.app_context():
+        stored = db.session.scalars(db.select(TrainingSession)).one()
+    edit = runner_a.client.get(f"/log/{stored.id}/edit").get_data(as_text=True)
+    assert 'name="tz"' in edit and not re.search(r'name="tz"[^>]*data-browser-time-zone', edit)

@@ -6,14 +6,13 @@ e2e directory could not see), so the extracts are imported once per session, whi
 
 from __future__ import annotations
 
-import shutil
-import threading
-from pathlib import Path
+from sqlalchemy import text
 
 from backrun import PROJECT_ROOT
 from backrun.extensions import db
 from backrun.venues.osm_import import import_extract
 from tests.conftest import make_app
+from tests.support import backend
 
 DATA = PROJECT_ROOT / "data" / "osm"
 LIECHTENSTEIN = DATA / "liechtenstein-2022-07-24.osm.pbf"
@@ -25,27 +24,48 @@ TARTAN_OVAL_AT = (47.11030, 9.51958)
 VADUZ = (47.1410, 9.5209)
 ANDORRA_LA_VELLA_STADIUM = (42.5013, 1.5139)
 
-_lock = threading.Lock()
-_template: dict[str, Path] = {}
+
+def imported_database(tmp_path_factory, open_meteo, met_no, nominatim) -> str:
+    """A migrated database with both real extracts imported, built once per run: a SQLite file,
+    or a PostgreSQL template database in the PostgreSQL pass (tests/support/backend.py)."""
+
+    def build(url: str) -> None:
+        where = tmp_path_factory.mktemp("venue-template")
+        app = make_app(where, open_meteo, met_no, nominatim, SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            for extract in (LIECHTENSTEIN, ANDORRA):
+                import_extract(db.session, extract)
+            db.session.remove()
+            db.engine.dispose()
+
+    return backend.current().template("venues", build)
 
 
-def imported_database(tmp_path_factory, open_meteo, met_no, nominatim) -> Path:
-    """A migrated SQLite file with both real extracts imported (built once per session)."""
-    with _lock:
-        if "both" not in _template:
-            where = tmp_path_factory.mktemp("venue-template")
-            app = make_app(where, open_meteo, met_no, nominatim)
-            with app.app_context():
-                for extract in (LIECHTENSTEIN, ANDORRA):
-                    import_extract(db.session, extract)
-                db.session.remove()
-                db.engine.dispose()
-            _template["both"] = where / "test.sqlite3"
-        return _template["both"]
-
-
-def app_with_venues(tmp_path, template: Path, open_meteo, met_no, nominatim, **overrides):
+def app_with_venues(tmp_path, template: str, open_meteo, met_no, nominatim, **overrides):
     """An app on a private copy of the imported database."""
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(template, tmp_path / "test.sqlite3")
-    return make_app(tmp_path, open_meteo, met_no, nominatim, **overrides)
+    return make_app(tmp_path, open_meteo, met_no, nominatim, database=template, **overrides)
+
+
+def spatially_indexed_count(session) -> int:
+    """How many venues the database's spatial index holds: SQLite's R*Tree rows, or on PostgreSQL
+    the rows a whole-earth search finds through the GiST index (sequential scans switched off)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return session.execute(text("SELECT count(*) FROM venue_rtree")).scalar_one()
+    indexes = set(session.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'venue'")).scalars())
+    query = WHOLE_EARTH["ix_venue_geog" if "ix_venue_geog" in indexes else "ix_venue_earth"]
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    try:
+        plan = "\n".join(session.execute(text(f"EXPLAIN {query}")).scalars())
+        assert "ix_venue_earth" in plan or "ix_venue_geog" in plan, plan
+        return session.execute(text(query)).scalar_one()
+    finally:
+        session.execute(text("RESET enable_seqscan"))
+
+
+WHOLE_EARTH = {
+    # earth_box's radius is a straight-line distance: 13,000 km reaches everything on the sphere.
+    "ix_venue_earth": "SELECT count(*) FROM venue WHERE earth_box(ll_to_earth(0, 0), 13000000) @> ll_to_earth(lat, lon)",
+    "ix_venue_geog": "SELECT count(*) FROM venue WHERE ST_DWithin(CAST(ST_SetSRID(ST_MakePoint(lon, lat), 4326) "
+                     "AS geography), CAST(ST_SetSRID(ST_MakePoint(0, 0), 4326) AS geography), 21000000)",
+}

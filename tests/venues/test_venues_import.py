@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from backrun.extensions import db
 from backrun.venues.models import Venue, VenueExtract
 from backrun.venues.osm_import import area_name, import_extract
-from tests.venues.support import ANDORRA, LIECHTENSTEIN
+from tests.venues.support import ANDORRA, LIECHTENSTEIN, spatially_indexed_count
 
 
 def venue(osm_ref: str) -> Venue | None:
@@ -88,7 +88,7 @@ def test_extract_registry_and_spatial_index(venues_app):
         assert (li.south, li.west, li.north, li.east) == pytest.approx((47.04774, 9.471078, 47.27128, 9.636217))
         assert li.venue_count == db.session.execute(select(func.count()).select_from(Venue).where(
             Venue.source == "extract:liechtenstein")).scalar_one()
-        in_index = db.session.execute(text("SELECT count(*) FROM venue_rtree")).scalar_one()
+        in_index = spatially_indexed_count(db.session)
         assert in_index == db.session.execute(select(func.count()).select_from(Venue)).scalar_one()
 
 

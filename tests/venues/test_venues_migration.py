@@ -1,4 +1,9 @@
-"""Migration 0002 on SQLite: tables, R*Tree and triggers up, and all of it down again."""
+"""Migration 0002 on this run's database: tables and spatial index up, and all of it down again.
+
+SQLite: an R*Tree table kept in step by three triggers. PostgreSQL: a GiST index on
+earthdistance's ll_to_earth(lat, lon) (cube and earthdistance ship with PostgreSQL's contrib), or
+on a PostGIS geography where PostGIS is installed.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,36 @@ from sqlalchemy import inspect, text
 
 from backrun import create_app
 from backrun.extensions import db
+from backrun.venues.models import SPATIAL_INDEXES
+from tests.support import backend
 
 
-def test_upgrade_and_downgrade(tmp_path, open_meteo, met_no, nominatim):
+def _sqlite_triggers() -> set[str]:
+    return set(db.session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+
+
+def _spatial_indexes() -> set[str]:
+    return {i["name"] for i in inspect(db.engine).get_indexes("venue")} & SPATIAL_INDEXES
+
+
+def test_upgrade_and_downgrade(tmp_path):
     app = create_app({
         "TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite3'}", "BACKRUN_OVERPASS_URL": "",
+        "SQLALCHEMY_DATABASE_URI": backend.current().empty_database_url(tmp_path), "BACKRUN_OVERPASS_URL": "",
+        "BACKRUN_CACHE_URL": "",
     })
     with app.app_context():
+        sqlite = db.engine.dialect.name == "sqlite"
         upgrade(revision="0002")
         names = set(inspect(db.engine).get_table_names())
-        assert {"venue", "venue_extract", "venue_tile", "venue_rtree"} <= names
-        triggers = set(db.session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
-        assert triggers == {"venue_rtree_insert", "venue_rtree_update", "venue_rtree_delete"}
+        assert {"venue", "venue_extract", "venue_tile"} <= names
+        if sqlite:
+            assert "venue_rtree" in names
+            assert _sqlite_triggers() == {"venue_rtree_insert", "venue_rtree_update", "venue_rtree_delete"}
+        else:
+            assert len(_spatial_indexes()) == 1
+            extensions = set(db.session.execute(text("SELECT extname FROM pg_extension")).scalars())
+            assert {"cube", "earthdistance"} <= extensions or "postgis" in extensions
         indexes = {i["name"] for i in inspect(db.engine).get_indexes("venue")}
         assert {"ix_venue_lat_lon", "ix_venue_source"} <= indexes
         db.session.remove()
@@ -27,11 +49,17 @@ def test_upgrade_and_downgrade(tmp_path, open_meteo, met_no, nominatim):
         downgrade(revision="0001")
         names = set(inspect(db.engine).get_table_names())
         assert not {n for n in names if n.startswith("venue")}
-        assert not db.session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all()
+        if sqlite:
+            assert not _sqlite_triggers()
         db.session.remove()
 
         upgrade(revision="0002")
-        assert "venue_rtree" in set(inspect(db.engine).get_table_names())
+        if sqlite:
+            assert "venue_rtree" in set(inspect(db.engine).get_table_names())
+        else:
+            assert len(_spatial_indexes()) == 1
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_the_models_match_migration_0002(app):

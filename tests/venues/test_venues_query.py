@@ -9,31 +9,45 @@ from sqlalchemy import text
 
 from backrun.extensions import db
 from backrun.venues import store
-from backrun.venues.query import RTreeSearch, SpatialSearch, forget_spatial_search, spatial_search, venues_within
-from tests.venues.support import ANDORRA_LA_VELLA_STADIUM, TARTAN_OVAL_AT, VADUZ
+from backrun.venues.query import (
+    EarthdistanceSearch,
+    PostgisSearch,
+    RTreeSearch,
+    SpatialSearch,
+    forget_spatial_search,
+    spatial_search,
+    venues_within,
+)
+from tests.venues.support import ANDORRA_LA_VELLA_STADIUM, TARTAN_OVAL_AT, VADUZ, spatially_indexed_count
 
 
 def within(search, lat, lon, radius_km, indoor=None):
     return venues_within(db.session.connection(), search, lat, lon, radius_km, indoor=indoor)
 
 
-def test_sqlite_uses_the_rtree_when_it_is_there(venues_app):
+# The spatial index each database gets from migration 0002 (PostgreSQL: earthdistance from
+# postgresql-contrib; PostGIS instead where it is installed).
+INDEXED_SEARCH = {"sqlite": (RTreeSearch,), "postgresql": (EarthdistanceSearch, PostgisSearch)}
+
+
+def test_the_spatial_index_is_used_when_it_is_there(venues_app):
     with venues_app.app_context():
-        assert isinstance(spatial_search(db.engine), RTreeSearch)
+        assert isinstance(spatial_search(db.engine), INDEXED_SEARCH[db.engine.dialect.name])
 
 
 @pytest.mark.parametrize("place, radius", [(VADUZ, 1), (VADUZ, 5), (TARTAN_OVAL_AT, 3), (VADUZ, 50),
                                            (ANDORRA_LA_VELLA_STADIUM, 20), ((0.0, 0.0), 5)])
 @pytest.mark.parametrize("indoor", [None, True, False])
-def test_rtree_and_bbox_paths_give_the_same_answer(venues_app, place, radius, indoor):
+def test_index_and_bbox_paths_give_the_same_answer(venues_app, place, radius, indoor):
     with venues_app.app_context():
-        by_rtree = within(RTreeSearch(), *place, radius, indoor)
+        by_index = within(spatial_search(db.engine), *place, radius, indoor)
+        assert isinstance(spatial_search(db.engine), INDEXED_SEARCH[db.engine.dialect.name])
         by_bbox = within(SpatialSearch(), *place, radius, indoor)
-        assert [v.id for v in by_rtree] == [v.id for v in by_bbox]
-        assert [v.distance_km for v in by_rtree] == sorted(v.distance_km for v in by_rtree)
-        assert all(v.distance_km <= radius for v in by_rtree)
+        assert [v.id for v in by_index] == [v.id for v in by_bbox]
+        assert [v.distance_km for v in by_index] == sorted(v.distance_km for v in by_index)
+        assert all(v.distance_km <= radius for v in by_index)
         if indoor is not None:
-            assert all(v.indoor is indoor for v in by_rtree)
+            assert all(v.indoor is indoor for v in by_index)
 
 
 def test_nearest_first_and_exact_radius(venues_app):
@@ -62,12 +76,17 @@ def test_the_index_follows_inserts_updates_and_deletes_across_the_antimeridian(a
         assert {v.osm_id for v in within(search, -16.5, 178.0, 1)} == {1}
         store.delete_unseen(db.session, "extract:fiji", datetime(2026, 1, 2))
         db.session.commit()
-        assert db.session.execute(text("SELECT count(*) FROM venue_rtree")).scalar_one() == 0
+        assert spatially_indexed_count(db.session) == 0
 
 
-def test_a_missing_trigger_falls_back_to_the_bbox_query(venues_app):
+def test_a_missing_index_falls_back_to_the_bbox_query(venues_app):
+    """SQLite: one of the R*Tree's triggers gone (the index would go stale); PostgreSQL: the GiST index gone."""
     with venues_app.app_context():
-        db.session.execute(text("DROP TRIGGER venue_rtree_update"))
+        if db.engine.dialect.name == "sqlite":
+            db.session.execute(text("DROP TRIGGER venue_rtree_update"))
+        else:
+            db.session.execute(text("DROP INDEX IF EXISTS ix_venue_earth"))
+            db.session.execute(text("DROP INDEX IF EXISTS ix_venue_geog"))
         db.session.commit()
         forget_spatial_search(db.engine)
         try:

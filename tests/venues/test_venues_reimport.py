@@ -6,11 +6,12 @@ import math
 
 import osmium
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from backrun.extensions import db
 from backrun.venues.models import Venue, VenueExtract
 from backrun.venues.osm_import import ImportRefused, import_extract
+from tests.venues.support import spatially_indexed_count
 
 M_PER_DEG = 111_195.0
 LAT, LON = 46.95, 7.44  # somewhere no real extract covers
@@ -96,7 +97,7 @@ def test_a_newer_smaller_extract_of_the_same_area_removes_gone_venues(app, tmp_p
         assert venues["node/900"].id == gym_id
         extract = db.session.execute(select(VenueExtract).where(VenueExtract.area == "testland")).scalar_one()
         assert extract.file_name == second.name and extract.venue_count == 3
-        assert db.session.execute(text("SELECT count(*) FROM venue_rtree")).scalar_one() == 3
+        assert spatially_indexed_count(db.session) == 3
 
 
 def test_other_areas_are_untouched_by_a_reimport(app, tmp_path):
