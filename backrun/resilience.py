@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, request
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
 from werkzeug.exceptions import InternalServerError
 
 from backrun.errors import ApiError, error_response
@@ -64,7 +64,8 @@ def dropped_connection(exc: BaseException) -> bool:
 
 
 def unreachable(exc: BaseException) -> bool:
-    return isinstance(exc, (OperationalError, InterfaceError)) or dropped_connection(exc)
+    # PendingRollbackError: a session still holding a connection the restart killed.
+    return isinstance(exc, (OperationalError, InterfaceError, PendingRollbackError)) or dropped_connection(exc)
 
 
 def _rollback() -> None:
@@ -97,13 +98,23 @@ def init_app(app: Flask) -> None:
         if endpoint != "static":
             app.view_functions[endpoint] = _with_retry(view)
 
-    def _database_error(exc: DBAPIError):
+    def _database_error(exc: DBAPIError | PendingRollbackError):
         _rollback()
         if unreachable(exc):
-            log.error("database unreachable on %s %s: %s", request.method, request.path, exc.orig)
+            log.error("database unreachable on %s %s: %s", request.method, request.path, getattr(exc, "orig", exc))
             return error_response(DatabaseUnavailable())
         # Any other database error is a bug: logged with its traceback, a plain 500 for the client.
         log.exception("database error on %s %s", request.method, request.path)
         return error_response(InternalServerError())
 
+    def _server_error(exc: InternalServerError):
+        # Errors raised outside the view (after_request hooks, teardown) reach Flask as a 500
+        # wrapping the original: a lost database is still a 503, not a bug.
+        original = exc.original_exception
+        if original is not None and unreachable(original):
+            return _database_error(original)
+        return error_response(exc)
+
     app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(PendingRollbackError, _database_error)
+    app.register_error_handler(InternalServerError, _server_error)
