@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -16,10 +17,26 @@ from backrun.logbook.models import TrainingSession
 PASSWORD = "correct horse battery"
 
 
+def wait_until(page, script: str, timeout_s: float = 10.0) -> None:
+    """Poll `script` from the test, never with page.wait_for_function: that polls with eval() in
+    the page, which Backrun's CSP (script-src 'self') refuses. page.evaluate goes through the
+    DevTools protocol, which the CSP doesn't govern."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if page.evaluate(script):
+                return
+        except PlaywrightError:
+            pass  # a navigation replaced the document mid-call: ask the new one
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {script}")
+        time.sleep(0.05)
+
+
 def wait_for_worker(page) -> None:
     """Until a service worker controls the page (the first install claims it without a reload)."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
 
 
 def kept_urls(page) -> dict[str, list[str]]:
@@ -44,7 +61,7 @@ def wait_until_kept(page, path: str, kind: str = "page", timeout_s: float = 10) 
 
 
 def wait_for_empty_outbox(page, timeout_s: float = 10) -> None:
-    page.wait_for_function("typeof window.backrun?.outboxCount === 'function'")  # the module has run
+    wait_until(page, "() => typeof window.backrun?.outboxCount === 'function'")  # the module has run
     deadline = time.monotonic() + timeout_s
     while page.evaluate("window.backrun.outboxCount()") != 0:
         if time.monotonic() > deadline:

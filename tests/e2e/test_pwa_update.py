@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import daylit_location
-from tests.e2e.pwa_support import wait_for_worker, wait_until_kept
+from tests.e2e.pwa_support import wait_for_worker, wait_until, wait_until_kept
 
 pytestmark = pytest.mark.e2e
 
@@ -66,5 +66,5 @@ def test_a_page_kept_before_a_deploy_still_works_offline_after_it(context, page,
     expect(page.locator("#verdict-heading")).to_have_text("Go")
     # Styled and scripted by the current shell's copies of the files the old page names.
     assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == "rgb(11, 93, 75)"
-    page.wait_for_function("typeof window.backrun?.flushOutbox === 'function'")
+    wait_until(page, "() => typeof window.backrun?.flushOutbox === 'function'")
     expect(page.locator(".as-of")).to_contain_text("saved on this phone")

@@ -12,6 +12,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.pwa_support import wait_until
+
 from tests.e2e.conftest import LiveServer
 from tests.venues.support import TARTAN_OVAL, TARTAN_OVAL_AT, VADUZ, app_with_venues, imported_database
 
@@ -100,7 +102,7 @@ def test_the_map_opens_on_demand_and_shows_the_venues(context, page, venues_serv
     expect(map_box.locator(".leaflet-control-attribution")).to_contain_text("OpenStreetMap contributors")
     expect(page.get_by_role("button", name="Hide the map")).to_have_attribute("aria-expanded", "true")
     assert offline["leaflet"] == 2  # leaflet.js and leaflet.css, from our own static files
-    page.wait_for_function("document.querySelectorAll('#venues-map img.leaflet-tile-loaded').length > 0")
+    wait_until(page, "() => document.querySelectorAll('#venues-map img.leaflet-tile-loaded').length > 0")
     assert offline["tiles"] > 0 and offline["outside"] == []
     map_box.locator(".leaflet-marker-icon").first.click()
     expect(map_box.locator(".leaflet-popup-content a")).to_have_attribute("href", f"/venues/{TARTAN_OVAL}")
