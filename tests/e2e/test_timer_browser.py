@@ -18,20 +18,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import daylit_location
-from tests.e2e.pwa_support import stored_sessions, wait_for_empty_outbox, wait_for_worker, wait_until_kept
+from tests.e2e.pwa_support import stored_sessions, wait_for_empty_outbox, wait_for_worker, wait_until, wait_until_kept
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse battery"
 TOLERANCE_MS = 100
-
-
-def wait_until(page, expression: str, timeout_s: float = 5.0) -> None:
-    """Poll from here: the app's CSP forbids the eval that page.wait_for_function polls with."""
-    deadline = time.monotonic() + timeout_s
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        time.sleep(0.02)
 
 
 def sign_up(page, base_url: str, email: str) -> None:
