@@ -34,9 +34,19 @@ def wait_until(page, script: str, timeout_s: float = 10.0) -> None:
 
 
 def wait_for_worker(page) -> None:
-    """Until a service worker controls the page (the first install claims it without a reload)."""
+    """Until a service worker controls the page.
+
+    The first install claims the open page without a reload, but only a page whose document
+    exists when the worker activates: a navigation that was already on its way then (the test
+    typing faster than the worker installs) starts uncontrolled, and only its next load is
+    controlled. That is what a runner's phone does too, so reload once in that case.
+    """
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    try:
+        wait_until(page, "() => navigator.serviceWorker.controller !== null", timeout_s=3.0)
+    except AssertionError:
+        page.reload()
+        wait_until(page, "() => navigator.serviceWorker.controller !== null")
 
 
 def kept_urls(page) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path
-from tests.e2e.pwa_support import wait_for_worker
+from tests.e2e.pwa_support import wait_for_worker, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -77,6 +77,16 @@ def test_the_service_worker_is_served_fresh_from_the_root(page, live_server):
     page.goto(live_server.url + "/")
     wait_for_worker(page)
     assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => new URL(r.scope).pathname)") == "/"
+    assert page.console_errors == []
+
+
+def test_the_first_install_controls_the_open_page_without_a_reload(page, live_server):
+    page.goto(live_server.url + "/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # No reload: the worker's clients.claim() takes the page the runner is looking at.
+    wait_until(page, "() => navigator.serviceWorker.controller !== null")
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "navigate"
     assert page.console_errors == []
 
 
