@@ -30,6 +30,8 @@ MAX_FIRST_VISIT_BYTES = 150 * 1024
 def run_lighthouse(url: str, output: Path) -> dict:
     if not LIGHTHOUSE.exists():
         pytest.fail("Lighthouse is missing: run `npm ci` at the project root (make test does).")
+    if shutil.which("node") is None:
+        pytest.fail("Lighthouse needs Node on PATH (make test installs it).")
     flags = " ".join(["--headless=new", *CHROMIUM_FLAGS])
     command = [str(LIGHTHOUSE), url, f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}",
                "--output=json", f"--output-path={output}", "--quiet"]
@@ -42,7 +44,6 @@ def run_lighthouse(url: str, output: Path) -> dict:
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node (make test installs it)")
 def test_the_home_page_passes_lighthouse(live_server, tmp_path):
     report = run_lighthouse(live_server.url + "/", tmp_path / "lighthouse.json")
     scores = {name: report["categories"][name]["score"] for name in CATEGORIES}

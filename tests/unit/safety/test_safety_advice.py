@@ -4,7 +4,6 @@ safe window."""
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -427,7 +426,7 @@ def test_approximate_local_midnight():
     assert approximate_local_midnight(NOON, 15.0) == NOON.replace(hour=23)
 
 
-# --- speed ----------------------------------------------------------------------------------------
+# --- work done (speed itself is measured in bench/, never asserted here) ---------------------
 def test_astral_calls_stay_modest(monkeypatch):
     calls = []
     real = daylight.elevation
@@ -438,15 +437,6 @@ def test_astral_calls_stay_modest(monkeypatch):
     now = NOON + timedelta(minutes=20)
     run_advice(forecast(now, changes={o: RAIN for o in range(0, 12)}), now)  # searches to the horizon
     assert len(calls) <= 80
-
-
-def test_advice_with_a_full_search_is_fast():
-    now = NOON + timedelta(minutes=20)
-    fc = forecast(now, changes={o: RAIN for o in range(0, 12)}, quarter_hours=quarters(whole_hour(now), 24))
-    started = time.perf_counter()
-    for _ in range(10):
-        run_advice(fc, now)
-    assert (time.perf_counter() - started) / 10 < 0.05
 
 
 def test_only_old_history_missing_in_mild_weather_still_allows_go():
