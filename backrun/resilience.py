@@ -6,6 +6,8 @@
   a fresh connection. Safe are reads (GET, HEAD) and views marked `@retry_safe`, such as
   `POST /api/v1/sessions`, which is idempotent on the client's id: whether or not the first
   attempt's commit got through, the second stores the session exactly once.
+* A connection that dies after the view answered (while the session closes): the answer goes
+  out; the dead connection is dropped.
 * The database unreachable: 503 with `Retry-After` (JSON for the API, a page for people), never
   a 500 with a traceback in the log for what is an outage. The app keeps running and answers
   again as soon as the database is back, without a restart.
@@ -72,7 +74,32 @@ def _rollback() -> None:
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the session may be as broken as its connection
+        _discard_session()
+
+
+def _discard_session() -> None:
+    """Drop the session and its connection without talking to the database (it may be gone)."""
+    try:
+        db.session.registry().invalidate()  # the connection is closed, not returned to the pool
+    except Exception:  # noqa: BLE001 - nothing more to save; the pool replaces the connection
+        pass
+    finally:
+        db.session.registry.clear()  # the next request on this thread gets a fresh session
+
+
+def _close_session_whatever_its_connection(_exc: BaseException | None) -> None:
+    """Close the request's session even when its connection died after the view answered.
+
+    Closing rolls back on the connection; when a restart killed it in between, that rollback
+    raises after the response exists, and the runner would get a bare 500 for an answer that
+    was ready (a commit that succeeded included).
+    """
+    try:
         db.session.remove()
+    except DBAPIError as exc:
+        # App-context teardown: the request context is already gone, hence no path here.
+        log.warning("database connection lost while closing the session after the answer: %s", exc.orig)
+        _discard_session()
 
 
 def _with_retry(view: Callable) -> Callable:
@@ -114,6 +141,9 @@ def init_app(app: Flask) -> None:
         if original is not None and unreachable(original):
             return _database_error(original)
         return error_response(exc)
+
+    # Registered after db.init_app, so it runs before Flask-SQLAlchemy's own teardown.
+    app.teardown_appcontext(_close_session_whatever_its_connection)
 
     app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(PendingRollbackError, _database_error)

@@ -122,3 +122,39 @@ def test_other_writes_are_not_repeated_but_answered_503(pg_app):
         killer.close()
     assert killer.killed == 1
     assert response.status_code == 503 and response.json["error"] == "service_unavailable"
+
+
+@pytest.mark.postgres
+def test_a_connection_that_dies_after_the_view_answered_does_not_turn_the_answer_into_a_500(pg_app):
+    """The restart can land between the view's answer and the end of the request, where the
+    session's teardown rolls back on the dead connection: the runner still gets the answer."""
+    admin = create_engine(pg_app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    armed = {"kill": False, "killed": 0}
+
+    @pg_app.after_request
+    def kill_the_connection_the_view_used(response):
+        if armed["kill"]:
+            armed["kill"] = False
+            pid = db.session.connection().connection.dbapi_connection.info.backend_pid
+            with admin.connect() as conn:
+                conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                for _ in range(100):
+                    if conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
+                                    {"pid": pid}).scalar_one() == 0:
+                        break
+            armed["killed"] += 1
+        return response
+
+    runner = Runner(pg_app, "late-drop@example.org").signup()  # hooks first: Flask refuses them later
+    token = runner.token()
+    runner.log(token)
+    try:
+        armed["kill"] = True
+        response = runner.api("GET", "/api/v1/sessions", token)
+        assert armed["killed"] == 1
+        assert response.status_code == 200 and len(response.json["sessions"]) == 1
+        # The dead connection is gone from the pool: the next request is served normally.
+        again = runner.api("GET", "/api/v1/sessions", token)
+        assert again.status_code == 200 and len(again.json["sessions"]) == 1
+    finally:
+        admin.dispose()
