@@ -81,8 +81,8 @@ def _discard_session() -> None:
     """Drop the session and its connection without talking to the database (it may be gone)."""
     try:
         db.session.registry().invalidate()  # the connection is closed, not returned to the pool
-    except Exception:  # noqa: BLE001 - nothing more to save; the pool replaces the connection
-        pass
+    except Exception as exc:  # noqa: BLE001 - nothing more to save; the pool replaces the connection
+        log.debug("the broken session could not be invalidated either: %s", exc)
     finally:
         db.session.registry.clear()  # the next request on this thread gets a fresh session
 
