@@ -71,7 +71,7 @@ browser:
 	  echo "No Chromium or Chrome found: installing Debian's chromium"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-# The second pass of the tests: Debian's PostgreSQL (with contrib: cube, earthdistance), Redis and wrk,
+# The second pass of the tests: Debian's PostgreSQL (with contrib: cube, earthdistance; and PostGIS), Redis and wrk,
 # installed when missing. The tests start their own throwaway servers on free ports; nothing is configured.
 services:
 	@missing=""; \
@@ -84,6 +84,11 @@ services:
 	    echo "Installing Debian's$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  fi
+	@# PostGIS for the newest server (the one the tests run): its venue index path is tested too.
+	@major=$$(ls /usr/lib/postgresql | sort -n | tail -1); \
+	  ls /usr/share/postgresql/$$major/extension/postgis.control >/dev/null 2>&1 || { \
+	    echo "Installing Debian's PostGIS for PostgreSQL $$major"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$$major-postgis-3; }
 
 # Lighthouse for the browser tests, pinned in package-lock.json; Debian's nodejs and npm when npm is missing.
 node_modules/.installed: package.json package-lock.json
