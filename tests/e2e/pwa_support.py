@@ -85,6 +85,7 @@ def sign_up(page, base_url: str, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page).to_have_url(re.compile(r"/log$"))
+    expect(page.get_by_role("heading", name="Your log")).to_be_visible()
 
 
 def sign_in(page, email: str) -> None:

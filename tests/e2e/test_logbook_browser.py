@@ -8,19 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import daylit_location
+from tests.e2e.pwa_support import sign_up
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct horse battery"
-
-
-def sign_up(page, base_url: str, email: str) -> None:
-    page.goto(base_url + "/signup")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/log$"))
-    expect(page.get_by_role("heading", name="Your log")).to_be_visible()
 
 
 def progress_numbers(page, base_url: str) -> tuple[str, str]:

@@ -18,20 +18,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import daylit_location
-from tests.e2e.pwa_support import stored_sessions, wait_for_empty_outbox, wait_for_worker, wait_until, wait_until_kept
+from tests.e2e.pwa_support import sign_up, stored_sessions, wait_for_empty_outbox, wait_for_worker, wait_until, wait_until_kept
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct horse battery"
 TOLERANCE_MS = 100
-
-
-def sign_up(page, base_url: str, email: str) -> None:
-    page.goto(base_url + "/signup")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/log$"))
 
 
 def set_workout(page, *, bouts: int, backward_s: int, recovery_s: int, warm_up_min: float = 0, cool_down_min: float = 0):
