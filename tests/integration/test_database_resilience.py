@@ -18,6 +18,7 @@ from backrun.extensions import db
 from tests.conftest import make_app
 from tests.logbook.helpers import FAST_HASH, Runner, session_count, session_payload
 from tests.support import backend
+from tests.support.apps import bare_app
 from tests.support.processes import free_port
 
 
@@ -36,12 +37,9 @@ def test_an_unreachable_database_is_a_503_with_retry_after(tmp_path, open_meteo,
 
 
 def _app_on(tmp_path, open_meteo, met_no, nominatim, uri):
-    from backrun import create_app
-
-    return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "broken"), "SECRET_KEY": "x",
-                       "SQLALCHEMY_DATABASE_URI": uri, "BACKRUN_CACHE_URL": "", "BACKRUN_OVERPASS_URL": "",
-                       "BACKRUN_OPEN_METEO_URL": open_meteo.endpoint, "BACKRUN_MET_NO_URL": met_no.endpoint,
-                       "BACKRUN_NOMINATIM_URL": nominatim.url, "BACKRUN_DB_CONNECT_TIMEOUT": 2})
+    return bare_app(tmp_path / "broken", uri, BACKRUN_OPEN_METEO_URL=open_meteo.endpoint,
+                    BACKRUN_MET_NO_URL=met_no.endpoint, BACKRUN_NOMINATIM_URL=nominatim.url,
+                    BACKRUN_DB_CONNECT_TIMEOUT=2)
 
 
 class ConnectionKiller:

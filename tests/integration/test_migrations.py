@@ -13,18 +13,15 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from backrun import PROJECT_ROOT, create_app
+from backrun import PROJECT_ROOT
 from backrun.extensions import db
 from backrun.venues.models import EXTENSION_TABLES, include_in_autogenerate
 from tests.support import backend
+from tests.support.apps import bare_app
 
 
 def test_all_the_way_down_and_up_again(tmp_path):
-    app = create_app({
-        "TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x",
-        "SQLALCHEMY_DATABASE_URI": backend.current().empty_database_url(tmp_path), "BACKRUN_OVERPASS_URL": "",
-        "BACKRUN_CACHE_URL": "",
-    })
+    app = bare_app(tmp_path / "instance", backend.current().empty_database_url(tmp_path))
     with app.app_context():
         upgrade()
         tables = set(inspect(db.engine).get_table_names())

@@ -124,15 +124,13 @@ def create_runner(database_url: str, email: str = "runner@example.org") -> tuple
     """(user id, personal API token) of a new runner, written straight into the database."""
     import tempfile
 
-    from backrun import create_app
     from backrun.accounts import service as accounts
     from backrun.accounts import tokens
     from backrun.extensions import db
+    from tests.support.apps import bare_app
 
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"TESTING": True, "INSTANCE_PATH": instance, "SECRET_KEY": SECRET_KEY,
-                          "SQLALCHEMY_DATABASE_URI": database_url, "BACKRUN_CACHE_URL": "",
-                          "BACKRUN_PASSWORD_METHOD": "scrypt:1024:8:1"})
+        app = bare_app(instance, database_url, SECRET_KEY=SECRET_KEY, BACKRUN_PASSWORD_METHOD="scrypt:1024:8:1")
         with app.app_context():
             user = accounts.create_account(email, "service tests password", "Europe/Vaduz")
             _, token = tokens.create_token(user, "service tests")

@@ -217,13 +217,12 @@ def migrate(url: str) -> None:
     """`flask db upgrade` on the database at `url`, then close every connection to it."""
     from flask_migrate import upgrade
 
-    from backrun import create_app
     from backrun.extensions import db
+    from tests.support.apps import bare_app
 
     instance = tempfile.mkdtemp(prefix="backrun-migrate-")
     try:
-        app = create_app({"TESTING": True, "INSTANCE_PATH": instance, "SECRET_KEY": "migrate",
-                          "SQLALCHEMY_DATABASE_URI": url, "BACKRUN_CACHE_URL": "", "BACKRUN_OVERPASS_URL": ""})
+        app = bare_app(instance, url)
         with app.app_context():
             upgrade()
             db.session.remove()

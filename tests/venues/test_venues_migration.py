@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from backrun import create_app
 from backrun.extensions import db
 from backrun.venues.models import SPATIAL_INDEXES
 from tests.support import backend
+from tests.support.apps import bare_app
 
 
 def _sqlite_triggers() -> set[str]:
@@ -25,11 +25,7 @@ def _spatial_indexes() -> set[str]:
 
 
 def test_upgrade_and_downgrade(tmp_path):
-    app = create_app({
-        "TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x",
-        "SQLALCHEMY_DATABASE_URI": backend.current().empty_database_url(tmp_path), "BACKRUN_OVERPASS_URL": "",
-        "BACKRUN_CACHE_URL": "",
-    })
+    app = bare_app(tmp_path / "instance", backend.current().empty_database_url(tmp_path))
     with app.app_context():
         sqlite = db.engine.dialect.name == "sqlite"
         upgrade(revision="0002")

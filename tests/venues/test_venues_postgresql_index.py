@@ -16,11 +16,11 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from backrun import create_app
 from backrun.extensions import db
 from backrun.venues.models import SPATIAL_INDEXES
 from backrun.venues.query import EarthdistanceSearch, PostgisSearch, SpatialSearch, spatial_search, venues_within
 from tests.support import backend
+from tests.support.apps import bare_app
 from tests.venues.support import ANDORRA_LA_VELLA_STADIUM, TARTAN_OVAL_AT, VADUZ
 
 pytestmark = pytest.mark.postgres
@@ -92,11 +92,7 @@ def plain_owner_database(request):
     ((), set(), SpatialSearch),  # no spatial index at all: the bounding box on the B-tree
 ], indirect=["plain_owner_database"], ids=["earthdistance-preinstalled", "no-extensions"])
 def test_a_migration_not_allowed_to_create_postgis_falls_back(tmp_path, plain_owner_database, index, search):
-    app = create_app({
-        "TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x",
-        "SQLALCHEMY_DATABASE_URI": plain_owner_database, "BACKRUN_OVERPASS_URL": "",
-        "BACKRUN_CACHE_URL": "",
-    })
+    app = bare_app(tmp_path / "instance", plain_owner_database)
     with app.app_context():
         upgrade()  # never fails for want of an extension
         connection = db.session.connection()
