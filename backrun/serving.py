@@ -29,9 +29,11 @@ Reverse proxy
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import Flask, request
@@ -41,6 +43,35 @@ IMMUTABLE_MAX_AGE_S = 365 * 24 * 3600
 VERSION_LENGTH = 12
 VERSION_SEGMENT = re.compile(rf"[0-9a-f]{{{VERSION_LENGTH}}}")
 RECHECK_S = 2.0  # how often the folder is looked at again for changed files (stat only)
+
+
+FileEntry = tuple[str, Path, os.stat_result]
+
+
+def source_files(folders: Iterable[Path]) -> list[FileEntry]:
+    """(name, path, stat) of every file under `folders`, sorted; the name is relative to each
+    folder's parent, so a file moved between folders or renamed counts as a change."""
+    found = []
+    for folder in folders:
+        if folder.is_dir():
+            found += [(path.relative_to(folder.parent).as_posix(), path, path.stat())
+                      for path in folder.rglob("*") if path.is_file()]
+    return sorted(found, key=lambda entry: entry[0])
+
+
+def files_signature(files: Iterable[FileEntry]) -> tuple:
+    """What stat says of the files: cheap to compare, and it changes whenever one of them does."""
+    return tuple((name, st.st_mtime_ns, st.st_size) for name, _path, st in files)
+
+
+def hash_files(files: Iterable[FileEntry], salt: str = "") -> str:
+    """A hex SHA-256 of the files' names and bytes (and `salt`)."""
+    digest = hashlib.sha256(salt.encode())
+    for name, path, _stat in files:
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 class StaticVersion:
@@ -59,31 +90,13 @@ class StaticVersion:
             return self._version
         with self._lock:
             if now - self._checked_at >= RECHECK_S:
-                files = self._files()
-                signature = tuple((name, st.st_mtime_ns, st.st_size) for name, _path, st in files)
+                files = source_files([self.folder])
+                signature = files_signature(files)
                 if signature != self._signature:
-                    self._version = self._hash(files)
+                    self._version = hash_files(files)[:VERSION_LENGTH]
                     self._signature = signature
                 self._checked_at = now
             return self._version
-
-    def _files(self) -> list:
-        if not self.folder.is_dir():
-            return []
-        found = []
-        for path in self.folder.rglob("*"):
-            if path.is_file():
-                found.append((path.relative_to(self.folder).as_posix(), path, path.stat()))
-        return sorted(found, key=lambda entry: entry[0])
-
-    @staticmethod
-    def _hash(files: list) -> str:
-        digest = hashlib.sha256()
-        for name, path, _stat in files:
-            digest.update(name.encode() + b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
-        return digest.hexdigest()[:VERSION_LENGTH]
 
 
 def init_app(app: Flask) -> None:

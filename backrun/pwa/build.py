@@ -7,7 +7,6 @@ byte-different /sw.js, installs it beside the running one and the page offers th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from flask import current_app, url_for
 
 from backrun.pwa import shell
+from backrun.serving import files_signature, hash_files, source_files
 
 SW_FILE = "sw.js"
 BUILD_MARKER = "/* build */ null /* /build */"
@@ -24,29 +24,18 @@ _lock = threading.Lock()
 _memo: dict[tuple, str] = {}
 
 
-def _source_files(folders: list[Path]) -> list[tuple[str, Path]]:
-    """(name, path) of every file, the name relative to the folders' parent so renames count."""
-    return sorted((str(p.relative_to(folder.parent)), p) for folder in folders for p in folder.rglob("*") if p.is_file())
-
-
 def content_version() -> str:
     """A short hash of every static file and template, recomputed only when one changes."""
     app = current_app
-    folders = [Path(app.static_folder), Path(app.template_folder)]
-    files = _source_files(folders)
+    files = source_files([Path(app.static_folder), Path(app.template_folder)])
     release = app.config.get("BACKRUN_RELEASE", "")
     # Stat data as the memo key: hashing ~1 MB on each /sw.js request would be wasteful.
-    stats = [(name, path.stat()) for name, path in files]
-    signature = (release, *((name, st.st_mtime_ns, st.st_size) for name, st in stats))
+    signature = (release, *files_signature(files))
     with _lock:
         cached = _memo.get(signature)
     if cached:
         return cached
-    digest = hashlib.sha256(release.encode())
-    for name, path in files:
-        digest.update(name.encode() + b"\0")
-        digest.update(path.read_bytes())
-    version = digest.hexdigest()[:16]
+    version = hash_files(files, salt=release)[:16]
     with _lock:
         _memo.clear()  # only the current build is worth remembering
         _memo[signature] = version
