@@ -102,10 +102,7 @@ class PostgisSearch(SpatialSearch):
         sql = (f"SELECT {_SELECT} FROM venue v WHERE ST_DWithin({self._POINT}, "  # nosec B608
                "CAST(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geography), :radius_m)"
                f"{_indoor_clause(indoor)}")
-        params = {"lat": _centimetres(lat), "lon": _centimetres(lon), "radius_m": _candidate_radius_m(radius_km)}
-        if indoor is not None:
-            params["indoor"] = indoor
-        return connection.execute(text(sql), params).all()
+        return connection.execute(text(sql), _circle_params(lat, lon, radius_km, indoor)).all()
 
 
 class EarthdistanceSearch(SpatialSearch):
@@ -115,10 +112,16 @@ class EarthdistanceSearch(SpatialSearch):
         # earth_box is a cube around the sphere point: a superset of the circle, like the other boxes.
         sql = (f"SELECT {_SELECT} FROM venue v WHERE earth_box(ll_to_earth(:lat, :lon), :radius_m) "  # nosec B608
                f"@> ll_to_earth(v.lat, v.lon){_indoor_clause(indoor)}")
-        params = {"lat": _centimetres(lat), "lon": _centimetres(lon), "radius_m": _candidate_radius_m(radius_km)}
-        if indoor is not None:
-            params["indoor"] = indoor
-        return connection.execute(text(sql), params).all()
+        return connection.execute(text(sql), _circle_params(lat, lon, radius_km, indoor)).all()
+
+
+def _circle_params(lat: float, lon: float, radius_km: float, indoor: bool | None) -> dict[str, Any]:
+    """The bound parameters of a search around a point (PostGIS and earthdistance alike)."""
+    params: dict[str, Any] = {"lat": _centimetres(lat), "lon": _centimetres(lon),
+                              "radius_m": _candidate_radius_m(radius_km)}
+    if indoor is not None:
+        params["indoor"] = indoor
+    return params
 
 
 def _candidate_radius_m(radius_km: float) -> float:
