@@ -15,6 +15,7 @@ DEFAULT_OPEN_METEO_URL = "https://api.open-meteo.com/v1/forecast"
 DEFAULT_MET_NO_URL = "https://api.met.no/weatherapi/locationforecast/2.0/compact"
 DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
 DEFAULT_OVERPASS_URL = "https://overpass-api.de/api/interpreter"
+DEFAULT_ELEVATION_URL = "https://api.open-meteo.com/v1/elevation"
 DEFAULT_CONTACT = "https://github.com/backrun/backrun"
 
 
@@ -107,6 +108,8 @@ def from_environment(instance_path: str) -> dict:
         "BACKRUN_NOMINATIM_URL": os.environ.get("BACKRUN_NOMINATIM_URL", DEFAULT_NOMINATIM_URL).strip(),
         # Live venue lookup where no extract is imported; empty disables it.
         "BACKRUN_OVERPASS_URL": os.environ.get("BACKRUN_OVERPASS_URL", DEFAULT_OVERPASS_URL).strip(),
+        # Slopes of open venues (`flask --app app venues elevation`); empty disables the lookups.
+        "BACKRUN_ELEVATION_URL": os.environ.get("BACKRUN_ELEVATION_URL", DEFAULT_ELEVATION_URL).strip(),
         "BACKRUN_HTTP_TIMEOUT": _float("BACKRUN_HTTP_TIMEOUT", 4.0),
         "BACKRUN_CONTACT": contact,
         "BACKRUN_CACHE_URL": os.environ.get("BACKRUN_CACHE_URL", "").strip(),

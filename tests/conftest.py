@@ -108,6 +108,7 @@ def make_app(tmp_path, open_meteo, met_no, nominatim, *, database: str | None = 
         "BACKRUN_MET_NO_URL": met_no.endpoint,
         "BACKRUN_NOMINATIM_URL": nominatim.url,
         "BACKRUN_OVERPASS_URL": "",  # no live venue lookups unless a test starts the Overpass fake
+        "BACKRUN_ELEVATION_URL": "",  # no elevation lookups unless a test starts the elevation fake
         "BACKRUN_HTTP_TIMEOUT": 1.0,
         "BACKRUN_CONTACT": "tests@backrun.invalid",
         **overrides,

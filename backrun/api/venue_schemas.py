@@ -8,7 +8,8 @@ from backrun.api.schemas import AttributionSchema, LatLonQuery
 from backrun.venues.classify import KINDS
 from backrun.venues.service import DEFAULT_LIMIT, DEFAULT_RADIUS_KM, MAX_LIMIT, MAX_RADIUS_KM
 
-SOURCES = ["extract", "overpass", "unavailable", "none"]
+SOURCES = ["extract", "overpass", "mixed", "unavailable", "none"]
+VENUE_SOURCES = ["extract", "overpass"]
 
 
 class VenueQuery(LatLonQuery):
@@ -40,15 +41,30 @@ class VenueReasonSchema(Schema):
 class VenueSchema(Schema):
     osm = fields.String(required=True, metadata={"description": "`type/id` on openstreetmap.org.", "example": "way/493738896"})
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    name = fields.String(allow_none=True, required=True)
+    name = fields.String(allow_none=True, required=True, metadata={"description": "OSM `name`, as tagged."})
+    title = fields.String(required=True, metadata={
+        "description": "What to call it: its name, else its kind and the named place it lies in or near "
+                       "(`Running track, Rheinpark`).", "example": "Running track, Rheinpark"})
+    source = fields.String(required=True, validate=validate.OneOf(VENUE_SOURCES),
+                           metadata={"description": "`extract`: from an imported OSM extract; `overpass`: looked up live."})
     lat = fields.Float(required=True)
     lon = fields.Float(required=True)
     distance_km = fields.Float(required=True)
-    score = fields.Float(required=True, metadata={"description": "Higher is better and safer; distance included."})
+    score = fields.Float(required=True, metadata={"description": "Higher is better and safer, in whole points: "
+                                                                "`quality` minus 10 points per km of distance "
+                                                                "(docs/venue-scoring.md). The same on the venue's page."})
+    quality = fields.Float(required=True, metadata={"description": "The score before distance."})
     surface = fields.String(allow_none=True, required=True, metadata={"description": "OSM `surface`, as tagged."})
     lit = fields.String(allow_none=True, required=True, metadata={"description": "OSM `lit`, as tagged."})
     access = fields.String(allow_none=True, required=True, metadata={"description": "OSM `access`, as tagged."})
     indoor = fields.Boolean(required=True)
+    area_m2 = fields.Float(allow_none=True, required=True,
+                           metadata={"description": "Area of an area venue; null for points and lines (size unknown)."})
+    clipped = fields.Boolean(required=True, metadata={"description": "Cut at the edge of the imported data: "
+                                                                    "only its available part is measured."})
+    slope_pct = fields.Float(allow_none=True, required=True,
+                             metadata={"description": "Slope of an open area from elevation data; null: unknown "
+                                                      "or not measured (tracks, halls, small areas)."})
     reasons = fields.List(fields.Nested(VenueReasonSchema), required=True,
                           metadata={"description": "Why it scores as it does, unknowns included."})
 
@@ -58,5 +74,7 @@ class VenueListSchema(Schema):
     source = fields.String(required=True, validate=validate.OneOf(SOURCES),
                            metadata={"description": "`extract`: an imported OSM extract covers the place; "
                                                     "`overpass`: live OSM data, cached per tile; `unavailable`: the "
-                                                    "live lookup failed; `none`: no data for this place."})
+                                                    "live lookup failed; `none`: no data for this place; "
+                                                    "`mixed`: venues from both. `unavailable` and `none` only "
+                                                    "with an empty list."})
     attribution = fields.Nested(AttributionSchema, required=True)

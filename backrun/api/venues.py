@@ -19,8 +19,8 @@ from backrun.venues.service import RankedVenue, VenueList, nearby_venues, sun_is
     description="Venues from OpenStreetMap within `radius_km`, best first, each with the reasons for its score "
     "and what OSM doesn't say (lighting, access, surface unknown). Without `indoor`, outdoor and indoor venues "
     "are ranked together and lighting counts when the sun is down; pass `indoor=1` when /advice says `indoors`. "
-    "No venue data for the place (or a failed live lookup) is still 200, with an empty list and `source` "
-    "saying why. Data © OpenStreetMap contributors, ODbL.",
+    "Each venue says where it came from (`source`: `extract` or `overpass`). No venue data for the place "
+    "(or a failed live lookup) is still 200, with an empty list and `source` saying why. Data © OpenStreetMap contributors, ODbL.",
     tags=["venues"],
     query=VenueQuery,
     responses={200: (VenueListSchema, "The venues."), 400: (ErrorSchema, "Invalid parameters.")},
@@ -51,13 +51,19 @@ def venue_json(ranked: RankedVenue) -> dict:
         "osm": venue.osm_ref,
         "kind": venue.kind,
         "name": venue.name,
+        "title": ranked.title,
+        "source": ranked.source,
         "lat": round(venue.lat, 6),
         "lon": round(venue.lon, 6),
         "distance_km": round(venue.distance_km, 2),
         "score": ranked.score.score,
+        "quality": ranked.score.quality,
         "surface": venue.surface,
         "lit": venue.lit,
         "access": venue.access,
         "indoor": venue.indoor,
+        "area_m2": venue.area_m2,
+        "clipped": venue.clipped,
+        "slope_pct": venue.slope_pct,
         "reasons": [reason.to_dict() for reason in ranked.score.reasons],
     }

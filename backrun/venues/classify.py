@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from backrun.venues.geometry import equivalent_width_m
+
 OUTDOOR_KINDS = ("track", "athletics_pitch", "stadium", "beach", "park", "recreation_ground", "grass")
 INDOOR_KINDS = ("indoor_track", "sports_hall", "gym", "sports_centre")
 KINDS = OUTDOOR_KINDS + INDOOR_KINDS
@@ -49,10 +51,41 @@ CANDIDATE_TAGS: tuple[tuple[str, str], ...] = (
     ("leisure", "sports_centre"),
 )
 
+# Not venues, but their names tell where an unnamed venue is ("Running track, Schulzentrum
+# Mühleholz"): schools and colleges hold many of the tracks and halls. Both paths read them too.
+PLACE_TAGS: tuple[tuple[str, str], ...] = (
+    ("amenity", "school"),
+    ("amenity", "college"),
+    ("amenity", "university"),
+)
+READ_TAGS = CANDIDATE_TAGS + PLACE_TAGS
+
+_WANTED: dict[str, frozenset[str]] = {}
+for _key, _value in READ_TAGS:
+    _WANTED[_key] = _WANTED.get(_key, frozenset()) | {_value}
+_CANDIDATE_PAIRS = frozenset(CANDIDATE_TAGS)
+
+
+def read_kind(tags: Mapping[str, str]) -> tuple[bool, bool]:
+    """(is a venue candidate, is worth reading at all): what the import's and the live lookup's tag
+    filters select, for objects that reached Python another way (a multipolygon's member ways)."""
+    wanted = False
+    for key, accepted in _WANTED.items():
+        value = tags.get(key)
+        if value in accepted:
+            if (key, value) in _CANDIDATE_PAIRS:
+                return True, True
+            wanted = True
+    return False, wanted
+
+
 MIN_TRACK_LENGTH_M = 150.0  # shorter "tracks" are runways, sprint straights or fragments
 MIN_OPEN_AREA_M2 = 2000.0  # smaller parks and grass are verges and roundabouts
 MIN_ATHLETICS_PITCH_M2 = 1000.0  # smaller ones are throwing circles and jump pits
 MIN_STADIUM_M2 = 5000.0  # smaller "stadium" objects are grandstand buildings
+# Open areas narrower than this (the width of the rectangle with the same area and perimeter) are
+# strips: verges, medians, riverbanks. A 6.7 m x 380 m verge is 6.7 m wide; a 2000 m² square 45 m.
+MIN_OPEN_WIDTH_M = 15.0
 
 RUNNING_SPORTS = frozenset({"running", "athletics", "jogging"})
 # leisure=track is also used for these; never offer them as running tracks.
@@ -100,6 +133,7 @@ REJECTION_LABELS = {
     "closed_access": "access=private or no",
     "other_sport_track": "tracks for other sports (skiing, horses, cycling, motor sports, jumps)",
     "too_small": "too small to run in",
+    "strip": "long thin strips (verges, medians, riverbanks)",
     "stony_beach": "stony beaches",
     "other_pitch": "pitches for other sports",
     "no_indoor_sign": "sports centres with no sign of an indoor space or running",
@@ -119,15 +153,15 @@ def is_yes(tags: Mapping[str, str], key: str) -> bool:
 
 
 def classify(tags: Mapping[str, str], area_m2: float | None = None,
-             length_m: float | None = None) -> VenueKind | Rejection:
+             length_m: float | None = None, *, point: bool = False) -> VenueKind | Rejection:
     """Classify one OSM object. `area_m2` is None for lines and points, `length_m` is the
     perimeter of an area or the length of a line (None for points): unknown sizes are let through
-    rather than guessed."""
+    rather than guessed. `point`: the object is a node (a building mapped as a point)."""
     if (tags.get("access") or "").strip().lower() in CLOSED_ACCESS:
         return Rejection("closed_access", f"access={tags['access']}")
     first_rejection: Rejection | None = None
     for rule in _RULES:
-        verdict = rule(tags, area_m2, length_m)
+        verdict = rule(tags, area_m2, length_m, point)
         if isinstance(verdict, VenueKind):
             return verdict
         if verdict is not None and first_rejection is None:
@@ -135,7 +169,7 @@ def classify(tags: Mapping[str, str], area_m2: float | None = None,
     return first_rejection or Rejection("not_a_venue", "no venue tags")
 
 
-def _track(tags, area_m2, length_m):
+def _track(tags, area_m2, length_m, point=False):
     if tags.get("leisure") != "track":
         return None
     sports = values(tags, "sport")
@@ -149,7 +183,7 @@ def _track(tags, area_m2, length_m):
     return VenueKind("indoor_track", True) if is_yes(tags, "indoor") else VenueKind("track", False)
 
 
-def _athletics_pitch(tags, area_m2, length_m):
+def _athletics_pitch(tags, area_m2, length_m, point=False):
     if tags.get("leisure") != "pitch":
         return None
     if not values(tags, "sport") & RUNNING_SPORTS:
@@ -163,7 +197,7 @@ def _athletics_pitch(tags, area_m2, length_m):
     return VenueKind("athletics_pitch", False)
 
 
-def _stadium(tags, area_m2, length_m):
+def _stadium(tags, area_m2, length_m, point=False):
     if tags.get("leisure") != "stadium":
         return None
     if area_m2 is not None and area_m2 < MIN_STADIUM_M2:
@@ -172,22 +206,25 @@ def _stadium(tags, area_m2, length_m):
 
 
 def _open_area(kind: str, matches):
-    def rule(tags, area_m2, length_m):
+    def rule(tags, area_m2, length_m, point=False):
         if not matches(tags):
             return None
         if area_m2 is not None and area_m2 < MIN_OPEN_AREA_M2:
             return Rejection("too_small", f"{kind} {area_m2:.0f} m²")
+        width = equivalent_width_m(area_m2, length_m)
+        if width is not None and width < MIN_OPEN_WIDTH_M:
+            return Rejection("strip", f"{kind} about {width:.0f} m wide")
         return VenueKind(kind, False)
     return rule
 
 
-def _beach(tags, area_m2, length_m):
+def _beach(tags, area_m2, length_m, point=False):
     if tags.get("natural") != "beach":
         return None
     stony = values(tags, "surface") & STONY_SURFACES
     if stony:
         return Rejection("stony_beach", f"surface={','.join(sorted(stony))}")
-    return _open_area("beach", lambda t: True)(tags, area_m2, length_m)
+    return _open_area("beach", lambda t: True)(tags, area_m2, length_m, point)
 
 
 def _only_no_running_sports(tags: Mapping[str, str]) -> bool:
@@ -195,7 +232,7 @@ def _only_no_running_sports(tags: Mapping[str, str]) -> bool:
     return bool(sports) and sports <= NO_RUNNING_SPORTS
 
 
-def _sports_hall(tags, area_m2, length_m):
+def _sports_hall(tags, area_m2, length_m, point=False):
     if tags.get("leisure") != "sports_hall" and tags.get("building") != "sports_hall":
         return None
     if _only_no_running_sports(tags):
@@ -203,7 +240,7 @@ def _sports_hall(tags, area_m2, length_m):
     return VenueKind("sports_hall", True)
 
 
-def _gym(tags, area_m2, length_m):
+def _gym(tags, area_m2, length_m, point=False):
     if tags.get("leisure") != "fitness_centre" and tags.get("amenity") != "gym":
         return None
     if _only_no_running_sports(tags):
@@ -211,7 +248,7 @@ def _gym(tags, area_m2, length_m):
     return VenueKind("gym", True)
 
 
-def _sports_centre(tags, area_m2, length_m):
+def _sports_centre(tags, area_m2, length_m, point=False):
     if tags.get("leisure") != "sports_centre":
         return None
     sports = values(tags, "sport")
@@ -221,6 +258,10 @@ def _sports_centre(tags, area_m2, length_m):
         return Rejection("other_sport_facility", f"sport={tags['sport']}")
     building = (tags.get("building") or "no").strip().lower() != "no"
     if building or is_yes(tags, "indoor") or sports & RUNNING_SPORTS:
+        return VenueKind("sports_centre", True)
+    # Mapped as a point with a sport: a building (a hall, a club's centre), not an outdoor complex
+    # of pitches, which is drawn as an area.
+    if point and sports:
         return VenueKind("sports_centre", True)
     return Rejection("no_indoor_sign", "no building, indoor or running/fitness tag")
 

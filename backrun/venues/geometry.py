@@ -77,8 +77,10 @@ class _RingMetrics:
 def _ring_metrics(ring: Ring) -> _RingMetrics:
     """Area, perimeter and centroid in one pass over a local projection (exact enough for
     venues: the projection's scale error over a few kilometres is far below 0.1 %)."""
-    lat0 = sum(p[0] for p in ring) / len(ring)
-    projection = _Projection(lat0, ring[0][1])
+    # The origin depends on the ring's extent, not its first vertex or repeated points, so the same
+    # ring measures the same whichever node it starts at (imported and live shapes agree).
+    lats = [p[0] for p in ring]
+    projection = _Projection((min(lats) + max(lats)) / 2, min(p[1] for p in ring))
     xy = [projection.forward(lat, lon) for lat, lon in ring]
     if len(xy) > 1 and xy[0] == xy[-1]:
         xy.pop()
@@ -212,3 +214,115 @@ def search_boxes(lat: float, lon: float, radius_km: float) -> list[Box]:
     if east > 180.0:
         return [(south, west, north, 180.0), (south, -180.0, north, east - 360.0)]
     return [(south, west, north, east)]
+
+
+def polygon_bounds(rings: Sequence[Ring]) -> Box:
+    lats = [p[0] for ring in rings for p in ring]
+    lons = [p[1] for ring in rings for p in ring]
+    return min(lats), min(lons), max(lats), max(lons)
+
+
+def point_in_rings(lat: float, lon: float, outers: Sequence[Ring], inners: Sequence[Ring] = ()) -> bool:
+    """Inside one of the outer rings and in none of the holes (even-odd test on lat/lon: fine at
+    venue scale, away from the ±180° meridian)."""
+    def inside(ring: Ring) -> bool:
+        hit = False
+        for (y1, x1), (y2, x2) in zip(ring, list(ring[1:]) + [ring[0]]):
+            if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+                hit = not hit
+        return hit
+    return any(inside(r) for r in outers if len(r) >= 3) and not any(inside(r) for r in inners if len(r) >= 3)
+
+
+def assemble_rings(chains: Sequence[Sequence[LatLon]]) -> tuple[list[list[LatLon]], bool]:
+    """Closed rings from the ways of a multipolygon, joined where their ends meet.
+
+    Returns the rings and whether some had to be closed by a straight line: a ring whose ways are
+    partly missing (cut at an extract's edge) keeps its available part, closed across the gap.
+    Both the importer and the live lookup assemble relations here, so they get the same rings.
+    """
+    rings: list[list[LatLon]] = []
+    open_chains: list[list[LatLon]] = []
+    for chain in chains:
+        points = list(chain)
+        if len(points) < 2:
+            continue
+        if points[0] == points[-1]:
+            if len(points) >= 4:
+                rings.append(points)
+            continue
+        open_chains.append(points)
+    # Exact joins first: a ring drawn as several ways.
+    while open_chains:
+        current = open_chains.pop(0)
+        joined = True
+        while joined and current[0] != current[-1]:
+            joined = False
+            for i, other in enumerate(open_chains):
+                if other[0] == current[-1]:
+                    current = current + other[1:]
+                elif other[-1] == current[-1]:
+                    current = current + other[::-1][1:]
+                elif other[-1] == current[0]:
+                    current = other + current[1:]
+                elif other[0] == current[0]:
+                    current = other[::-1] + current[1:]
+                else:
+                    continue
+                open_chains.pop(i)
+                joined = True
+                break
+        if current[0] == current[-1]:
+            if len(current) >= 4:
+                rings.append(current)
+        else:
+            open_chains.append(current)
+            break
+    if not open_chains:
+        return rings, False
+    # What is left has gaps: chain the pieces nearest end to nearest start, and close the ring.
+    pieces = open_chains
+    current = pieces.pop(0)
+    while pieces:
+        end = current[-1]
+        best, best_d, flip = 0, math.inf, False
+        for i, piece in enumerate(pieces):
+            for reverse, start in ((False, piece[0]), (True, piece[-1])):
+                d = (start[0] - end[0]) ** 2 + (start[1] - end[1]) ** 2
+                if d < best_d:
+                    best, best_d, flip = i, d, reverse
+        piece = pieces.pop(best)
+        current = current + (piece[::-1] if flip else piece)
+    if len(current) >= 3:
+        rings.append(current + [current[0]])
+    return rings, True
+
+
+def equivalent_width_m(area_m2: float | None, perimeter_m: float | None) -> float | None:
+    """The width of the rectangle with the same area and perimeter: 6.7 m for a 6.7 m x 380 m
+    verge, the side for a square. Compact shapes (P² < 16 A, e.g. circles) count as squares."""
+    if not area_m2 or not perimeter_m:
+        return None
+    disc = perimeter_m ** 2 - 16 * area_m2
+    if disc <= 0:
+        return perimeter_m / 4
+    return (perimeter_m - math.sqrt(disc)) / 4
+
+
+def grid_samples(outers: Sequence[Ring], inners: Sequence[Ring], per_side: int) -> list[LatLon]:
+    """Points on a per_side x per_side grid over the shape's bounding box that lie inside it."""
+    south, west, north, east = polygon_bounds(outers)
+    points = []
+    for i in range(per_side):
+        for j in range(per_side):
+            lat = south + (north - south) * (i + 0.5) / per_side
+            lon = west + (east - west) * (j + 0.5) / per_side
+            if point_in_rings(lat, lon, outers, inners):
+                points.append((lat, lon))
+    return points
+
+
+def span_m(points: Sequence[LatLon]) -> float:
+    """The largest distance between two of the points, in metres."""
+    return max((1000 * haversine_km(a[0], a[1], b[0], b[1]) for i, a in enumerate(points) for b in points[i + 1:]),
+               default=0.0)

@@ -6,8 +6,9 @@ or are older than TILE_FRESH, stores their venues in the venue table (source `ov
 and stamps the tiles. Later searches there read the table like any import. When Overpass fails,
 whatever the tiles held before is still served.
 
-Sizes from Overpass are estimates from each object's bounding box (`out bb`): an ellipse in the
-box, which fits a track oval well and a rectangular park within about a fifth.
+Overpass is asked for full geometry (`out geom`), and the answer goes through the importer's own
+shape, classification and naming code (backrun.venues.shapes): the same OSM object gives the same
+venue, size and score from a lookup as from an extract.
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backrun.venues import store
-from backrun.venues.classify import CANDIDATE_TAGS, Rejection, classify
-from backrun.venues.geometry import Box, bbox_point, bbox_size, search_boxes
+from backrun.venues import elevation, store
+from backrun.venues.classify import READ_TAGS, read_kind
+from backrun.venues.geometry import Box, search_boxes
+from backrun.venues.naming import Landmark, place_names
+from backrun.venues.shapes import (
+    MULTIPOLYGON_TYPES, Candidate, Shape, candidate, landmark, point_shape, relation_shape, way_shape,
+)
 from backrun.venues.models import OVERPASS_SOURCE_PREFIX, VenueTile
 from backrun.venues.overpass import OverpassClient, OverpassElement, OverpassError
 
@@ -111,7 +116,7 @@ def ensure_tiles(session: Session, client: OverpassClient | None, lat: float, lo
         return any(t.key not in fresh or now - fresh[t.key] > TILE_FRESH for t in missing)
 
     try:
-        elements = client.fetch(box, CANDIDATE_TAGS, still_needed)
+        elements = client.fetch(box, READ_TAGS, still_needed)
     except OverpassError as exc:
         log.warning("live venue lookup failed (%s): %s", exc.kind, exc)
         return LiveStatus("stale" if known else "failed", exc.kind)
@@ -125,10 +130,7 @@ def store_tiles(session: Session, tiles: list[Tile], elements: list[OverpassElem
     """Replace the tiles' venues with what Overpass returned, in one transaction."""
     by_key = {t.key: t for t in tiles}
     records: dict[str, list[store.VenueRecord]] = {t.key: [] for t in tiles}
-    for element in elements:
-        record = venue_record(element)
-        if record is None:
-            continue
+    for record in venue_records(elements):
         tile = Tile.at(record.lat, record.lon)
         if tile.key in records:  # objects reaching in from a neighbouring tile belong to it
             records[tile.key].append(record)
@@ -143,29 +145,48 @@ def store_tiles(session: Session, tiles: list[Tile], elements: list[OverpassElem
     except Exception:
         session.rollback()
         raise
+    for tile in tiles:  # slopes the elevation cache already knows; never the service on a request
+        elevation.fill_slopes(session, None, source=tile.source)
+
+
+def element_shape(element: OverpassElement) -> Shape | None:
+    if element.osm_type == "node":
+        if element.lat is None or element.lon is None:
+            return None
+        return point_shape(element.lat, element.lon)
+    if element.osm_type == "way":
+        return way_shape(list(element.points), element.closed, element.tags)
+    if element.tags.get("type") not in MULTIPOLYGON_TYPES:
+        return None  # sites and routes have no area of their own (the importer skips them too)
+    return relation_shape([(role, None if points is None else list(points)) for role, points in element.members])
+
+
+def venue_records(elements: list[OverpassElement]) -> list[store.VenueRecord]:
+    """Measure, classify and name the elements of an answer: the importer's code, on the same shapes."""
+    found: dict[tuple[str, int], Candidate] = {}
+    landmarks: list[Landmark] = []
+    for element in elements:
+        shape = element_shape(element)
+        if shape is None:
+            continue
+        key = (element.osm_type, element.osm_id)
+        is_candidate, _ = read_kind(element.tags)
+        name = element.tags.get("name")
+        verdict = candidate(element.osm_type, element.osm_id, element.tags, shape) if is_candidate else None
+        if isinstance(verdict, Candidate):
+            found[key] = verdict
+            if name:
+                landmarks.append(Landmark(key, name, verdict.lat, verdict.lon, verdict.outers))
+        elif name:
+            landmarks.append(landmark(element.osm_type, element.osm_id, name, shape))
+    places = place_names([(k, c.lat, c.lon) for k, c in found.items() if not c.tags.get("name")], landmarks)
+    return [store.record_of(c, places.get(k)) for k, c in found.items()]
 
 
 def venue_record(element: OverpassElement) -> store.VenueRecord | None:
-    """Classify one Overpass element, with a point and size estimated from its bounding box."""
-    area_m2 = perimeter_m = None
-    if element.lat is not None and element.lon is not None:
-        lat, lon = element.lat, element.lon
-    elif element.bounds is not None:
-        lat, lon = bbox_point(*element.bounds)
-        width, height = bbox_size(*element.bounds)
-        a, b = width / 2, height / 2
-        perimeter_m = math.pi * (3 * (a + b) - math.sqrt((3 * a + b) * (a + 3 * b)))  # Ramanujan
-        if element.tags.get("area") != "no":
-            area_m2 = math.pi * a * b
-    elif element.center is not None:
-        lat, lon = element.center
-    else:
-        return None
-    verdict = classify(element.tags, area_m2, perimeter_m)
-    if isinstance(verdict, Rejection):
-        return None
-    return store.VenueRecord(element.osm_type, element.osm_id, verdict.kind, verdict.indoor, lat, lon,
-                             area_m2, perimeter_m, element.tags)
+    """One element alone as a venue (no place name): None when it isn't one."""
+    records = venue_records([element])
+    return records[0] if records else None
 
 
 def _fetched_at(session: Session, tiles: list[Tile]) -> dict[str, datetime]:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Index, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backrun.extensions import db
@@ -48,6 +49,13 @@ class Venue(db.Model):
     fee: Mapped[str | None] = mapped_column(String(255))
     indoor: Mapped[bool]
     tags: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Cut at the edge of the imported data: area and perimeter are those of the available part.
+    clipped: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # The named feature an unnamed venue lies in or near ("Rheinpark"), for its title.
+    place: Mapped[str | None] = mapped_column(String(255))
+    # Points [[lat, lon], ...] whose elevations give the slope (open areas big enough to measure).
+    samples: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    slope_pct: Mapped[float | None]  # from the elevation service; None: not known (yet)
     source: Mapped[str] = mapped_column(String(120), index=True)
     last_seen: Mapped[datetime]  # UTC: when an import or a lookup last saw it in OSM data
 
@@ -76,6 +84,21 @@ class VenueExtract(db.Model):
     east: Mapped[float]
     venue_count: Mapped[int]
     imported_at: Mapped[datetime]
+
+
+class Elevation(db.Model):
+    """Ground height at a point, from the elevation service, kept for good: the terrain doesn't
+    change, and the service's daily quota is better spent on new places. Points are rounded to
+    4 decimals (about 10 m), far finer than the service's 90 m grid."""
+
+    __tablename__ = "venue_elevation"
+    __table_args__ = (UniqueConstraint("lat", "lon", name="uq_venue_elevation_point"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lat: Mapped[float]
+    lon: Mapped[float]
+    elevation_m: Mapped[float]
+    fetched_at: Mapped[datetime]
 
 
 class VenueTile(db.Model):

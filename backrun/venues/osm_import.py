@@ -30,11 +30,15 @@ from osmium.filter import TagFilter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backrun.venues import store
+from backrun.venues import elevation, store
 from backrun.venues import wkb as wkb_geometry
-from backrun.venues.classify import CANDIDATE_TAGS, REJECTION_LABELS, Rejection, classify
-from backrun.venues.geometry import measure_line, measure_polygon
+from backrun.venues.classify import READ_TAGS, REJECTION_LABELS, Rejection, read_kind
+from backrun.venues.geometry import LatLon
 from backrun.venues.models import EXTRACT_SOURCE_PREFIX, VenueExtract
+from backrun.venues.naming import Landmark, place_names
+from backrun.venues.shapes import (
+    MULTIPOLYGON_TYPES, Candidate, candidate, landmark, point_shape, relation_shape, way_shape,
+)
 
 Progress = Callable[[str], None]
 PROGRESS_EVERY_S = 2.0
@@ -52,9 +56,17 @@ class ImportRefused(Exception):
 class Scan:
     """What one pass over a file found."""
 
-    records: dict[tuple[str, int], store.VenueRecord] = field(default_factory=dict)
+    records: dict[tuple[str, int], Candidate] = field(default_factory=dict)
     dropped: Counter = field(default_factory=Counter)
     candidates_seen: int = 0
+    places: dict[tuple[str, int], str] = field(default_factory=dict)  # unnamed venue -> where it is
+
+    def venue_records(self) -> list[store.VenueRecord]:
+        return [store.record_of(c, self.places.get(key)) for key, c in self.records.items()]
+
+    @property
+    def clipped(self) -> int:
+        return sum(1 for c in self.records.values() if c.clipped)
 
     @property
     def kept(self) -> Counter:
@@ -70,6 +82,8 @@ class ImportReport:
     dropped: Counter = field(default_factory=Counter)
     written: int = 0
     removed: int = 0
+    clipped: int = 0
+    slopes_unknown: int = 0
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -83,6 +97,11 @@ class ImportReport:
             label = REJECTION_LABELS.get(reason, "geometry missing from the extract" if reason == INCOMPLETE else reason)
             lines.append(f"    {n:6d}  {label}")
         lines.append(f"  {self.written} rows written, {self.removed} venues no longer in the data removed")
+        if self.clipped:
+            lines.append(f"  {self.clipped} venues cut at the extract's edge, kept with their available part")
+        if self.slopes_unknown:
+            lines.append(f"  {self.slopes_unknown} open areas without a slope yet "
+                         "(`flask --app app venues elevation` looks them up)")
         return lines
 
 
@@ -106,91 +125,98 @@ def sha256_of(path: Path) -> str:
 
 
 def scan(path: Path, progress: Progress | None = None) -> Scan:
-    """Read the file and classify every candidate object (no database)."""
+    """Read the file and classify every candidate object (no database).
+
+    Two passes: the multipolygon relations first (to know which ways they are made of), then the
+    nodes and ways with their locations. Relations are assembled from their member ways by the
+    same code as the live lookup's (backrun.venues.shapes), not by pyosmium's area assembler, so
+    both paths give the same rings; and a relation or way cut at the extract's edge keeps its
+    available part instead of being dropped.
+    """
     result = Scan()
-    # Closed ways the area assembler should hand back as areas right after them: kept (as a
-    # linestring WKB, cheap to make in C++) only until their area arrives.
-    pending_closed: dict[int, tuple[dict[str, str], bytes]] = {}
-    wkb = osmium.geom.WKBFactory()
     ticker = _Ticker(progress)
-    processor = (osmium.FileProcessor(str(path))
-                 .with_areas(TagFilter(*CANDIDATE_TAGS))
-                 .with_filter(TagFilter(*CANDIDATE_TAGS)))
+    relations: dict[int, tuple[dict[str, str], list[tuple[int, str]]]] = {}
+    members: dict[int, list[LatLon | None] | None] = {}
     if path.stat().st_size >= LARGE_FILE_BYTES:  # the first pass gives no sign of life otherwise
         ticker.say("reading multipolygon relations (first pass)…", force=True)
-    for obj in processor:
+    for relation in osmium.FileProcessor(str(path), osmium.osm.RELATION).with_filter(TagFilter(*READ_TAGS)):
         result.candidates_seen += 1
-        if obj.is_area():
-            _take_area(obj, wkb, result, pending_closed)
-        elif obj.is_way():
-            _take_way(obj, wkb, result, pending_closed)
-        elif obj.is_node():
-            _take_node(obj, result)
+        tags = dict(relation.tags)
+        if tags.get("type") not in MULTIPOLYGON_TYPES:
+            continue  # sites and routes have no area of their own
+        ways = [(m.ref, m.role) for m in relation.members if m.type == "w"]
+        relations[relation.id] = (tags, ways)
+        for way_id, _ in ways:
+            members[way_id] = None
+    landmarks: list[Landmark] = []
+    wkb = osmium.geom.WKBFactory()
+    processor = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
+                 .with_filter(TagFilter(*READ_TAGS).enable_for(osmium.osm.NODE)))
+    for obj in processor:
+        if obj.is_node():
+            result.candidates_seen += 1
+            location = obj.location
+            if not location.valid():
+                result.dropped[INCOMPLETE] += 1
+                continue
+            _consider(result, landmarks, "node", obj.id, dict(obj.tags), point_shape(location.lat, location.lon))
+            continue
+        way_id = obj.id
+        member = way_id in members
+        is_candidate, wanted = read_kind(obj.tags)
+        if not (member or wanted):
+            continue  # ways aren't filtered in C++ (members have no tags): skip the rest here
+        points = _way_points(obj, wkb)
+        if member:
+            members[way_id] = points
+        if wanted:
+            result.candidates_seen += 1
+            tags = dict(obj.tags)
+            shape = way_shape(points, obj.is_closed(), tags)
+            if shape is None:
+                result.dropped[INCOMPLETE] += is_candidate
+                continue
+            _consider(result, landmarks, "way", way_id, tags, shape)
         ticker.tick(obj, result)
-    # Closed ways the assembler didn't turn into areas (invalid rings): measure the ring ourselves.
-    for way_id, (tags, line) in pending_closed.items():
-        ring = wkb_geometry.linestring(line)
-        _keep(result, "way", way_id, tags, lambda ring=ring: measure_polygon([ring]), polygon=True)
+    for relation_id, (tags, ways) in relations.items():
+        shape = relation_shape([(role, members.get(way_id)) for way_id, role in ways])
+        if shape is None:
+            result.dropped[INCOMPLETE] += read_kind(tags)[0]
+            continue
+        _consider(result, landmarks, "relation", relation_id, tags, shape)
+    _name_places(result, landmarks)
     return result
 
 
-def _take_node(node, result: Scan) -> None:
-    location = node.location
-    tags = dict(node.tags)
-    if not location.valid():
-        result.dropped[INCOMPLETE] += 1
-        return
-    verdict = classify(tags)
-    if isinstance(verdict, Rejection):
-        result.dropped[verdict.reason] += 1
-        return
-    result.records[("node", node.id)] = store.VenueRecord("node", node.id, verdict.kind, verdict.indoor,
-                                                          location.lat, location.lon, None, None, tags)
-
-
-def _take_way(way, wkb, result: Scan, pending_closed) -> None:
-    tags = dict(way.tags)
+def _way_points(way, wkb) -> list[LatLon | None]:
+    """The way's node positions in order, None for nodes missing from the extract. WKB built in
+    C++ and read with struct is the fast path; only broken ways are walked in Python."""
     try:
-        line = wkb.create_linestring(way)
-    except (osmium.InvalidLocationError, RuntimeError):  # nodes missing from the extract, or < 2 points
-        result.dropped[INCOMPLETE] += 1
-        return
-    if way.is_closed() and len(way.nodes) >= 4 and tags.get("area") != "no":
-        pending_closed[way.id] = (tags, line)
-        return
-    points = wkb_geometry.linestring(line)
-    _keep(result, "way", way.id, tags, lambda: measure_line(points), polygon=False)
-
-
-def _take_area(area, wkb, result: Scan, pending_closed) -> None:
-    osm_type = "way" if area.from_way() else "relation"
-    osm_id = area.orig_id()
-    if osm_type == "way":
-        pending_closed.pop(osm_id, None)
-    tags = dict(area.tags)
-    try:
-        polygons = wkb_geometry.multipolygon(wkb.create_multipolygon(area))
+        return list(wkb_geometry.linestring(wkb.create_linestring(way, osmium.geom.use_nodes.ALL)))
     except (osmium.InvalidLocationError, RuntimeError):
-        result.dropped[INCOMPLETE] += 1
-        return
-    outers = [rings[0] for rings in polygons if rings]
-    inners = [ring for rings in polygons for ring in rings[1:]]
-    if not outers:
-        result.dropped[INCOMPLETE] += 1
-        return
-    _keep(result, osm_type, osm_id, tags, lambda: measure_polygon(outers, inners), polygon=True)
+        return [(n.location.lat, n.location.lon) if n.location.valid() else None for n in way.nodes]
 
 
-def _keep(result: Scan, osm_type: str, osm_id: int, tags: dict[str, str], measure, *, polygon: bool) -> None:
-    measured = measure()
-    verdict = classify(tags, measured.area_m2 if polygon else None, measured.perimeter_m)
-    if isinstance(verdict, Rejection):
-        result.dropped[verdict.reason] += 1
-        return
-    result.records[(osm_type, osm_id)] = store.VenueRecord(
-        osm_type, osm_id, verdict.kind, verdict.indoor, measured.lat, measured.lon,
-        measured.area_m2, measured.perimeter_m, tags,
-    )
+def _consider(result: Scan, landmarks: list[Landmark], osm_type: str, osm_id: int, tags: dict[str, str],
+              shape) -> None:
+    is_candidate, _ = read_kind(tags)
+    name = tags.get("name")
+    if is_candidate:
+        verdict = candidate(osm_type, osm_id, tags, shape)
+        if isinstance(verdict, Rejection):
+            result.dropped[verdict.reason] += 1
+        else:
+            result.records[(osm_type, osm_id)] = verdict
+            if name:
+                landmarks.append(Landmark((osm_type, osm_id), name, verdict.lat, verdict.lon, verdict.outers))
+            return
+    if name:
+        landmarks.append(landmark(osm_type, osm_id, name, shape))
+
+
+def _name_places(result: Scan, landmarks: list[Landmark]) -> None:
+    unnamed = [(key, c.lat, c.lon) for key, c in result.records.items() if not c.tags.get("name")]
+    result.places = place_names(unnamed, landmarks)
 
 
 class _Ticker:
@@ -276,7 +302,7 @@ def import_extract(session: Session, path: Path | str, *, area: str | None = Non
     seen_at = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
     source = EXTRACT_SOURCE_PREFIX + area
     try:
-        report.written = store.upsert(session, scanned.records.values(), source=source, seen_at=seen_at)
+        report.written = store.upsert(session, scanned.venue_records(), source=source, seen_at=seen_at)
         report.removed = store.delete_unseen(session, source, seen_at)
         _remember_extract(session, previous, area, path, facts, digest or sha256_of(path), scanned, seen_at,
                           store.count(session, source))
@@ -284,9 +310,17 @@ def import_extract(session: Session, path: Path | str, *, area: str | None = Non
     except Exception:
         session.rollback()
         raise
-    report.kept, report.dropped = scanned.kept, scanned.dropped
+    report.kept, report.dropped, report.clipped = scanned.kept, scanned.dropped, scanned.clipped
+    # Slopes from the elevation cache only: an import never waits for the service.
+    report.slopes_unknown = _cached_slopes(session, source)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _cached_slopes(session: Session, source: str) -> int:
+    """Fill in slopes from the elevation cache; how many venues still lack one."""
+    filled = elevation.fill_slopes(session, None, source=source)
+    return filled.venues - filled.slopes
 
 
 def _remember_extract(session: Session, previous: VenueExtract | None, area: str, path: Path, facts: _FileFacts,
@@ -305,7 +339,7 @@ def _remember_extract(session: Session, previous: VenueExtract | None, area: str
 
 def _box_of(scanned: Scan) -> tuple[float, float, float, float]:
     """Without a header box (plain .osm files often lack one), the venues' own extent."""
-    points = [(r.lat, r.lon) for r in scanned.records.values()]
+    points = [(c.lat, c.lon) for c in scanned.records.values()]
     if not points:
         return (0.0, 0.0, 0.0, 0.0)
     lats, lons = [p[0] for p in points], [p[1] for p in points]

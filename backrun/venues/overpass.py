@@ -46,25 +46,32 @@ class OverpassError(Exception):
         self.kind = kind
 
 
+Point = tuple[float, float] | None  # a node's (lat, lon); None where the answer has none
+
+
 @dataclass(frozen=True, slots=True)
 class OverpassElement:
+    """One element of an `out geom` answer, with its full geometry."""
+
     osm_type: str
     osm_id: int
     tags: Mapping[str, str]
     lat: float | None = None  # nodes
     lon: float | None = None
-    bounds: Box | None = None  # ways and relations (`out bb`): south, west, north, east
-    center: tuple[float, float] | None = None  # ways and relations (`out center`)
+    points: tuple[Point, ...] = ()  # ways: their nodes' positions in order
+    closed: bool = False  # ways: the first and last node are the same node
+    members: tuple[tuple[str, tuple[Point, ...] | None], ...] = ()  # relations: (role, way geometry)
 
 
 def build_query(box: Box, tags: Iterable[tuple[str, str]], *, timeout_s: int = DEFAULT_QUERY_TIMEOUT_S) -> str:
-    """An Overpass QL query for the candidate tags in a box; ways and relations with their
-    bounding box, from which size and centre are estimated."""
+    """An Overpass QL query for the candidate tags in a box, with full geometry (`out geom`): ways
+    with their nodes' positions, relations with their member ways', so sizes and shapes are
+    measured exactly as the importer measures them."""
     south, west, north, east = box
     bbox = f"({south:.6f},{west:.6f},{north:.6f},{east:.6f})"
     lines = [f'  nwr["{key}"="{value}"]{bbox};' for key, value in tags]
     return (f"[out:json][timeout:{int(timeout_s)}][maxsize:{MAX_RESPONSE_BYTES}];\n(\n"
-            + "\n".join(lines) + "\n);\nout tags bb qt;\n")
+            + "\n".join(lines) + "\n);\nout geom qt;\n")
 
 
 def parse_response(payload: Any) -> list[OverpassElement]:
@@ -103,16 +110,28 @@ def _element(raw: Any) -> OverpassElement | None:
     try:
         if raw["type"] == "node":
             return OverpassElement("node", osm_id, tags, lat=float(raw["lat"]), lon=float(raw["lon"]))
-        bounds = raw.get("bounds")
-        center = raw.get("center")
-        return OverpassElement(
-            raw["type"], osm_id, tags,
-            bounds=(float(bounds["minlat"]), float(bounds["minlon"]), float(bounds["maxlat"]), float(bounds["maxlon"]))
-            if isinstance(bounds, dict) else None,
-            center=(float(center["lat"]), float(center["lon"])) if isinstance(center, dict) else None,
-        )
+        if raw["type"] == "way":
+            points = _geometry(raw.get("geometry"))
+            if points is None:
+                return None
+            nodes = raw.get("nodes")
+            closed = isinstance(nodes, list) and len(nodes) > 1 and nodes[0] == nodes[-1]
+            return OverpassElement("way", osm_id, tags, points=points, closed=closed)
+        members = raw.get("members")
+        if not isinstance(members, list):
+            return None
+        ways = tuple((str(m.get("role") or ""), _geometry(m.get("geometry")))
+                     for m in members if isinstance(m, dict) and m.get("type") == "way")
+        return OverpassElement("relation", osm_id, tags, members=ways)
     except (KeyError, TypeError, ValueError):
         return None  # a malformed element costs that element, not the answer
+
+
+def _geometry(raw: Any) -> tuple[Point, ...] | None:
+    """`geometry` of a way: [{"lat":…, "lon":…}, …]; a null entry is a node outside the data."""
+    if not isinstance(raw, list):
+        return None
+    return tuple(None if p is None else (float(p["lat"]), float(p["lon"])) for p in raw)
 
 
 class BackoffStore:

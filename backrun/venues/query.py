@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 
 RTREE_TRIGGERS = ("venue_rtree_insert", "venue_rtree_update", "venue_rtree_delete")
 COLUMNS = ("id", "osm_type", "osm_id", "kind", "name", "lat", "lon", "area_m2", "perimeter_m", "surface",
-           "lit", "access", "opening_hours", "fee", "indoor", "tags", "source")
+           "lit", "access", "opening_hours", "fee", "indoor", "tags", "source", "clipped", "place", "samples",
+           "slope_pct")
 # The SQL below is built with f-strings from constant fragments only (these columns, the indoor
 # clause); every value is a bound parameter. Hence bandit's B608 is silenced on those lines.
 _SELECT = ", ".join(f"v.{c}" for c in COLUMNS)
@@ -59,6 +60,10 @@ class NearbyVenue:
     tags: dict[str, str]
     source: str
     distance_km: float
+    clipped: bool = False
+    place: str | None = None
+    slope_measurable: bool = False  # it has sample points (an open area big enough for the DEM)
+    slope_pct: float | None = None
 
     @property
     def osm_ref(self) -> str:
@@ -224,5 +229,10 @@ def _venue(row: Sequence[Any], distance_km: float) -> NearbyVenue:
         id=row[0], osm_type=row[1], osm_id=row[2], kind=row[3], name=row[4], lat=row[5], lon=row[6],
         area_m2=row[7], perimeter_m=row[8], surface=row[9], lit=row[10], access=row[11],
         opening_hours=row[12], fee=row[13], indoor=bool(row[14]), tags=tags or {}, source=row[16],
-        distance_km=distance_km,
+        distance_km=distance_km, clipped=bool(row[17]), place=row[18], slope_measurable=bool(_json(row[19])),
+        slope_pct=row[20],
     )
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from backrun.venues.classify import RUNNING_SPORTS, values
+from backrun.venues.geometry import equivalent_width_m
 
 MODES = ("day", "night", "indoor")
 
@@ -73,10 +74,19 @@ SIZE_FROM_M2 = 2000.0
 OPEN_AREA_KINDS = frozenset({"beach", "park", "recreation_ground", "grass", "stadium", "athletics_pitch"})
 STANDARD_LAP_M = (380.0, 480.0)
 SHORT_LOOP_M = 300.0
-# A venue at the edge of the search loses this much; the radius never counts as less than 5 km,
-# so in a small search 100 m of distance can't outweigh a better surface.
-DISTANCE_POINTS_AT_EDGE = 50.0
-MIN_DISTANCE_SCALE_KM = 5.0
+# Points lost per km of distance, the same whatever radius was searched: so a venue's score is one
+# number in the list, on its page and in the API, and an equal venue 3 km farther is 30 points
+# behind. 10 points per km is what the 5 km default search weighed before (50 points at its edge).
+DISTANCE_POINTS_PER_KM = 10.0
+# Open areas narrower than this (geometry.equivalent_width_m) leave little room to run backwards;
+# narrower than classify.MIN_OPEN_WIDTH_M they are strips and not offered at all.
+NARROW_WIDTH_M = 30.0
+NARROW_POINTS = -10
+# Slope of open areas from elevation data (docs/venue-scoring.md, "Flatness").
+HILLY_SLOPE_PCT = 3.0
+STEEP_SLOPE_PCT = 6.0
+SLOPE_POINTS = {"hilly": -20, "steep": -40}
+INDOOR_SIZE_KINDS = frozenset({"sports_hall", "gym", "sports_centre"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +96,19 @@ class VenueFacts:
     tags: Mapping[str, str]
     area_m2: float | None = None
     perimeter_m: float | None = None
+    clipped: bool = False  # cut at the edge of the imported data
+    slope_measurable: bool = False  # an open area with elevation sample points
+    slope_pct: float | None = None  # from elevation data; None: not known yet
+
+
+def facts_of(venue) -> VenueFacts:
+    """The scoring facts of a stored venue (a `Venue` row or a `NearbyVenue`): every page and the
+    API build them here, so a venue scores the same wherever it is shown."""
+    samples = getattr(venue, "samples", None)
+    measurable = getattr(venue, "slope_measurable", None)
+    return VenueFacts(venue.kind, bool(venue.indoor), venue.tags or {}, venue.area_m2, venue.perimeter_m,
+                      clipped=bool(venue.clipped), slope_measurable=bool(samples) if measurable is None else measurable,
+                      slope_pct=venue.slope_pct)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +124,7 @@ class ScoreReason:
 
 @dataclass(frozen=True, slots=True)
 class VenueScore:
-    score: float  # quality minus the distance penalty; what the list is sorted by
+    score: float  # quality minus the distance penalty, in whole points; what the list is sorted by
     quality: float
     reasons: tuple[ScoreReason, ...]
 
@@ -119,12 +142,11 @@ def offered(facts: VenueFacts, mode: str) -> bool:
     return facts.indoor or mode != "indoor"
 
 
-def distance_penalty(distance_km: float, radius_km: float) -> float:
-    return DISTANCE_POINTS_AT_EDGE * distance_km / max(radius_km, MIN_DISTANCE_SCALE_KM)
+def distance_penalty(distance_km: float) -> float:
+    return DISTANCE_POINTS_PER_KM * distance_km
 
 
-def score_venue(facts: VenueFacts, *, mode: str, distance_km: float | None = None,
-                radius_km: float = MIN_DISTANCE_SCALE_KM) -> VenueScore:
+def score_venue(facts: VenueFacts, *, mode: str, distance_km: float | None = None) -> VenueScore:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     reasons: list[ScoreReason] = [ScoreReason(f"kind_{facts.kind}", BASE[facts.kind], BASE_REASONS[facts.kind])]
@@ -135,12 +157,18 @@ def score_venue(facts: VenueFacts, *, mode: str, distance_km: float | None = Non
     _surface(facts, reasons)
     _smoothness(tags, reasons)
     _incline(tags, reasons)
+    _slope(facts, reasons)
     if facts.kind in ("track", "indoor_track"):
         _track_details(facts, reasons)
     if facts.kind == "stadium":
         _stadium_sport(tags, reasons)
     if facts.kind in OPEN_AREA_KINDS:
         _size(facts, reasons)
+        _width(facts, reasons)
+    elif facts.kind in INDOOR_SIZE_KINDS and facts.area_m2 is None:
+        reasons.append(_unknown("size", "size unknown (mapped as a point)"))
+    if facts.clipped:
+        reasons.append(_unknown("extent", "only partly in the imported map data: it may be larger"))
     _access(tags, reasons)
     _fee(tags, reasons)
     if not facts.indoor:
@@ -151,10 +179,12 @@ def score_venue(facts: VenueFacts, *, mode: str, distance_km: float | None = Non
     quality = sum(r.points for r in reasons)
     score = quality
     if distance_km is not None:
-        penalty = distance_penalty(distance_km, radius_km)
+        penalty = distance_penalty(distance_km)
         reasons.append(ScoreReason("distance", round(-penalty, 1) or 0.0, f"{distance_km:.1f} km away"))  # never -0.0
         score -= penalty
-    return VenueScore(round(score, 1), round(quality, 1), tuple(reasons))
+    # Whole points: the number the list, the venue's page and the API all show, and equal venues
+    # tie, so the nearer one comes first.
+    return VenueScore(float(round(score)), round(quality, 1), tuple(reasons))
 
 
 def _unknown(what: str, message: str, points: float = 0) -> ScoreReason:
@@ -219,6 +249,28 @@ def _incline(tags: Mapping[str, str], reasons: list[ScoreReason]) -> None:
     if percent is not None and percent > STEEP_INCLINE_PERCENT:
         text = "On a slope" if math.isinf(percent) else f"On a {percent:.0f} % slope"
         reasons.append(ScoreReason("sloped", -20, text + ": running backwards downhill is riskier"))
+
+
+def _slope(facts: VenueFacts, reasons: list[ScoreReason]) -> None:
+    if not facts.slope_measurable:
+        return
+    slope = facts.slope_pct
+    if slope is None:
+        reasons.append(_unknown("slope", "slope unknown (elevation not looked up yet)"))
+    elif slope > STEEP_SLOPE_PCT:
+        reasons.append(ScoreReason("steep", SLOPE_POINTS["steep"],
+                                   f"Steep ground (about {slope:.0f} %): running backwards downhill is riskier"))
+    elif slope > HILLY_SLOPE_PCT:
+        reasons.append(ScoreReason("hilly", SLOPE_POINTS["hilly"],
+                                   f"Hilly ground (about {slope:.0f} %): running backwards downhill is riskier"))
+    else:
+        reasons.append(ScoreReason("flat_measured", 0, f"Flat by elevation data (about {slope:.0f} %)"))
+
+
+def _width(facts: VenueFacts, reasons: list[ScoreReason]) -> None:
+    width = equivalent_width_m(facts.area_m2, facts.perimeter_m)
+    if width is not None and width < NARROW_WIDTH_M:
+        reasons.append(ScoreReason("narrow", NARROW_POINTS, f"Narrow (about {width:.0f} m wide)"))
 
 
 def _track_details(facts: VenueFacts, reasons: list[ScoreReason]) -> None:

@@ -20,10 +20,11 @@ from backrun.venues import live
 from backrun.venues.classify import KIND_LABELS
 from backrun.venues.geometry import haversine_km
 from backrun.venues.links import directions_url, osm_url
-from backrun.venues.models import VenueExtract
+from backrun.venues.models import OVERPASS_SOURCE_PREFIX, VenueExtract
+from backrun.venues.naming import title
 from backrun.venues.overpass import DEFAULT_QUERY_TIMEOUT_S, BackoffStore, OverpassClient
 from backrun.venues.query import NearbyVenue, spatial_search, venues_within
-from backrun.venues.scoring import VenueFacts, VenueScore, lighting, offered, score_venue
+from backrun.venues.scoring import VenueScore, facts_of, lighting, offered, score_venue
 
 DEFAULT_RADIUS_KM = 5.0
 MAX_RADIUS_KM = 50.0
@@ -51,7 +52,11 @@ class RankedVenue:
 
     @property
     def title(self) -> str:
-        return self.venue.name or f"Unnamed {self.label.lower()}"
+        return title(self.venue.name, self.label, self.venue.place)
+
+    @property
+    def source(self) -> str:
+        return venue_source(self.venue.source)
 
     @property
     def lighting(self) -> str:
@@ -70,7 +75,7 @@ class VenueList:
     venues: tuple[RankedVenue, ...]
     mode: str
     radius_km: float
-    source: str  # extract | overpass | unavailable | none | pending (a live lookup is due)
+    source: str  # extract | overpass | mixed | unavailable | none | pending (a live lookup is due)
     lat: float
     lon: float
 
@@ -105,6 +110,8 @@ def nearby_venues(lat: float, lon: float, *, verdict: str | None, dark: bool, ra
     with source "pending", and the page fetches it in a request of its own.
     """
     now = now or datetime.now(timezone.utc)
+    # The precision the list links to venue pages with (`from=`), so both compute one distance.
+    lat, lon = round(lat, 5), round(lon, 5)
     radius_km = min(max(radius_km, 0.0), MAX_RADIUS_KM)
     limit = min(max(limit, 1), MAX_LIMIT)
     mode = choose_mode(verdict, dark, indoor)
@@ -118,16 +125,32 @@ def nearby_venues(lat: float, lon: float, *, verdict: str | None, dark: bool, ra
         source = {"disabled": "none", "failed": "unavailable"}.get(status.state, "overpass")
     only_indoor = True if mode == "indoor" else (False if indoor is False else None)
     found = venues_within(session.connection(), spatial_search(db.engine), lat, lon, radius_km, indoor=only_indoor)
-    ranked = rank(found, mode=mode, radius_km=radius_km)
-    return VenueList(tuple(ranked[:limit]), mode, radius_km, source, lat, lon)
+    ranked = rank(found, mode=mode)
+    listed = tuple(ranked[:limit])
+    return VenueList(listed, mode, radius_km, list_source(source, listed), lat, lon)
 
 
-def rank(found: list[NearbyVenue], *, mode: str, radius_km: float) -> list[RankedVenue]:
+def venue_source(source: str) -> str:
+    """extract | overpass: where a stored venue came from (its row's `extract:<area>` or
+    `overpass:<tile>`)."""
+    return "overpass" if source.startswith(OVERPASS_SOURCE_PREFIX) else "extract"
+
+
+def list_source(status: str, listed: tuple[RankedVenue, ...]) -> str:
+    """What the list as a whole came from. The venues' own sources win: "none" or "unavailable"
+    (no live lookup possible, or it failed) only when nothing is listed."""
+    sources = {r.source for r in listed}
+    if not sources:
+        return status
+    return sources.pop() if len(sources) == 1 else "mixed"
+
+
+def rank(found: list[NearbyVenue], *, mode: str) -> list[RankedVenue]:
     scored = []
     for venue in found:
-        facts = VenueFacts(venue.kind, venue.indoor, venue.tags, venue.area_m2, venue.perimeter_m)
+        facts = facts_of(venue)
         if offered(facts, mode):
-            scored.append((venue, score_venue(facts, mode=mode, distance_km=venue.distance_km, radius_km=radius_km)))
+            scored.append((venue, score_venue(facts, mode=mode, distance_km=venue.distance_km)))
     scored.sort(key=lambda pair: (-pair[1].score, pair[0].distance_km, pair[0].osm_type, pair[0].osm_id))
     kept: list[tuple[NearbyVenue, VenueScore]] = []
     for venue, score in scored:

@@ -23,7 +23,8 @@ MAX_TEXT = 255  # the String(255) columns; OSM values can be longer
 # Columns copied from the tags for display and filtering; the full tags stay in `tags`.
 TAG_COLUMNS = ("name", "surface", "lit", "access", "opening_hours", "fee")
 _UPDATED = ("kind", "name", "lat", "lon", "area_m2", "perimeter_m", "surface", "lit", "access",
-            "opening_hours", "fee", "indoor", "tags", "source", "last_seen")
+            "opening_hours", "fee", "indoor", "tags", "source", "last_seen", "clipped", "place", "samples",
+            "slope_pct")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +40,21 @@ class VenueRecord:
     area_m2: float | None
     perimeter_m: float | None
     tags: Mapping[str, str]
+    clipped: bool = False  # cut at the edge of the data: only its available part is measured
+    place: str | None = None  # the named feature it lies in or near (naming.place_names)
+    samples: tuple[tuple[float, float], ...] = ()  # where its slope is measured (shapes.slope_samples)
+    slope_pct: float | None = None  # from elevation data; None: unknown or not measurable
 
     @property
     def osm_ref(self) -> str:
         return f"{self.osm_type}/{self.osm_id}"
+
+
+def record_of(candidate, place: str | None = None) -> VenueRecord:
+    """A measured and classified candidate (backrun.venues.shapes.Candidate), ready to store."""
+    c = candidate
+    return VenueRecord(c.osm_type, c.osm_id, c.kind, c.indoor, c.lat, c.lon, c.area_m2, c.perimeter_m, c.tags,
+                       clipped=c.clipped, place=place, samples=c.samples)
 
 
 def venue_row(record: VenueRecord, source: str, seen_at: datetime) -> dict[str, Any]:
@@ -56,6 +68,10 @@ def venue_row(record: VenueRecord, source: str, seen_at: datetime) -> dict[str, 
         "perimeter_m": None if record.perimeter_m is None else round(record.perimeter_m, 1),
         "indoor": record.indoor,
         "tags": dict(record.tags),
+        "clipped": record.clipped,
+        "place": record.place[:MAX_TEXT] if record.place else None,
+        "samples": [list(p) for p in record.samples] or None,
+        "slope_pct": record.slope_pct,
         "source": source,
         "last_seen": seen_at,
     }

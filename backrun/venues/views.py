@@ -14,8 +14,9 @@ from backrun.venues.classify import KIND_LABELS
 from backrun.venues.geometry import haversine_km
 from backrun.venues.links import directions_url, edit_url, osm_url
 from backrun.venues.models import Venue
-from backrun.venues.scoring import VenueFacts, lighting, score_venue
-from backrun.venues.service import ATTRIBUTION, VenueList, nearby_venues, sun_is_down
+from backrun.venues.naming import title
+from backrun.venues.scoring import facts_of, lighting, score_venue
+from backrun.venues.service import ATTRIBUTION, VenueList, nearby_venues, sun_is_down, venue_source
 from backrun.web_helpers import render_page_or_fragment
 
 log = logging.getLogger(__name__)
@@ -71,21 +72,28 @@ def detail(osm_type: str, osm_id: int):
         abort(404, description="No such venue here. It may not be a venue Backrun offers, or not imported.")
     origin = _origin()
     distance_km = haversine_km(origin[0], origin[1], venue.lat, venue.lon) if origin else None
-    facts = VenueFacts(venue.kind, venue.indoor, venue.tags or {}, venue.area_m2, venue.perimeter_m)
+    facts = facts_of(venue)
     now = datetime.now(timezone.utc)
-    # An indoor venue is judged as the indoors-day option it is; an outdoor one by the light now.
-    mode_now = "indoor" if venue.indoor else "night" if sun_is_down(venue.lat, venue.lon, now) else "day"
-    scores = {mode: score_venue(facts, mode=mode) for mode in (("day", "night", "indoor") if venue.indoor
-                                                               else ("day", "night"))}
+    modes = ("day", "night", "indoor") if venue.indoor else ("day", "night")
+    # The list links here with its mode, so the score is the one the list showed; otherwise an
+    # indoor venue is judged as the indoors-day option it is, an outdoor one by the light now.
+    asked = request.args.get("mode")
+    if asked in modes:
+        mode_now = asked
+    else:
+        mode_now = "indoor" if venue.indoor else "night" if sun_is_down(venue.lat, venue.lon, now) else "day"
+    scores = {mode: score_venue(facts, mode=mode) for mode in modes}
+    label = KIND_LABELS.get(venue.kind, venue.kind)
     return render_template(
         "venues/detail.html",
         venue=venue,
-        label=KIND_LABELS.get(venue.kind, venue.kind),
-        title=venue.name or f"Unnamed {KIND_LABELS.get(venue.kind, venue.kind).lower()}",
+        label=label,
+        title=title(venue.name, label, venue.place),
+        source=venue_source(venue.source),
         lighting=lighting(venue.tags or {}),
         scores=scores,
         mode_now=mode_now,
-        score_now=scores[mode_now],
+        score_now=score_venue(facts, mode=mode_now, distance_km=distance_km),
         distance_km=distance_km,
         origin=origin,
         osm_url=osm_url(venue.osm_type, venue.osm_id),

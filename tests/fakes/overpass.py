@@ -7,13 +7,15 @@
         fake.queries                            # the Overpass QL it was sent
         fake.max_in_flight                      # most requests it ever served at once
 
-Like the public instance it reads the query from the POSTed form field `data`, answers only the
-elements inside the query's bounding box `(s,w,n,e)`, in the shape `out tags bb;` gives (nodes with
-`lat`/`lon`, ways and relations with `bounds`), and refuses requests without an identifying
-User-Agent with HTTP 406 (its rule since April 2026). The elements are derived from the
-Liechtenstein extract (tests/fakes/data/overpass-liechtenstein.json, © OpenStreetMap
-contributors, ODbL). Failure bodies follow the research's real examples: a 504 HTML page from the
-dispatcher, and a 200 JSON with a `remark` and no elements for a query that timed out.
+Like the public instance it reads the query from the POSTed form field `data`, answers the
+elements with the query's `nwr["key"="value"]` tags inside its bounding box `(s,w,n,e)`, in the
+shape `out geom;` gives (nodes with `lat`/`lon`; ways with `bounds`, `nodes` and `geometry`;
+relations with `bounds` and their member ways' `geometry`), and refuses requests without an
+identifying User-Agent with HTTP 406 (its rule since April 2026). The elements are derived from
+real extracts in data/osm (tests/fakes/overpass_data.py; © OpenStreetMap contributors, ODbL),
+Liechtenstein unless others are given. Failure bodies follow the research's real examples: a 504
+HTML page from the dispatcher, and a 200 JSON with a `remark` and no elements for a query that
+timed out.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from tests.fakes.overpass_data import elements_from_extract
 from tests.fakes.server import FakeService, Recorded, Reply
 
 PATH = "/api/interpreter"
-FIXTURE = Path(__file__).resolve().parent / "data" / "overpass-liechtenstein.json"
+EXTRACTS = (Path(__file__).resolve().parents[2] / "data" / "osm" / "liechtenstein-2022-07-24.osm.pbf",)
+_TAG = re.compile(r'\["([^"]+)"="([^"]+)"\]')
 _BBOX = re.compile(r"\(\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)")
 HEADER = {
     "version": 0.6,
@@ -56,9 +60,9 @@ STOCK_AGENTS = ("python-requests", "python-urllib", "curl/", "wget/")
 
 
 class OverpassFake(FakeService):
-    def __init__(self) -> None:
+    def __init__(self, extracts: tuple[Path, ...] = EXTRACTS) -> None:
         super().__init__()
-        self.elements: list[dict] = json.loads(FIXTURE.read_text())["elements"]
+        self.extracts = tuple(extracts)
         self.queries: list[str] = []
         self.max_in_flight = 0
         self._busy: list[float] = []  # when the answers being prepared will go out
@@ -68,6 +72,11 @@ class OverpassFake(FakeService):
         self._retry_after: str | None = None
         self._delay_s = 0.0
         self._state = threading.Lock()
+
+    def prepare(self, tags) -> None:
+        """Derive the answers for these tags now, so no request waits for it (about a second per extract)."""
+        for path in self.extracts:
+            elements_from_extract(path, tags)
 
     @property
     def endpoint(self) -> str:
@@ -134,7 +143,9 @@ class OverpassFake(FakeService):
         box = _bbox(query)
         if box is None:
             return Reply(400, b"<p><strong>Error</strong>: line 1: parse error</p>", {"Content-Type": "text/html"})
-        reply = Reply.json({**HEADER, "elements": [e for e in self.elements if _intersects(e, box)]})
+        tags = set(_TAG.findall(query))
+        elements = [e for path in self.extracts for e in elements_from_extract(path, tags) if _intersects(e, box)]
+        reply = Reply.json({**HEADER, "elements": elements})
         reply.delay_s = delay
         return reply
 

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from backrun.venues.classify import READ_TAGS
 from tests.fakes.overpass import OverpassFake
 from tests.support.faults import FaultProxy
 from tests.support.instances import http_session
@@ -38,6 +39,7 @@ def _new_cell() -> tuple[float, float]:
 @pytest.fixture
 def overpass():
     with OverpassFake() as fake:
+        fake.prepare(READ_TAGS)  # derive its answers from the extract before any request times out
         yield fake
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.fakes.overpass import OverpassFake
-from tests.venues.support import app_with_venues, imported_database
+from backrun.venues.classify import READ_TAGS
+from tests.venues.support import ANDORRA, LIECHTENSTEIN, app_with_venues, imported_database
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +26,8 @@ def venues_client(venues_app):
 
 @pytest.fixture(scope="session")
 def overpass_server():
-    with OverpassFake() as fake:
+    with OverpassFake(extracts=(LIECHTENSTEIN, ANDORRA)) as fake:
+        fake.prepare(READ_TAGS)
         yield fake
 
 

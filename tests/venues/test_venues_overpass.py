@@ -49,7 +49,7 @@ def test_lookup_stores_venues_per_tile_and_reuses_them(live_app, overpass):
     oval = body["venues"][refs.index("way/493738896")]
     assert oval["kind"] == "track" and oval["lit"] == "yes"
     query = overpass.queries[0]
-    assert query.startswith("[out:json][timeout:10]") and 'nwr["leisure"="track"]' in query and "out tags bb" in query
+    assert query.startswith("[out:json][timeout:10]") and 'nwr["leisure"="track"]' in query and "out geom" in query
     assert overpass.requests[0].method == "POST"
     assert overpass.requests[0].headers["User-Agent"].startswith("Backrun/")
     with live_app.app_context():
@@ -147,9 +147,14 @@ def test_one_request_at_a_time_across_threads_and_workers(tmp_path, open_meteo, 
     assert results.count("overpass") == 4
 
 
+OVAL_GEOMETRY = [{"lat": 47.1096, "lon": 9.5189}, {"lat": 47.1096, "lon": 9.5202}, {"lat": 47.111, "lon": 9.5202},
+                 {"lat": 47.111, "lon": 9.5189}, {"lat": 47.1096, "lon": 9.5189}]
+
+
 def test_live_data_never_takes_over_imported_venues(venues_app):
     element = parse_response({**HEADER, "elements": [
         {"type": "way", "id": 493738896, "bounds": {"minlat": 47.1096, "minlon": 9.5189, "maxlat": 47.111, "maxlon": 9.5202},
+         "nodes": [1, 2, 3, 4, 1], "geometry": OVAL_GEOMETRY,
          "tags": {"leisure": "track", "sport": "running", "area": "no"}}]})
     with venues_app.app_context():
         live.store_tiles(db.session, [live.Tile.at(47.1103, 9.5196)], element, datetime.utcnow())
@@ -157,25 +162,49 @@ def test_live_data_never_takes_over_imported_venues(venues_app):
         assert oval.source == "extract:liechtenstein" and oval.surface == "tartan"
 
 
+def _square(south, west, size_deg):
+    corners = [(south, west), (south, west + size_deg), (south + size_deg, west + size_deg), (south + size_deg, west)]
+    return [{"lat": a, "lon": b} for a, b in corners + corners[:1]]
+
+
 def test_parsing_the_real_format():
+    """`out geom` elements (shapes as in Overpass's answers): ways with `nodes` and `geometry`,
+    multipolygons with their member ways' geometry, in pieces that join up."""
+    outer = _square(47.0, 9.0, 0.01)
     payload = {**HEADER, "elements": [
         {"type": "node", "id": 9837941664, "lat": 47.1389, "lon": 9.5222,
          "tags": {"leisure": "fitness_centre", "name": "fitcoaching.li"}},
-        {"type": "way", "id": 1, "center": {"lat": 47.1, "lon": 9.5}, "tags": {"leisure": "park"}},
+        {"type": "way", "id": 1, "bounds": {"minlat": 47.1, "minlon": 9.5, "maxlat": 47.101, "maxlon": 9.501},
+         "nodes": [11, 12, 13, 14, 11], "geometry": _square(47.1, 9.5, 0.001), "tags": {"leisure": "park"}},
         {"type": "relation", "id": 2, "bounds": {"minlat": 47.0, "minlon": 9.0, "maxlat": 47.01, "maxlon": 9.01},
-         "tags": {"leisure": "park"}},
-        {"type": "way", "id": 3, "center": {}, "tags": {"leisure": "park"}},  # overpy's broken-center case
-        {"type": "way", "id": 4, "tags": {"leisure": "park"}},  # no geometry: live.venue_record drops it
+         "members": [{"type": "way", "ref": 21, "role": "outer", "geometry": outer[:3]},
+                     {"type": "way", "ref": 22, "role": "outer", "geometry": outer[2:]},
+                     {"type": "node", "ref": 23, "role": "label", "lat": 47.005, "lon": 9.005}],
+         "tags": {"type": "multipolygon", "leisure": "park"}},
+        {"type": "way", "id": 3, "center": {"lat": 47.1, "lon": 9.5}, "tags": {"leisure": "park"}},  # no geometry
         {"type": "node", "id": 5, "lat": 1.0, "lon": 2.0},  # untagged
         {"type": "area", "id": 6, "tags": {}},
     ]}
     elements = parse_response(payload)
-    assert [(e.osm_type, e.osm_id) for e in elements] == [("node", 9837941664), ("way", 1), ("relation", 2), ("way", 4)]
-    assert elements[0].lat == 47.1389 and elements[1].center == (47.1, 9.5)
-    assert elements[2].bounds == (47.0, 9.0, 47.01, 9.01)
-    assert live.venue_record(elements[3]) is None
+    assert [(e.osm_type, e.osm_id) for e in elements] == [("node", 9837941664), ("way", 1), ("relation", 2)]
+    assert elements[0].lat == 47.1389 and elements[1].closed and len(elements[1].points) == 5
+    assert [role for role, _ in elements[2].members] == ["outer", "outer"]
     park = live.venue_record(elements[2])
-    assert park.kind == "park" and park.lat == pytest.approx(47.005) and park.area_m2 > 500_000
+    assert park.kind == "park" and park.lat == pytest.approx(47.005) and 800_000 < park.area_m2 < 900_000
+    assert not park.clipped
+    small = live.venue_record(elements[1])
+    assert small.kind == "park" and 8_000 < small.area_m2 < 9_000
+
+
+def test_a_multipolygon_with_a_missing_member_keeps_its_available_part():
+    outer = _square(47.0, 9.0, 0.01)
+    [element] = parse_response({**HEADER, "elements": [
+        {"type": "relation", "id": 2, "bounds": {"minlat": 47.0, "minlon": 9.0, "maxlat": 47.01, "maxlon": 9.01},
+         "members": [{"type": "way", "ref": 21, "role": "outer", "geometry": outer[:4]},
+                     {"type": "way", "ref": 22, "role": "outer"}],  # not in the data
+         "tags": {"type": "multipolygon", "leisure": "park"}}]})
+    park = live.venue_record(element)
+    assert park.clipped and park.kind == "park" and 800_000 < park.area_m2 < 900_000  # the closing edge was the gap
 
 
 @pytest.mark.parametrize("payload", [{**HEADER, "elements": [], "remark": TIMEOUT_REMARK},
