@@ -160,6 +160,7 @@ def scan(path: Path, progress: Progress | None = None) -> Scan:
                 result.dropped[INCOMPLETE] += 1
                 continue
             _consider(result, landmarks, "node", obj.id, dict(obj.tags), point_shape(location.lat, location.lon))
+            ticker.tick(obj, result)
             continue
         way_id = obj.id
         member = way_id in members

@@ -6,8 +6,8 @@ import pytest
 
 from tests.venues.support import TARTAN_OVAL, TARTAN_OVAL_AT, VADUZ
 
-VENUE_KEYS = {"osm", "kind", "name", "lat", "lon", "distance_km", "score", "surface", "lit", "access", "indoor",
-              "reasons"}
+VENUE_KEYS = {"osm", "kind", "name", "title", "source", "lat", "lon", "distance_km", "score", "quality", "surface",
+              "lit", "access", "indoor", "area_m2", "clipped", "slope_pct", "reasons"}
 
 
 def get(client, **params):

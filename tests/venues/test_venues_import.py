@@ -156,5 +156,5 @@ def test_long_imports_show_progress(monkeypatch):
     lines: list[str] = []
     scanned = osm_import.scan(ANDORRA, lines.append)
     assert "reading multipolygon relations (first pass)" in lines[0]
-    assert any("reading nodes" in line for line in lines) and any("reading areas" in line for line in lines)
+    assert any("reading nodes" in line for line in lines) and any("reading ways" in line for line in lines)
     assert "venues kept" in lines[-1] and scanned.records

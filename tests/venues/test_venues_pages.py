@@ -34,7 +34,8 @@ def test_venues_are_listed_under_the_verdict_with_links_and_unknowns(venues_clie
     assert len(items) == 10  # PAGE_LIMIT
     assert 'href="https://www.openstreetmap.org/way/493738896"' in html
     assert "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&amp;route=" in html
-    assert 'href="/venues/way/493738896?from=' in html
+    # The venue's page gets the list's mode and origin, so it shows the same score.
+    assert re.search(r'href="/venues/way/493738896\?mode=(day|night)&amp;from=', html)
     assert "<dt>Surface</dt><dd>tartan</dd>" in html and "<dt>Lighting</dt><dd>lit</dd>" in html
     assert "<dt>Access</dt><dd>unknown</dd>" in html
     assert "lighting unknown" in html  # the grass and parks around it say so
@@ -83,7 +84,8 @@ def test_detail_page(venues_client):
     response = venues_client.get("/venues/way/493738896", query_string={"from": "47.14100,9.52090"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<h1 id=\"venue-heading\">Unnamed running track</h1>" in html
+    # Unnamed in OSM: named after the park it lies in.
+    assert "<h1 id=\"venue-heading\">Running track, Freizeitpark Blumenau</h1>" in html
     assert "3.4 km away" in html and "409 m" in html
     assert "Even tartan surface" in html and "access unknown" in html
     assert 'href="https://www.openstreetmap.org/way/493738896"' in html
@@ -96,7 +98,8 @@ def test_detail_page(venues_client):
 
 def test_detail_page_of_a_named_gym_without_origin(venues_client):
     html = venues_client.get("/venues/node/9837941664").get_data(as_text=True)
-    assert "fitcoaching.li" in html and "opening hours unknown" in html and "Why it scores 65 on an indoors day" in html
+    assert "fitcoaching.li" in html and "opening hours unknown" in html and 'Why it scores <span class="venue-score">65</span> on an indoors day' in html
+    assert "size unknown (mapped as a point)" in html
     assert "https://www.openstreetmap.org/directions?to=" in html
 
 

@@ -110,18 +110,28 @@ def test_size_adds_up_to_ten_points_for_open_areas():
     assert "size unknown" in score_venue(VenueFacts("park", False, {}), mode="day").unknowns
 
 
-def test_distance_costs_fifty_points_at_the_edge_of_the_search():
-    assert distance_penalty(5, 5) == 50 and distance_penalty(2.5, 5) == 25
-    assert distance_penalty(1, 1) == 10  # small searches count as 5 km: distance can't swamp quality
-    near = score_venue(PARK, mode="day", distance_km=0.1, radius_km=5)
-    far = score_venue(PARK, mode="day", distance_km=4.9, radius_km=5)
-    assert near.quality == far.quality and near.score - far.score == pytest.approx(48, abs=0.2)
+def test_distance_costs_ten_points_per_km_whatever_the_radius():
+    assert distance_penalty(5) == 50 and distance_penalty(2.5) == 25 and distance_penalty(0.1) == 1
+    near = score_venue(PARK, mode="day", distance_km=0.1)
+    far = score_venue(PARK, mode="day", distance_km=4.9)
+    assert near.quality == far.quality and near.score - far.score == 48
     assert codes(far)[-1] == "distance"
 
 
+def test_scores_are_whole_points_so_equal_venues_tie_and_the_nearer_is_listed_first():
+    assert score_venue(PARK, mode="day", distance_km=0.23).score == score_venue(PARK, mode="day", distance_km=0.2).score
+    assert float(score_venue(PARK, mode="day", distance_km=1.234).score).is_integer()
+
+
+def test_an_equal_track_farther_away_never_outranks_the_near_one():
+    near = score_venue(TARTAN_OVAL, mode="day", distance_km=0.2)
+    far = score_venue(TARTAN_OVAL, mode="day", distance_km=3.3)
+    assert near.score - far.score == 31
+
+
 def test_a_far_track_still_beats_near_grass():
-    track = score_venue(TARTAN_OVAL, mode="day", distance_km=3, radius_km=5)
-    grass = score_venue(GRASS, mode="day", distance_km=0, radius_km=5)
+    track = score_venue(TARTAN_OVAL, mode="day", distance_km=3)
+    grass = score_venue(GRASS, mode="day", distance_km=0)
     assert track.score > grass.score
 
 
