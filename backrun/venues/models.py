@@ -54,7 +54,7 @@ class Venue(db.Model):
     # The named feature an unnamed venue lies in or near ("Rheinpark"), for its title.
     place: Mapped[str | None] = mapped_column(String(255))
     # Points [[lat, lon], ...] whose elevations give the slope (open areas big enough to measure).
-    samples: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    samples: Mapped[list[list[float]] | None] = mapped_column(JSON(none_as_null=True))
     slope_pct: Mapped[float | None]  # from the elevation service; None: not known (yet)
     source: Mapped[str] = mapped_column(String(120), index=True)
     last_seen: Mapped[datetime]  # UTC: when an import or a lookup last saw it in OSM data

@@ -69,3 +69,31 @@ WHOLE_EARTH = {
     "ix_venue_geog": "SELECT count(*) FROM venue WHERE ST_DWithin(CAST(ST_SetSRID(ST_MakePoint(lon, lat), 4326) "
                      "AS geography), CAST(ST_SetSRID(ST_MakePoint(0, 0), 4326) AS geography), 21000000)",
 }
+
+
+def cut_extract(source, target, box) -> None:
+    """Cut an extract at a bounding box (south, west, north, east) the simple way, as `osmium extract
+    --strategy simple` does: the nodes inside, every way with a node inside (its references to the
+    nodes outside stay, dangling), every relation with a member kept. Areas crossing the edge
+    arrive cut: ways missing nodes, multipolygons missing member ways."""
+    import osmium
+
+    south, west, north, east = box
+    nodes: set[int] = set()
+    ways: set[int] = set()
+    writer = osmium.SimpleWriter(str(target))
+    try:
+        for obj in osmium.FileProcessor(str(source)):
+            if obj.is_node():
+                if obj.location.valid() and south <= obj.location.lat <= north and west <= obj.location.lon <= east:
+                    nodes.add(obj.id)
+                    writer.add_node(obj)
+            elif obj.is_way():
+                if any(n.ref in nodes for n in obj.nodes):
+                    ways.add(obj.id)
+                    writer.add_way(obj)
+            elif obj.is_relation():
+                if any((m.type == "w" and m.ref in ways) or (m.type == "n" and m.ref in nodes) for m in obj.members):
+                    writer.add_relation(obj)
+    finally:
+        writer.close()
