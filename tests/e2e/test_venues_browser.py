@@ -123,7 +123,7 @@ def test_an_indoors_verdict_lists_indoor_venues_only(context, page, venues_serve
 
 def test_the_detail_page_and_its_map(page, venues_server, offline):
     page.goto(venues_server.url + f"/venues/{TARTAN_OVAL}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Unnamed running track")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Running track, Freizeitpark Blumenau")  # named after where it is
     expect(page.get_by_role("link", name="© OpenStreetMap contributors")).to_be_visible()
     page.get_by_role("button", name="Show on a map").click()
     expect(page.locator("#venue-map .leaflet-marker-icon")).to_have_count(1)
