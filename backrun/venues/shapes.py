@@ -148,9 +148,8 @@ def candidate(osm_type: str, osm_id: int, tags: Mapping[str, str], shape: Shape)
     polygon = shape.kind == "polygon"
     verdict = classify(tags, measured.area_m2 if polygon else None, measured.perimeter_m,
                        point=shape.kind == "point")
-    if isinstance(verdict, Rejection):
+    if not isinstance(verdict, VenueKind):
         return verdict
-    assert isinstance(verdict, VenueKind)
     samples: tuple[LatLon, ...] = ()
     if polygon and verdict.kind in SLOPE_KINDS:
         samples = slope_samples(shape, (measured.lat, measured.lon))
