@@ -110,6 +110,7 @@ def from_environment(instance_path: str) -> dict:
         "BACKRUN_OVERPASS_URL": os.environ.get("BACKRUN_OVERPASS_URL", DEFAULT_OVERPASS_URL).strip(),
         # Slopes of open venues (`flask --app app venues elevation`); empty disables the lookups.
         "BACKRUN_ELEVATION_URL": os.environ.get("BACKRUN_ELEVATION_URL", DEFAULT_ELEVATION_URL).strip(),
+        "BACKRUN_ELEVATION_PAUSE": _float("BACKRUN_ELEVATION_PAUSE", 1.0),  # seconds between requests
         "BACKRUN_HTTP_TIMEOUT": _float("BACKRUN_HTTP_TIMEOUT", 4.0),
         "BACKRUN_CONTACT": contact,
         "BACKRUN_CACHE_URL": os.environ.get("BACKRUN_CACHE_URL", "").strip(),

@@ -53,14 +53,14 @@ def elevation_client():
     from flask import current_app
 
     from backrun.http import make_session
-    from backrun.venues.elevation import ElevationClient
+    from backrun.venues.elevation import PAUSE_S, ElevationClient
 
     config = current_app.config
     url = config.get("BACKRUN_ELEVATION_URL", "")
     if not url:
         return None
     return ElevationClient(url, make_session(config), timeout_s=float(config["BACKRUN_HTTP_TIMEOUT"]) * 4,
-                           pause_s=float(config.get("BACKRUN_ELEVATION_PAUSE", 1.0)))
+                           pause_s=float(config.get("BACKRUN_ELEVATION_PAUSE", PAUSE_S)))
 
 
 def _fill_slopes(client, progress) -> bool:

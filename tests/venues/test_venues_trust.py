@@ -256,16 +256,24 @@ def test_imports_work_without_the_elevation_service(tmp_path, open_meteo, met_no
     assert result.exit_code == 0 and re.search(r"(\d+) measured", result.output).group(1) == str(waiting)
 
 
-def test_the_elevation_command_reports_a_refusal_and_keeps_what_it_had(tmp_path, open_meteo, met_no, nominatim,
-                                                                        elevation):
+@pytest.mark.parametrize("failure, message", [(429, "too many requests"), (500, "HTTP 500"),
+                                              ("garbage", "without an `elevation` list")])
+def test_the_elevation_command_reports_a_failure_and_keeps_what_it_had(tmp_path, open_meteo, met_no, nominatim,
+                                                                       elevation, failure, message):
     app = make_app(tmp_path, open_meteo, met_no, nominatim, BACKRUN_ELEVATION_URL=elevation.endpoint,
                    BACKRUN_ELEVATION_PAUSE=0.0)
     assert app.test_cli_runner().invoke(args=["venues", "import", "--quiet", "--no-elevation",
                                               str(ANDORRA)]).exit_code == 0
     assert elevation.count() == 0
-    elevation.fail_with(429)
+    elevation.fail_with(failure)
     result = app.test_cli_runner().invoke(args=["venues", "elevation", "--quiet"])
-    assert result.exit_code == 1 and "too many requests" in result.output
+    assert result.exit_code == 1 and message in result.output
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Elevation)).scalar_one() == 0
+        assert db.session.execute(select(func.count()).select_from(Venue).where(
+            Venue.slope_pct.is_not(None))).scalar_one() == 0
+    elevation.fail_with(None)
+    assert app.test_cli_runner().invoke(args=["venues", "elevation", "--quiet"]).exit_code == 0
 
 
 def test_the_elevation_command_needs_a_url(app):
