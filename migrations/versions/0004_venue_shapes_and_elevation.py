@@ -7,6 +7,11 @@ Create Date: 2026-12-06
 Hand-written. Columns are added to `venue` with plain ALTER TABLE ADD COLUMN, never a batch
 ("move and copy") alteration: on SQLite that would drop the R*Tree triggers of migration 0002.
 `venue_elevation` caches ground heights from the elevation service for good.
+
+Venues stored before this migration were measured the old way (live ones from bounding boxes)
+and have no place names or slope samples: every imported extract is marked as not yet imported
+(so the next `venues import` of the same file reads it again instead of skipping it) and every
+Overpass tile as stale (refetched on the next lookup there; its venues are still served until then).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -33,6 +38,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('lat', 'lon', name='uq_venue_elevation_point')
     )
+    op.execute("UPDATE venue_extract SET mtime_ns = 0, sha256 = ''")
+    op.execute("UPDATE venue_tile SET fetched_at = '2000-01-01 00:00:00'")
 
 
 def downgrade():

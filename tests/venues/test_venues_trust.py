@@ -298,10 +298,13 @@ def test_migration_0004_keeps_the_spatial_index(tmp_path, open_meteo, met_no, no
 
     app = make_app(tmp_path, open_meteo, met_no, nominatim)
     with app.app_context():
+        import_extract(db.session, ANDORRA)
         downgrade(revision="0003")
         upgrade()
+        # Venues from before are read again by the next import of the same file.
+        report = import_extract(db.session, ANDORRA)
+        assert not report.unchanged and report.written == 22
         if db.engine.dialect.name == "sqlite":
             with db.engine.connect() as connection:
                 assert query.sqlite_rtree_ready(connection)
-        import_extract(db.session, ANDORRA)
-        assert db.session.execute(select(func.count()).select_from(Venue)).scalar_one() > 0
+        assert db.session.execute(select(func.count()).select_from(Venue).where(Venue.place.is_not(None))).scalar_one() > 0
