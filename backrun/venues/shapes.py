@@ -7,7 +7,8 @@ venue, size and score from an extract and from Overpass. Pure, no I/O.
 
 Clipped shapes: a way whose nodes are partly missing, or a multipolygon whose member ways are, is
 cut at the edge of the data (an extract's border). It keeps its available part, closed across the
-gap, and is marked `clipped`; its size is then a lower bound.
+gap, and is marked `clipped`; its size is then a lower bound, so the size and strip thresholds
+don't apply to it (the whole may well be a big park).
 """
 
 from __future__ import annotations
@@ -146,8 +147,13 @@ def candidate(osm_type: str, osm_id: int, tags: Mapping[str, str], shape: Shape)
     """Measure and classify one object: the venue it is, or why it is not one."""
     measured = measure(shape)
     polygon = shape.kind == "polygon"
-    verdict = classify(tags, measured.area_m2 if polygon else None, measured.perimeter_m,
-                       point=shape.kind == "point")
+    if shape.clipped:
+        # Only part of it is in the data: its size is unknown (a lower bound), and unknown sizes
+        # are let through, never guessed. Its tags still decide.
+        verdict = classify(tags, None, None, point=False)
+    else:
+        verdict = classify(tags, measured.area_m2 if polygon else None, measured.perimeter_m,
+                           point=shape.kind == "point")
     if not isinstance(verdict, VenueKind):
         return verdict
     samples: tuple[LatLon, ...] = ()

@@ -81,6 +81,17 @@ def test_a_way_with_missing_nodes_is_clipped_and_keeps_its_available_part():
     assert cut.area_m2 == pytest.approx(full.area_m2 / 2, rel=0.01)
 
 
+def test_a_clipped_corner_of_a_park_is_kept_however_small_its_available_part():
+    ring = rect(47.0, 9.0, 20, 30)  # 600 m² are in the data, the rest is beyond the edge
+    corner = candidate("way", 1, {"leisure": "park"}, way_shape([*ring[:4], None, ring[4]], True, {}))
+    assert corner.kind == "park" and corner.clipped and corner.area_m2 == pytest.approx(600, rel=0.01)
+    whole = candidate("way", 1, {"leisure": "park"}, way_shape(ring, True, {}))
+    assert isinstance(whole, Rejection) and whole.reason == "too_small"
+    # Its tags still decide.
+    assert isinstance(candidate("way", 2, {"leisure": "pitch", "sport": "soccer"},
+                                way_shape([*ring[:4], None, ring[4]], True, {})), Rejection)
+
+
 def test_a_multipolygon_with_holes_and_a_missing_member():
     outer = rect(47.0, 9.0, 200, 200)
     hole = rect(47.0 + 50 * M, 9.0 + 50 * M / 0.682, 50, 50)
