@@ -115,7 +115,10 @@ def _element(raw: Any) -> OverpassElement | None:
             if points is None:
                 return None
             nodes = raw.get("nodes")
-            closed = isinstance(nodes, list) and len(nodes) > 1 and nodes[0] == nodes[-1]
+            if isinstance(nodes, list) and len(nodes) > 1:
+                closed = nodes[0] == nodes[-1]
+            else:  # an answer without node ids (`out tags geom`): the same first and last position
+                closed = len(points) > 1 and points[0] is not None and points[0] == points[-1]
             return OverpassElement("way", osm_id, tags, points=points, closed=closed)
         members = raw.get("members")
         if not isinstance(members, list):

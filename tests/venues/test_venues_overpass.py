@@ -196,6 +196,12 @@ def test_parsing_the_real_format():
     assert small.kind == "park" and 8_000 < small.area_m2 < 9_000
 
 
+def test_a_closed_way_without_node_ids_is_still_an_area():
+    [element] = parse_response({**HEADER, "elements": [
+        {"type": "way", "id": 1, "geometry": _square(47.1, 9.5, 0.001), "tags": {"leisure": "park"}}]})
+    assert element.closed and live.venue_record(element).area_m2 > 8_000
+
+
 def test_a_multipolygon_with_a_missing_member_keeps_its_available_part():
     outer = _square(47.0, 9.0, 0.01)
     [element] = parse_response({**HEADER, "elements": [
