@@ -253,6 +253,7 @@ def assemble_rings(chains: Sequence[Sequence[LatLon]]) -> tuple[list[list[LatLon
             continue
         open_chains.append(points)
     # Exact joins first: a ring drawn as several ways.
+    leftover: list[list[LatLon]] = []
     while open_chains:
         current = open_chains.pop(0)
         joined = True
@@ -276,12 +277,11 @@ def assemble_rings(chains: Sequence[Sequence[LatLon]]) -> tuple[list[list[LatLon
             if len(current) >= 4:
                 rings.append(current)
         else:
-            open_chains.append(current)
-            break
-    if not open_chains:
+            leftover.append(current)
+    if not leftover:
         return rings, False
     # What is left has gaps: chain the pieces nearest end to nearest start, and close the ring.
-    pieces = open_chains
+    pieces = leftover
     current = pieces.pop(0)
     while pieces:
         end = current[-1]

@@ -29,6 +29,15 @@ def test_rings_are_joined_from_ways_in_any_order_and_direction():
     assert ring_area_m2(joined) == pytest.approx(ring_area_m2(ring), rel=1e-9)
 
 
+def test_whole_rings_are_kept_apart_from_the_pieces_of_a_cut_one():
+    whole = rect(47.0, 9.0, 100, 100)
+    cut = rect(47.01, 9.0, 100, 100)
+    rings, gaps = assemble_rings([cut[0:3], whole[0:3], whole[2:]])  # the cut ring's first, then the whole one in two
+    assert gaps and len(rings) == 2
+    areas = sorted(ring_area_m2(r) for r in rings)
+    assert areas[0] == pytest.approx(5_000, rel=0.01) and areas[1] == pytest.approx(10_000, rel=0.01)
+
+
 def test_a_ring_with_a_missing_way_is_closed_across_the_gap():
     ring = rect(47.0, 9.0, 100, 100)
     [closed], gaps = assemble_rings([ring[0:3]])  # two sides of the four
