@@ -63,11 +63,11 @@ def elevation_client():
                            pause_s=float(config.get("BACKRUN_ELEVATION_PAUSE", PAUSE_S)))
 
 
-def _fill_slopes(client, progress) -> bool:
+def _fill_slopes(client, progress, max_requests: int | None = None) -> bool:
     from backrun.extensions import db
-    from backrun.venues.elevation import fill_slopes
+    from backrun.venues.elevation import MAX_REQUESTS_PER_RUN, fill_slopes
 
-    report = fill_slopes(db.session, client, progress=progress)
+    report = fill_slopes(db.session, client, progress=progress, max_requests=max_requests or MAX_REQUESTS_PER_RUN)
     for line in report.lines():
         click.echo(line)
     return report.failure is None
@@ -75,7 +75,9 @@ def _fill_slopes(client, progress) -> bool:
 
 @venues_cli.command("elevation")
 @click.option("--quiet", is_flag=True, help="No progress lines; only the summary.")
-def elevation_command(quiet: bool) -> None:
+@click.option("--max-requests", type=click.IntRange(min=1), default=None,
+              help="Stop after this many requests (default 5000: half the service's free daily calls).")
+def elevation_command(quiet: bool, max_requests: int | None) -> None:
     """Look up the slopes of open venues (parks, grass, beaches) from the elevation service.
 
     Only venues without a slope are looked up, and every height is cached for good, so running it
@@ -84,5 +86,5 @@ def elevation_command(quiet: bool) -> None:
     client = elevation_client()
     if client is None:
         raise click.UsageError("BACKRUN_ELEVATION_URL is empty: the elevation lookup is disabled.")
-    if not _fill_slopes(client, None if quiet else (lambda line: click.echo(line, err=True))):
+    if not _fill_slopes(client, None if quiet else (lambda line: click.echo(line, err=True)), max_requests):
         raise SystemExit(1)

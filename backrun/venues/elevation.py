@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 BATCH = 100  # coordinates per request: the Open-Meteo Elevation API's maximum
 PAUSE_S = 1.0  # between requests: far below the service's 600 calls a minute
 LOOKUP_CHUNK = 400  # points per cache query (bound parameters stay well below any database's limit)
+# Requests per run at most: half the free tier's 10,000 calls a day, so a country-sized import
+# spreads over days (run the command again) instead of being cut off by the service.
+MAX_REQUESTS_PER_RUN = 5000
 
 Progress = Callable[[str], None]
 
@@ -132,6 +135,7 @@ class FillReport:
     fetched: int = 0  # heights fetched from the service
     requests: int = 0
     failure: str | None = None  # why the service stopped answering, if it did
+    budget_spent: bool = False  # stopped at the most requests for one run
     steep: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -139,11 +143,15 @@ class FillReport:
                  f"{self.fetched} heights fetched in {self.requests} requests"]
         if self.failure:
             lines.append(f"  stopped: {self.failure}; the rest stays 'slope unknown' (run the command again later)")
+        elif self.budget_spent:
+            lines.append(f"  paused after {self.requests} requests, the most for one run: the rest stays "
+                         "'slope unknown' until the command runs again (e.g. tomorrow)")
         return lines
 
 
 def fill_slopes(session: Session, client: ElevationClient | None, *, source: str | None = None,
-                progress: Progress | None = None, now: datetime | None = None) -> FillReport:
+                progress: Progress | None = None, now: datetime | None = None,
+                max_requests: int = MAX_REQUESTS_PER_RUN) -> FillReport:
     """Give every venue with sample points and no slope its slope: from the cache, and from the
     service for what isn't cached (client None: from the cache only). Commits as it goes, so the
     heights already fetched are kept if the service fails halfway."""
@@ -161,6 +169,9 @@ def fill_slopes(session: Session, client: ElevationClient | None, *, source: str
     if client is not None and missing:
         fetched_at = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
         for start in range(0, len(missing), BATCH):
+            if report.requests >= max_requests:
+                report.budget_spent = True
+                break
             batch = missing[start:start + BATCH]
             try:
                 heights = client.heights(batch)

@@ -276,6 +276,23 @@ def test_the_elevation_command_reports_a_failure_and_keeps_what_it_had(tmp_path,
     assert app.test_cli_runner().invoke(args=["venues", "elevation", "--quiet"]).exit_code == 0
 
 
+def test_the_elevation_command_stops_after_its_request_budget_and_goes_on_next_time(tmp_path, open_meteo, met_no,
+                                                                                     nominatim, elevation):
+    app = make_app(tmp_path, open_meteo, met_no, nominatim, BACKRUN_ELEVATION_URL=elevation.endpoint,
+                   BACKRUN_ELEVATION_PAUSE=0.0)
+    assert app.test_cli_runner().invoke(args=["venues", "import", "--quiet", "--no-elevation",
+                                              str(LIECHTENSTEIN)]).exit_code == 0
+    result = app.test_cli_runner().invoke(args=["venues", "elevation", "--quiet", "--max-requests", "2"])
+    assert result.exit_code == 0 and "paused after 2 requests" in result.output and elevation.count() == 2
+    assert len(elevation.points) == 200
+    result = app.test_cli_runner().invoke(args=["venues", "elevation", "--quiet"])
+    assert result.exit_code == 0
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Venue).where(
+            Venue.samples.is_not(None), Venue.slope_pct.is_(None))).scalar_one() == 0
+    assert len(elevation.points) == len(set(elevation.points))  # no point asked twice
+
+
 def test_the_elevation_command_needs_a_url(app):
     result = app.test_cli_runner().invoke(args=["venues", "elevation"])
     assert result.exit_code != 0 and "BACKRUN_ELEVATION_URL" in result.output
