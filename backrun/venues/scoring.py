@@ -268,6 +268,8 @@ def _slope(facts: VenueFacts, reasons: list[ScoreReason]) -> None:
 
 
 def _width(facts: VenueFacts, reasons: list[ScoreReason]) -> None:
+    if facts.clipped:
+        return  # only part of its shape is known: its width isn't
     width = equivalent_width_m(facts.area_m2, facts.perimeter_m)
     if width is not None and width < NARROW_WIDTH_M:
         reasons.append(ScoreReason("narrow", NARROW_POINTS, f"Narrow (about {width:.0f} m wide)"))

@@ -138,3 +138,24 @@ def test_a_far_track_still_beats_near_grass():
 def test_unknown_mode_is_an_error():
     with pytest.raises(ValueError):
         score_venue(PARK, mode="dusk")
+
+
+def test_a_narrow_open_area_is_marked_down_unless_only_part_of_it_is_known():
+    narrow = VenueFacts("park", False, {}, 20 * 200, 2 * (20 + 200))
+    assert "narrow" in codes(score_venue(narrow, mode="day"))
+    wide = VenueFacts("park", False, {}, 60 * 200, 2 * (60 + 200))
+    assert "narrow" not in codes(score_venue(wide, mode="day"))
+    clipped = VenueFacts("park", False, {}, 20 * 200, 2 * (20 + 200), clipped=True)
+    result = score_venue(clipped, mode="day")
+    assert "narrow" not in codes(result) and "only partly in the imported map data: it may be larger" in result.unknowns
+
+
+def test_slope_from_elevation_data():
+    def slope(pct):
+        return score_venue(VenueFacts("park", False, {}, 50_000, 900, slope_measurable=True, slope_pct=pct), mode="day")
+    assert "slope unknown (elevation not looked up yet)" in slope(None).unknowns
+    assert "flat_measured" in codes(slope(2.9))
+    assert slope(3.1).quality == slope(2.9).quality - 20 and "hilly" in codes(slope(3.1))
+    assert slope(6.5).quality == slope(2.9).quality - 40 and "steep" in codes(slope(6.5))
+    track = score_venue(VenueFacts("track", False, {"sport": "running"}, None, 400), mode="day")
+    assert not any(c.startswith(("slope", "flat", "hilly", "steep")) for c in codes(track))
