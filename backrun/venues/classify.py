@@ -60,9 +60,7 @@ PLACE_TAGS: tuple[tuple[str, str], ...] = (
 )
 READ_TAGS = CANDIDATE_TAGS + PLACE_TAGS
 
-_WANTED: dict[str, frozenset[str]] = {}
-for _key, _value in READ_TAGS:
-    _WANTED[_key] = _WANTED.get(_key, frozenset()) | {_value}
+_WANTED: dict[str, frozenset[str]] = {key: frozenset(v for k, v in READ_TAGS if k == key) for key, _ in READ_TAGS}
 _CANDIDATE_PAIRS = frozenset(CANDIDATE_TAGS)
 
 

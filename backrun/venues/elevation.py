@@ -18,7 +18,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import requests
@@ -136,7 +136,6 @@ class FillReport:
     requests: int = 0
     failure: str | None = None  # why the service stopped answering, if it did
     budget_spent: bool = False  # stopped at the most requests for one run
-    steep: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         lines = [f"{self.venues} venues needed a slope: {self.slopes} measured, "

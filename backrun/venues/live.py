@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 from backrun.venues import elevation, store
 from backrun.venues.classify import READ_TAGS, read_kind
 from backrun.venues.geometry import Box, search_boxes
+from backrun.venues.models import OVERPASS_SOURCE_PREFIX, VenueTile
 from backrun.venues.naming import Landmark, place_names
+from backrun.venues.overpass import OverpassClient, OverpassElement, OverpassError
 from backrun.venues.shapes import (
     MULTIPOLYGON_TYPES, Candidate, Shape, candidate, landmark, point_shape, relation_shape, way_shape,
 )
-from backrun.venues.models import OVERPASS_SOURCE_PREFIX, VenueTile
-from backrun.venues.overpass import OverpassClient, OverpassElement, OverpassError
 
 log = logging.getLogger(__name__)
 

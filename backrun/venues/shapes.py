@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from backrun.venues.classify import Rejection, VenueKind, classify
-from backrun.venues.naming import Landmark
 from backrun.venues.geometry import (
     LatLon, Measured, assemble_rings, grid_samples, measure_line, measure_polygon, span_m,
 )
+from backrun.venues.naming import Landmark
 
 # Kinds whose flatness is checked against elevation data. Tracks, athletics grounds and stadiums
 # are flat by construction (World Athletics: at most 0.1 % along and 1 % across a track).

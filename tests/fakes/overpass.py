@@ -20,7 +20,6 @@ timed out.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
