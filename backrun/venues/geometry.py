@@ -280,21 +280,28 @@ def assemble_rings(chains: Sequence[Sequence[LatLon]]) -> tuple[list[list[LatLon
             leftover.append(current)
     if not leftover:
         return rings, False
-    # What is left has gaps: chain the pieces nearest end to nearest start, and close the ring.
+    # What is left has gaps. Chain the pieces end to nearest start while that gap is shorter than
+    # the one that would close the chain on itself; then close it: each ring cut at the edge
+    # keeps its available part, and two cut rings far apart are not bridged into one.
+    def gap(a: LatLon, b: LatLon) -> float:
+        return (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2
+
     pieces = leftover
-    current = pieces.pop(0)
     while pieces:
-        end = current[-1]
-        best, best_d, flip = 0, math.inf, False
-        for i, piece in enumerate(pieces):
-            for reverse, start in ((False, piece[0]), (True, piece[-1])):
-                d = (start[0] - end[0]) ** 2 + (start[1] - end[1]) ** 2
-                if d < best_d:
-                    best, best_d, flip = i, d, reverse
-        piece = pieces.pop(best)
-        current = current + (piece[::-1] if flip else piece)
-    if len(current) >= 3:
-        rings.append(current + [current[0]])
+        current = pieces.pop(0)
+        while pieces:
+            best, best_d, flip = 0, math.inf, False
+            for i, piece in enumerate(pieces):
+                for reverse, start in ((False, piece[0]), (True, piece[-1])):
+                    d = gap(current[-1], start)
+                    if d < best_d:
+                        best, best_d, flip = i, d, reverse
+            if len(current) >= 3 and gap(current[-1], current[0]) < best_d:
+                break
+            piece = pieces.pop(best)
+            current = current + (piece[::-1] if flip else piece)
+        if len(current) >= 3:
+            rings.append(current + [current[0]])
     return rings, True
 
 

@@ -38,6 +38,18 @@ def test_whole_rings_are_kept_apart_from_the_pieces_of_a_cut_one():
     assert areas[0] == pytest.approx(5_000, rel=0.01) and areas[1] == pytest.approx(10_000, rel=0.01)
 
 
+def test_two_cut_rings_far_apart_are_not_bridged_into_one():
+    west, east = rect(47.0, 9.0, 100, 100), rect(47.0, 9.01, 100, 100)  # 760 m apart
+    rings, gaps = assemble_rings([west[0:4], east[0:4]])  # each lost its closing side
+    assert gaps and sorted(round(ring_area_m2(r)) for r in rings) == [10_000, 10_000]
+
+
+def test_the_pieces_of_one_cut_ring_are_chained_across_the_gaps():
+    ring = rect(47.0, 9.0, 100, 100)
+    [joined], gaps = assemble_rings([ring[0:2], ring[2:4]])  # two opposite sides, the others missing
+    assert gaps and ring_area_m2(joined) == pytest.approx(10_000, rel=0.01)
+
+
 def test_a_ring_with_a_missing_way_is_closed_across_the_gap():
     ring = rect(47.0, 9.0, 100, 100)
     [closed], gaps = assemble_rings([ring[0:3]])  # two sides of the four
