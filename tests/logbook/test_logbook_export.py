@@ -61,7 +61,7 @@ class TestImport:
     def test_preview_writes_nothing_and_confirm_imports(self, app, runner_a, token_a):
         runner_a.log(token_a, notes="kept")
         exported = runner_a.client.get("/data/export.csv").get_data(as_text=True)
-        extra = ('\r\n,2026-02-01T08:00:00+00:00,900,,treadmill,,,,,,,4,calves,from a spreadsheet,,')
+        extra = ('\r\n,2026-02-01T08:00:00+00:00,900,,treadmill,,,,,,,,4,calves,from a spreadsheet,,')  # pattern empty
         preview = _upload(runner_a, exported.rstrip("\r\n") + extra)
         html = preview.get_data(as_text=True)
         assert preview.status_code == 200
