@@ -23,7 +23,7 @@ def progress_page():
     report = progress(stats.week_totals(current_user), recent[:stats.RECENT_SESSIONS], today=today,
                       weekly_target=current_user.weekly_target, body_weight_kg=current_user.body_weight_kg,
                       plan_bout_s=None if position.complete else position.workout.backward_s)
-    response = render_template("logbook/progress.html", report=report, bars=chart.bars(report.weeks),
+    response = render_template("logbook/progress.html", report=report, bars=chart.bars(report.weeks[-chart.PHONE_WEEKS:]),
                                chart_width=chart.WIDTH, chart_height=chart.HEIGHT, baseline_y=chart.BASELINE_Y,
                                backward_met=BACKWARD_RUN_MET, recovery_met=RECOVERY_MET, units=current_user.units,
                                plan=position, plan_weeks=plan.WEEKS)
