@@ -73,7 +73,7 @@ function foldLocation(root) {
   location.open = false;
   const place = location.querySelector(".location-place");
   const minutes = location.querySelector(".location-minutes");
-  if (place) place.textContent = result.dataset.place || "Your location";
+  if (place) place.textContent = (result.dataset.place || "Your location").split(",")[0];
   if (minutes && result.dataset.minutes) minutes.textContent = `${result.dataset.minutes} min`;
 }
 

@@ -1,0 +1,141 @@
+"""Every page a runner reaches fits a phone: 320, 360 and 390 px wide, light and dark, signed in and out.
+
+No sideways scrolling, no text over text, tap targets of 44 px with room around destructive ones,
+and on the advice page the verdict, its top reason and the temperature on the first screen.
+One app and one browser for the module; a context per size and scheme walks all its pages.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import LiveServer
+from tests.e2e.phone_walk import SIZES, WEATHER, new_phone, problems_on, screens, seed_runner, sign_in
+from tests.venues.support import TARTAN_OVAL, TARTAN_OVAL_AT, app_with_venues, imported_database
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def walk(tmp_path_factory, open_meteo, met_no, nominatim):
+    template = imported_database(tmp_path_factory, open_meteo, met_no, nominatim)
+    app = app_with_venues(tmp_path_factory.mktemp("phone-walk"), template, open_meteo, met_no, nominatim)
+    session_id = seed_runner(app)
+    with LiveServer(app) as server:
+        server.screens = screens(session_id, "/venues/" + TARTAN_OVAL)
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _weather(open_meteo):
+    open_meteo.set_weather(WEATHER)  # before any page asks (the app keeps the first answer a while)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", sorted(SIZES))
+@pytest.mark.parametrize("who", ["out", "in"])
+def test_every_page_fits_the_phone(browser, walk, who, width, scheme):
+    context = new_phone(browser, width, scheme)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        if who == "in":
+            sign_in(page, walk.url)
+        problems: list[str] = []
+        for screen in walk.screens[who]:
+            response = page.goto(walk.url + screen.path)
+            assert response.status == 200, f"{screen.path}: {response.status}"
+            problems += problems_on(page, screen)
+        assert problems == [], "\n".join(problems)
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_advice_after_use_my_location_fits_the_first_screen(browser, walk):
+    """The htmx path: the result swapped in under a folded, one-line location form."""
+    context = new_phone(browser, 360, "light")
+    try:
+        lat, lon = TARTAN_OVAL_AT
+        context.grant_permissions(["geolocation"], origin=walk.url)
+        context.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": 20})
+        page = context.new_page()
+        page.goto(walk.url + "/")
+        expect(page.locator("#location")).to_have_attribute("open", "")
+        page.get_by_role("button", name="Use my location").click()
+        expect(page.locator("#verdict-heading")).to_be_focused()
+        expect(page.locator("#location")).not_to_have_attribute("open", "")
+        expect(page.locator(".location-summary")).to_contain_text("Your location")
+        expect(page.locator(".location-summary")).to_contain_text("30 min")
+        from tests.e2e.phone_walk import Screen
+
+        assert problems_on(page, Screen("advice after locating", "/", advice=True)) == []
+        page.get_by_text("Change").click()
+        expect(page.get_by_label("Place or address")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_use_my_location_offline_says_so(browser, walk):
+    context = new_phone(browser, 360, "light")
+    try:
+        page = context.new_page()
+        page.goto(walk.url + "/")
+        context.set_offline(True)
+        page.get_by_role("button", name="Use my location").click()
+        expect(page.locator("#locate-status")).to_contain_text("You’re offline")
+    finally:
+        context.close()
+
+
+def test_at_most_three_reasons_open_the_rest_behind_more(browser, walk):
+    context = new_phone(browser, 390, "light")
+    try:
+        page = context.new_page()
+        page.goto(walk.url + "/advice?place=Vaduz")
+        open_reasons = page.locator(".reasons > .reason-list > .reason")
+        assert 1 <= open_reasons.count() <= 3
+        total = page.locator(".reason").count()
+        if total > 3:
+            more = page.locator(".more-reasons")
+            expect(more.locator("summary")).to_have_text(f"{total - 3} more reason{'s' if total > 4 else ''}")
+            expect(more.locator(".reason").first).to_be_hidden()
+            more.locator("summary").click()
+            expect(more.locator(".reason").first).to_be_visible()
+        # The top reason on the card is the first reason, in one sentence.
+        code = page.locator(".verdict-headline").get_attribute("data-code")
+        assert code == open_reasons.first.get_attribute("data-code")
+    finally:
+        context.close()
+
+
+def test_stop_needs_a_second_tap_and_the_header_steps_aside(browser, walk):
+    context = new_phone(browser, 360, "dark")
+    try:
+        page = context.new_page()
+        page.goto(walk.url + "/timer")
+        page.get_by_role("button", name="Start").click()
+        expect(page.locator("header.site-header")).to_be_hidden()
+        stop = page.locator("#timer-stop")
+        stop.click()
+        expect(stop).to_have_text("Tap again to stop")
+        expect(page.locator("#timer-run")).to_be_visible()  # one tap ends nothing
+        stop.click()
+        expect(page.locator("#timer-done-heading")).to_have_text("Stopped")
+        expect(page.locator("header.site-header")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_the_dark_header_is_calm(browser, walk):
+    context = new_phone(browser, 390, "dark")
+    try:
+        page = context.new_page()
+        page.goto(walk.url + "/")
+        rgb = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+        channels = [int(c) for c in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+        assert max(channels) < 40, rgb  # a dark bar at night, not the bright accent
+    finally:
+        context.close()
