@@ -26,12 +26,14 @@ def render_page_or_fragment(page_template: str, fragment_template: str, **contex
     template = fragment_template if is_fragment_request() else page_template
     response = make_response(render_template(template, **context))
     response.vary.add("HX-Request")
-    response.vary.add("Accept-Language")  # a signed-out visitor's units follow their locale
     return response
 
 
 def current_units() -> display_units.Units:
-    """The units this request shows: the runner's choice, or their browser locale's usual ones."""
+    """The units this request shows: the runner's choice, or their browser locale's usual ones.
+
+    No `Vary: Accept-Language`: the service worker's kept pages must match whatever the browser
+    sends, and a page kept on a phone was made for that phone's own locale anyway."""
     cached = g.get("backrun_units")
     if cached is None:
         if current_user and current_user.is_authenticated:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.phone_walk import SIZES, WEATHER, new_phone, problems_on, screens, seed_runner, sign_in
+from tests.e2e.phone_walk import SIZES, WEATHER, Screen, new_phone, problems_on, screens, seed_runner, sign_in
 from tests.venues.support import TARTAN_OVAL, TARTAN_OVAL_AT, app_with_venues, imported_database
 
 pytestmark = pytest.mark.e2e
@@ -69,7 +69,6 @@ def test_the_advice_after_use_my_location_fits_the_first_screen(browser, walk):
         expect(page.locator("#location")).not_to_have_attribute("open", "")
         expect(page.locator(".location-summary")).to_contain_text("Your location")
         expect(page.locator(".location-summary")).to_contain_text("30 min")
-        from tests.e2e.phone_walk import Screen
 
         assert problems_on(page, Screen("advice after locating", "/", advice=True)) == []
         page.get_by_text("Change").click()
@@ -137,5 +136,56 @@ def test_the_dark_header_is_calm(browser, walk):
         rgb = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
         channels = [int(c) for c in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
         assert max(channels) < 40, rgb  # a dark bar at night, not the bright accent
+    finally:
+        context.close()
+
+
+FAKE_INSTALL_OFFER = """() => {
+    const offer = new Event("beforeinstallprompt", { cancelable: true });
+    offer.prompt = () => { window.promptShown = true; };
+    offer.userChoice = Promise.resolve({ outcome: "accepted" });
+    window.dispatchEvent(offer);
+}"""
+
+
+def test_the_install_invitation_comes_on_the_second_visit(browser, walk):
+    context = new_phone(browser, 360, "light")
+    try:
+        first = context.new_page()
+        first.goto(walk.url + "/")
+        first.evaluate(FAKE_INSTALL_OFFER)
+        expect(first.locator("#install-invite")).to_be_hidden()  # not on a first visit
+        first.close()
+        second = context.new_page()  # a new tab: a second visit
+        second.goto(walk.url + "/")
+        second.evaluate(FAKE_INSTALL_OFFER)
+        invite = second.locator("#install-invite")
+        expect(invite).to_be_visible()
+        invite.get_by_role("button", name="Install").click()
+        assert second.evaluate("window.promptShown") is True
+        third = context.new_page()
+        third.goto(walk.url + "/")
+        third.evaluate(FAKE_INSTALL_OFFER)
+        third.locator("#install-invite").get_by_role("button", name="Not now").click()
+        expect(third.locator("#install-invite")).to_be_hidden()
+        fourth = context.new_page()
+        fourth.goto(walk.url + "/")
+        fourth.evaluate(FAKE_INSTALL_OFFER)
+        expect(fourth.locator("#install-invite")).to_be_hidden()  # "Not now" holds
+    finally:
+        context.close()
+
+
+def test_safari_gets_the_manual_steps_in_the_invitation(browser, walk):
+    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_4 like Mac OS X) AppleWebKit/605.1.15 "
+              "(KHTML, like Gecko) Version/18.4 Mobile/15E148 Safari/604.1")
+    context = new_phone(browser, 390, "dark", user_agent=iphone)
+    try:
+        context.new_page().goto(walk.url + "/")
+        page = context.new_page()
+        page.goto(walk.url + "/")
+        expect(page.locator("#install-invite-ios")).to_contain_text("Add to Home Screen")
+        expect(page.locator("#install-invite-yes")).to_be_hidden()
+        assert problems_on(page, Screen("home with the invitation", "/")) == []
     finally:
         context.close()
