@@ -100,10 +100,14 @@ def wind(kmh: float | None, unit: str, *, label: bool = True) -> str:
 
 
 def distance(metres: float | None, unit: str) -> str:
-    """`0.2 km`, `1.2 mi`, `12 km`: one decimal below 10, whole numbers above."""
+    """`250 m`, `1.2 km`, `12 km`; `0.2 mi`, `< 0.1 mi`: one decimal below 10, whole numbers above."""
     if metres is None:
         return ""
+    if unit != "mi" and metres < 1000:
+        return f"{round(metres, -1):.0f} m"
     value = distance_value(metres, unit)
+    if unit == "mi" and value < 0.1:
+        return "< 0.1 mi"
     text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
     return f"{text} {unit}"
 
