@@ -36,7 +36,7 @@ def advice():
     status = 200
     upstream_down = False
     if not form.error and not form.has_location:
-        form.error = "Use your location or type a place name."
+        form.error = "Type a place or address to get advice."  # true with or without JavaScript
     if not form.error:
         try:
             if form.uses_coordinates:
