@@ -189,3 +189,24 @@ def test_safari_gets_the_manual_steps_in_the_invitation(browser, walk):
         assert problems_on(page, Screen("home with the invitation", "/")) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_import_preview_fits_the_narrowest_phone(browser, walk, scheme):
+    csv = ("started_at,duration_s,distance_m,setting,notes\r\n"
+           "2026-02-01T08:00:00+00:00,900,2500,treadmill,a note typed in a spreadsheet that goes on for a while\r\n"
+           "not a date,abc,,somewhere,\r\n")
+    context = new_phone(browser, 320, scheme)
+    try:
+        page = context.new_page()
+        sign_in(page, walk.url)
+        page.goto(walk.url + "/data")
+        page.get_by_label("CSV file").set_input_files(files=[{"name": "log.csv", "mimeType": "text/csv",
+                                                             "buffer": csv.encode()}])
+        page.get_by_role("button", name="Check the file").click()
+        expect(page.get_by_role("heading", name="Import preview")).to_be_visible()
+        expect(page.locator(".import-preview li")).to_contain_text("2.5 km")  # the runner's units (km here)
+        expect(page.locator(".import-problems li").first).to_contain_text("Line 3")
+        assert problems_on(page, Screen("import preview", "/data/import")) == []
+    finally:
+        context.close()

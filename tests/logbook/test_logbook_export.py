@@ -103,7 +103,7 @@ class TestImport:
         assert response.status_code == 200
         assert re.search(r'id="import-valid">1<', html) and re.search(r'id="import-invalid">2<', html)
         for line, field in ((3, "started_at"), (3, "duration_s"), (3, "setting"), (3, "effort"), (4, "duration_s")):
-            assert re.search(rf"<tr><td>{line}</td><td><code>{field}</code></td>", html), (line, field)
+            assert re.search(rf"<li>Line {line}, <code>{field}</code>:", html), (line, field)  # a list: fits a phone
         assert session_count(app) == 0
 
     @pytest.mark.parametrize("content, message", [
