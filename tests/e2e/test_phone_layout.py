@@ -210,3 +210,27 @@ def test_the_import_preview_fits_the_narrowest_phone(browser, walk, scheme):
         assert problems_on(page, Screen("import preview", "/data/import")) == []
     finally:
         context.close()
+
+
+def test_the_map_numbers_its_pins_like_the_list_and_says_when_tiles_fail(browser, walk):
+    context = new_phone(browser, 360, "light")
+    # No tile can be had (a phone without a signal, a blocked tile server): refused here.
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(walk.url) else route.abort())
+    try:
+        page = context.new_page()
+        page.goto(walk.url + "/advice?place=Vaduz")
+        numbers = page.locator(".venue-list .venue-number").all_inner_texts()
+        assert numbers == [str(n) for n in range(1, len(numbers) + 1)] and numbers
+        page.get_by_role("button", name="Show on a map").click()
+        pins = page.locator("#venues-map .venue-pin")
+        expect(pins).to_have_count(len(numbers))
+        assert sorted(pins.all_inner_texts(), key=int) == numbers
+        expect(page.locator("#venues-map path.venue-map-origin")).to_have_count(1)
+        expect(page.locator("#venues-map .venue-map-you")).to_have_text("You")
+        expect(page.locator("#venues-map .venue-map-no-tiles")).to_be_visible()
+        expect(page.locator("#venues-map .venue-map-no-tiles")).to_contain_text("can’t be loaded")
+        for button in page.locator("#venues-map .leaflet-control-zoom a").all():
+            box = button.bounding_box()
+            assert box["width"] >= 44 and box["height"] >= 44
+    finally:
+        context.close()
