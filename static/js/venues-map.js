@@ -43,7 +43,7 @@ function watchTiles(layer, container) {
   let loaded = 0;
   const note = Object.assign(document.createElement("p"), {
     className: "venue-map-no-tiles",
-    textContent: "The map pictures can’t be loaded (no connection?). The numbered pins still show where each place is.",
+    textContent: "Map pictures can’t be loaded (no connection?). The pins still show each place.",
   });
   note.setAttribute("role", "status");
   layer.on("tileload", () => {
