@@ -85,6 +85,11 @@ def test_screenshots_of_the_main_screens(browser, server, folder, open_meteo, wi
         for name, path in (("log", "/log"), ("session", f"/log/{server.session_id}"), ("progress", "/progress")):
             page.goto(server.url + path)
             shot(page, name)
+        page.evaluate("document.getElementById('chart-heading').scrollIntoView({block: 'start'})")
+        shot(page, "chart")
+        page.goto(server.url + "/log/new")
+        page.evaluate("document.querySelector('fieldset.intervals').scrollIntoView({block: 'start'})")
+        shot(page, "log-form")
     finally:
         context.close()
     for path in taken:
