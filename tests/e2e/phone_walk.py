@@ -111,7 +111,11 @@ CHECKS = r"""(advice) => {
     if (!shown(el)) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
-    for (const r of range.getClientRects()) if (r.width > 2 && r.height > 2) boxes.push({ el, r });
+    for (const r of range.getClientRects()) {
+      if (r.width <= 2 || r.height <= 2) continue;
+      boxes.push({ el, r });
+      if (r.right > width + 1 || r.left < -1) problems.push(`text past the screen's edge: ${describe(el)}`);
+    }
   }
   for (let i = 0; i < boxes.length; i += 1) {
     for (let j = i + 1; j < boxes.length; j += 1) {

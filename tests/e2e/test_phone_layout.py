@@ -234,3 +234,36 @@ def test_the_map_numbers_its_pins_like_the_list_and_says_when_tiles_fail(browser
             assert box["width"] >= 44 and box["height"] >= 44
     finally:
         context.close()
+
+
+def test_the_checks_catch_what_they_look_for(browser, walk):
+    """The walk's checks really fail on a page that breaks each rule (built here with the DOM)."""
+    context = new_phone(browser, 320, "light")
+    try:
+        page = context.new_page()
+        page.goto(walk.url + "/timer")
+        assert problems_on(page, Screen("timer", "/timer")) == []
+        page.evaluate("""() => {
+            const main = document.querySelector("main");
+            const wide = document.createElement("p");
+            wide.textContent = "x".repeat(80);
+            wide.style.whiteSpace = "nowrap";
+            const small = document.createElement("button");
+            small.textContent = "ok";
+            small.style.cssText = "min-height: 0; height: 20px; padding: 0";
+            const over = document.createElement("p");
+            over.textContent = "drawn over the heading";
+            over.style.cssText = "position: absolute; top: 0; left: 0; margin: 0";
+            main.style.position = "relative";
+            const heading = document.createElement("p");
+            heading.textContent = "under it";
+            heading.style.margin = "0";
+            main.prepend(heading, over);
+            main.append(wide, small);
+        }""")
+        found = "\n".join(problems_on(page, Screen("broken", "/timer", advice=True)))
+        assert "scrolls sideways" in found and "text past the screen's edge" in found
+        assert "text over text" in found and "tap target" in found
+        assert "#verdict-heading" in found  # no verdict on the timer page: reported missing
+    finally:
+        context.close()
