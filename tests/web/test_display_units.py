@@ -174,3 +174,14 @@ def test_times_without_javascript_are_local(runner_a, client, open_meteo):
     assert shown == datetime.fromisoformat(instant).astimezone(ZoneInfo("America/New_York")).strftime("%H:%M")
     client.set_cookie("tz", "Not/AZone")
     assert "UTC</time>" in client.get("/advice", query_string={"lat": lat, "lon": lon}).get_data(as_text=True)
+
+
+def test_the_weather_kept_with_a_session_reads_in_the_runners_units(runner_a, token_a):
+    _choose(runner_a, "km", "f", "mph")
+    stored = runner_a.log(token_a, weather={"verdict": "caution", "reasons": [
+        {"code": "gusts", "severity": "caution", "message": "Gusts up to 52 km/h can push you off balance."},
+        {"code": "wind_chill", "severity": "caution", "message": "Wind chill of -8 °C. Cover your skin."}]})
+    html = runner_a.client.get(f"/log/{stored['id']}").get_data(as_text=True)
+    assert "Gusts up to 32 mph" in html and "Wind chill of 18 °F" in html
+    assert runner_a.api("GET", f"/api/v1/sessions/{stored['id']}", token_a).json["weather"]["reasons"][0]["message"] == (
+        "Gusts up to 52 km/h can push you off balance.")  # stored as it was, metric
