@@ -133,6 +133,7 @@ def test_the_progress_chart_reads_without_colour(page, live_server):
     page.goto(live_server.url + "/log/new")
     page.get_by_label("Duration").fill("20")
     page.get_by_role("button", name="Save session").click()
+    expect(page).not_to_have_url(re.compile(r"/log/new"))  # saved: the log, not the form
     page.goto(live_server.url + "/progress")
     labels = page.locator(".chart-value")
     expect(labels).to_have_count(6)  # six weeks keep the labels readable on a phone; the table has twelve
