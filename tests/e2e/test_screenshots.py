@@ -82,7 +82,8 @@ def test_screenshots_of_the_main_screens(browser, server, folder, open_meteo, wi
         expect(page.locator("#timer-run")).to_be_visible()
         shot(page, "timer")
         sign_in(page, server.url)
-        for name, path in (("log", "/log"), ("session", f"/log/{server.session_id}"), ("progress", "/progress")):
+        for name, path in (("settings", "/settings"), ("log", "/log"), ("session", f"/log/{server.session_id}"),
+                           ("progress", "/progress")):
             page.goto(server.url + path)
             shot(page, name)
         page.evaluate("document.getElementById('chart-heading').scrollIntoView({block: 'start'})")
