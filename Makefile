@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 DEMO_EXTRACT := data/osm/liechtenstein-2022-07-24.osm.pbf
 
-.PHONY: run test serve migrate demo-data bench load lock clean browser services audit
+.PHONY: run test serve migrate demo-data bench load lock clean browser services audit screenshots
 
 run: $(VENV)/.run-installed migrate demo-data
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -43,6 +43,11 @@ bench: $(VENV)/.dev-installed
 # 200 clients for 60 s over PostgreSQL and Redis (bench/load.py; results in docs/benchmarks.md, "Load").
 load: $(VENV)/.dev-installed services
 	$(BIN)/python -m bench.load
+
+# Phone-size screenshots of the main screens, light and dark, for the README (docs/screenshots/*.png):
+# Chromium through the same walk as the layout tests, on the demo venues and a fake weather service.
+screenshots: $(VENV)/.dev-installed browser
+	BACKRUN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_screenshots.py
 
 # bandit on the code, pip-audit on the locked dependencies (tools/security_audit.py).
 audit: $(VENV)/.dev-installed

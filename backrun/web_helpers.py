@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, g, has_request_context, make_response, render_template, request
+from flask_login import current_user
 from markupsafe import Markup
+
+from backrun import units as display_units
 
 
 def is_fragment_request() -> bool:
@@ -26,12 +29,27 @@ def render_page_or_fragment(page_template: str, fragment_template: str, **contex
     return response
 
 
+def current_units() -> display_units.Units:
+    """The units this request shows: the runner's choice, or their browser locale's usual ones.
+
+    No `Vary: Accept-Language`: the service worker's kept pages must match whatever the browser
+    sends, and a page kept on a phone was made for that phone's own locale anyway."""
+    cached = g.get("backrun_units")
+    if cached is None:
+        if current_user and current_user.is_authenticated:
+            cached = display_units.Units.of(current_user.units, current_user.temperature_unit, current_user.wind_unit)
+        else:
+            cached = display_units.for_language_tags([tag for tag, _ in request.accept_languages])
+        g.backrun_units = cached
+    return cached
+
+
 def init_app(app: Flask) -> None:
     register_filters(app)
 
     @app.context_processor
     def _globals():
-        return {"is_fragment": is_fragment_request()}
+        return {"is_fragment": is_fragment_request(), "display_units": current_units}
 
 
 VERDICT_WORDS = {"go": "Go", "caution": "Caution", "indoors": "Indoors", "unknown": "Unknown"}
@@ -44,18 +62,64 @@ VERDICT_HEADLINES = {
 }
 
 
+def display_zone():
+    """The zone times are shown in without JavaScript: the runner's own, else the zone this
+    browser told us before (the `tz` cookie app.js sets), else None (UTC, said so)."""
+    from zoneinfo import ZoneInfo
+
+    from backrun.accounts.service import valid_time_zone
+
+    if "backrun_zone" not in g:
+        name = None
+        if current_user and current_user.is_authenticated:
+            name = current_user.time_zone
+        else:
+            cookie = request.cookies.get("tz", "")
+            name = cookie if cookie and valid_time_zone(cookie) else None
+        g.backrun_zone = ZoneInfo(name) if name and name != "UTC" else None
+    return g.backrun_zone
+
+
 def clock(value) -> Markup:
-    """A time as HH:MM UTC in a <time> element; app.js shows it in the runner's own time zone."""
+    """A time as HH:MM in a <time> element: in the runner's zone when known (else UTC, said so);
+    app.js shows it in the browser's own zone."""
     if value is None:
         return Markup("")
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     utc = value.astimezone(timezone.utc)
-    return Markup('<time datetime="{}" data-local>{} UTC</time>').format(utc.isoformat(), utc.strftime("%H:%M"))
+    zone = display_zone() if has_request_context() else None
+    text = utc.astimezone(zone).strftime("%H:%M") if zone else utc.strftime("%H:%M") + " UTC"
+    return Markup('<time datetime="{}" data-local>{}</time>').format(utc.isoformat(), text)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a reason: the one line the verdict card has room for."""
+    text = (text or "").strip()
+    for end in (". ", "! ", "? "):
+        cut = text.find(end)
+        if 0 < cut:
+            text = text[:cut + 1]
+    return text
+
+
+def time_span(start, end) -> str:
+    """`45 min`, `2 h 10 min` from start to end (never negative)."""
+    minutes = max(0, round((end - start).total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
 
 
 def register_filters(app: Flask) -> None:
+    app.add_template_filter(first_sentence, "first_sentence")
+    app.add_template_global(time_span, "time_span")
     app.add_template_filter(lambda v: VERDICT_WORDS.get(v, v), "verdict_word")
     app.add_template_filter(lambda v: VERDICT_ICONS.get(v, "?"), "verdict_icon")
     app.add_template_filter(lambda v: VERDICT_HEADLINES.get(v, ""), "verdict_headline")
     app.add_template_filter(clock, "clock")
+    app.add_template_filter(lambda c: display_units.temperature(c, current_units().temperature), "temperature")
+    app.add_template_filter(lambda kmh, label=True: display_units.wind(kmh, current_units().wind, label=label), "wind")
+    app.add_template_filter(lambda m: display_units.distance(m, current_units().distance), "far")
+    app.add_template_filter(lambda text: display_units.in_text(text or "", current_units()), "in_units")

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, PasswordField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
+from backrun import units as display_units
 from backrun.accounts import service
 
 LB_PER_KG = 2.2046226218
@@ -48,6 +49,11 @@ class PreferencesForm(FlaskForm):
                                 f"Choose {service.MIN_TARGET} to {service.MAX_TARGET} sessions a week.")])
     body_weight = DecimalField("Body weight (optional)", places=1, validators=[Optional()])
     time_zone = StringField("Time zone")
+    # Optional in the POST: a form without them (an older page, a script) keeps the runner's choice.
+    temperature_unit = StringField("Temperature")
+    wind_unit = StringField("Wind")
+    TEMPERATURE_CHOICES = tuple(display_units.TEMPERATURE_LABELS.items())
+    WIND_CHOICES = tuple(display_units.WIND_LABELS.items())
     # Rendered as radio buttons and a select by the template; checked here (plain strings, no
     # WTForms choice fields).
     UNIT_CHOICES = (("km", "Kilometres"), ("mi", "Miles"))
@@ -55,6 +61,14 @@ class PreferencesForm(FlaskForm):
     def validate_units(self, field) -> None:
         if field.data not in dict(self.UNIT_CHOICES):
             raise ValidationError("Choose kilometres or miles.")
+
+    def validate_temperature_unit(self, field) -> None:
+        if field.data and field.data not in display_units.TEMPERATURES:
+            raise ValidationError("Choose °C or °F.")
+
+    def validate_wind_unit(self, field) -> None:
+        if field.data and field.data not in display_units.WINDS:
+            raise ValidationError("Choose km/h, mph or m/s.")
 
     def validate_time_zone(self, field) -> None:
         if not service.valid_time_zone(field.data):

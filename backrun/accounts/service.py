@@ -105,8 +105,10 @@ def change_password(user: User, new_password: str) -> None:
 
 
 def update_preferences(user: User, *, units: str, weekly_target: int, body_weight_kg: float | None,
-                       time_zone: str) -> None:
+                       time_zone: str, temperature_unit: str | None = None, wind_unit: str | None = None) -> None:
     user.units = units
+    user.temperature_unit = temperature_unit or user.temperature_unit
+    user.wind_unit = wind_unit or user.wind_unit
     user.weekly_target = weekly_target
     user.body_weight_kg = body_weight_kg
     user.time_zone = time_zone

@@ -93,6 +93,8 @@ def logout():
 def _preferences_form() -> PreferencesForm:
     form = PreferencesForm(formdata=None)
     form.units.data = current_user.units
+    form.temperature_unit.data = current_user.temperature_unit
+    form.wind_unit.data = current_user.wind_unit
     form.weekly_target.data = current_user.weekly_target
     form.time_zone.data = current_user.time_zone
     weight = current_user.body_weight_kg
@@ -127,7 +129,8 @@ def save_preferences():
     if not form.validate():
         return _settings_page(422, preferences=form)
     service.update_preferences(current_user, units=form.units.data, weekly_target=form.weekly_target.data,
-                               body_weight_kg=form.body_weight_kg(), time_zone=form.time_zone.data)
+                               body_weight_kg=form.body_weight_kg(), time_zone=form.time_zone.data,
+                               temperature_unit=form.temperature_unit.data or None, wind_unit=form.wind_unit.data or None)
     flash("Settings saved.", "success")
     return redirect(url_for("accounts.settings"), 303)
 

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from backrun.logbook.progress import WeekBar
 
 WIDTH, HEIGHT = 360, 220
-TOP, BOTTOM, LEFT = 28, 44, 4  # room for the value labels above and the week labels below
+TOP, BOTTOM, LEFT = 30, 66, 4  # room for the value labels above and the week labels below
 GAP = 6
+# Weeks drawn: six bars keep their labels readable on a 320 px phone (the table under it has all).
+PHONE_WEEKS = 6
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from backrun.logbook.models import TrainingSession
 from backrun.logbook.schemas import load_session
 
 COLUMNS = ("id", "started_at", "duration_s", "distance_m", "setting", "venue_osm", "venue_name", "surface",
-           "bouts", "backward_s", "recovery_s", "effort", "soreness", "notes", "created_at", "updated_at")
+           "bouts", "backward_s", "recovery_s", "pattern", "effort", "soreness", "notes", "created_at", "updated_at")
 REQUIRED_COLUMNS = ("started_at", "duration_s", "setting")
 READ_ONLY_COLUMNS = ("created_at", "updated_at")
 MAX_ROWS = 20_000
@@ -43,7 +43,7 @@ def _row(session: TrainingSession) -> list:
         str(session.id), session.local_start.isoformat(), session.duration_s,
         "" if session.distance_m is None else session.distance_m, session.setting, session.venue_osm or "",
         _cell(session.venue_name), session.surface or "", _blank(session.bouts), _blank(session.backward_s),
-        _blank(session.recovery_s), _blank(session.effort), ";".join(session.soreness or []), _cell(session.notes),
+        _blank(session.recovery_s), session.pattern, _blank(session.effort), ";".join(session.soreness or []), _cell(session.notes),
         session.created_at.isoformat(), session.updated_at.isoformat(),
     ]
 
@@ -169,6 +169,7 @@ def _check_row(row: ImportRow, raw: dict, user_id: int, seen: set[uuid.UUID]) ->
                                 for n in ("bouts", "backward_s", "recovery_s")}
     else:
         payload["intervals"] = None
+    payload["pattern"] = cells.get("pattern") or None
     payload["id"] = cells.get("id") or str(_content_id(user_id, cells))
     if row.errors:
         return

@@ -21,6 +21,7 @@ def session_to_json(session: TrainingSession) -> dict:
         "venue": venue,
         "surface": session.surface,
         "intervals": intervals,
+        "pattern": session.pattern,
         "effort": session.effort,
         "soreness": list(session.soreness or []),
         "notes": session.notes,

@@ -14,6 +14,9 @@ from backrun.extensions import db
 SETTINGS = ("outdoor", "treadmill", "indoor_track")
 SURFACES = ("synthetic_track", "treadmill_belt", "indoor_floor", "grass", "sand", "asphalt", "concrete", "gravel", "other")
 SORENESS_PLACES = ("calves", "quads", "knees", "other")
+# How the backward running went: bouts with recovery between, one continuous backward run (the
+# runner says so), or mixed (no intervals logged: the backward time is not known, so not credited).
+PATTERNS = ("intervals", "continuous", "mixed")
 
 
 class TrainingSession(db.Model):
@@ -41,6 +44,7 @@ class TrainingSession(db.Model):
     bouts: Mapped[int | None]
     backward_s: Mapped[int | None]
     recovery_s: Mapped[int | None]
+    pattern: Mapped[str] = mapped_column(String(16), default="mixed", server_default="mixed")
     effort: Mapped[int | None]
     soreness: Mapped[list] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -59,11 +63,14 @@ class TrainingSession(db.Model):
 
     @property
     def backward_seconds(self) -> int:
-        """Time spent running backwards: the bouts when given, else the whole session."""
+        """Time credited as backward running: the bouts, the whole session when the runner said it
+        was one continuous backward run, else nothing (not known)."""
         if self.bouts is not None and self.backward_s is not None:
             return self.bouts * self.backward_s
-        return self.duration_s
+        return self.duration_s if self.pattern == "continuous" else 0
 
     @property
     def longest_bout_s(self) -> int:
-        return self.backward_s if self.backward_s is not None else self.duration_s
+        if self.backward_s is not None:
+            return self.backward_s
+        return self.duration_s if self.pattern == "continuous" else 0

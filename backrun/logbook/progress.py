@@ -152,19 +152,34 @@ def _bout(seconds: int) -> str:
     return f"{minutes}-minute" if not rest else f"{minutes} min {rest} s"
 
 
-def next_step(recent: Sequence[SessionSummary], today: date) -> Suggestion:
-    """What to do next time, from the most recent sessions (newest first)."""
+def next_step(recent: Sequence[SessionSummary], today: date, plan_bout_s: int | None = None) -> Suggestion:
+    """What to do next time, from the most recent sessions (newest first).
+
+    `plan_bout_s`: the bout length of the beginner plan's next step while the plan runs (None once
+    it is complete). No suggestion goes past it: tendons and calves adapt more slowly than fitness,
+    so a long continuous run doesn't skip the plan's weeks. Sessions logged as mixed (bout 0) credit
+    no bout length.
+    """
+    first = plan_bout_s or START_BOUT_S
     if not recent:
-        return Suggestion("start", START_BOUT_S, "Start with 30-second backward bouts",
-                          "Alternate 30 seconds backwards with forward walking or jogging, 2–3 times a week.")
+        return Suggestion("start", first, f"Start with {_bout(first)} backward bouts",
+                          f"Alternate {_bout(first).replace('-', ' ')}s backwards with forward walking or jogging, "
+                          "2–3 times a week.")
+
+    def capped(seconds: int) -> int:
+        seconds = seconds or first  # nothing credited yet: the plan's step (or the first bout)
+        return min(seconds, plan_bout_s) if plan_bout_s else seconds
+
     latest = recent[0]
     if (today - latest.day).days > BREAK_DAYS:
-        return Suggestion("hold", latest.longest_bout_s, f"Welcome back: repeat {_bout(latest.longest_bout_s)} bouts",
+        back = capped(latest.longest_bout_s)
+        return Suggestion("hold", back, f"Welcome back: repeat {_bout(back)} bouts",
                           "After a break of more than two weeks, repeat your last bout length before building up again.")
 
     last_week = [s for s in recent if (today - s.day).days < 7]
     sore_week = [s for s in last_week if s.soreness]
-    bout = max(s.longest_bout_s for s in last_week) if last_week else latest.longest_bout_s
+    credited = max(s.longest_bout_s for s in last_week) if last_week else latest.longest_bout_s
+    bout = capped(credited)
     if sore_week:
         two_in_a_row = len(recent) >= 2 and bool(recent[0].soreness) and bool(recent[1].soreness)
         knees = "knees" in latest.soreness
@@ -178,6 +193,10 @@ def next_step(recent: Sequence[SessionSummary], today: date) -> Suggestion:
         return Suggestion("hold", bout, f"Hold at {_bout(bout)} bouts",
                           "Something was sore this week: keep the same bout length until a session leaves nothing sore.")
 
+    if not credited:
+        return Suggestion("hold", bout, f"Try {_bout(bout)} bouts",
+                          "Your recent sessions have no timed backward bouts, so they count as sessions but not as "
+                          "bout lengths. Run with the timer, or log your bouts, and the coach builds on them.")
     if latest.effort is None:
         return Suggestion("hold", bout, f"Hold at {_bout(bout)} bouts",
                           "Log how hard each session felt (effort 1–10) to get a suggestion for building up.")
@@ -186,18 +205,23 @@ def next_step(recent: Sequence[SessionSummary], today: date) -> Suggestion:
                           f"Your last session felt hard (effort {latest.effort}). Repeat this length until it feels "
                           f"comfortable ({COMFORTABLE_MAX_EFFORT} or less).")
 
+    if plan_bout_s and credited >= plan_bout_s:
+        return Suggestion("hold", plan_bout_s, f"Stay with the plan: {_bout(plan_bout_s)} bouts",
+                          "You already run bouts as long as the plan's next step. Lengthen them one plan week at a "
+                          "time: calves and tendons adapt more slowly than your breath does.")
     week_before = [s.longest_bout_s for s in recent if 7 <= (today - s.day).days < 14]
     if week_before and bout >= max(week_before) * (1 + WEEKLY_INCREASE):
         return Suggestion("hold", bout, f"Hold at {_bout(bout)} bouts this week",
                           "You already lengthened your bouts this week; build up again next week.")
-    longer = max(_round_up(bout * (1 + WEEKLY_INCREASE)), bout + ROUND_TO_S)
+    longer = capped(max(_round_up(bout * (1 + WEEKLY_INCREASE)), bout + ROUND_TO_S))
     return Suggestion("progress", longer, f"Try {_bout(longer)} bouts",
                       "Comfortable and nothing sore: lengthen your backward bouts by about 10 % this week.")
 
 
 def progress(log: Sequence[WeekTotals], recent: Sequence[SessionSummary], *, today: date, weekly_target: int,
-             body_weight_kg: float | None) -> Progress:
-    """Everything the progress page shows. `log` is the whole log by week; `recent` newest first."""
+             body_weight_kg: float | None, plan_bout_s: int | None = None) -> Progress:
+    """Everything the progress page shows. `log` is the whole log by week; `recent` newest first;
+    `plan_bout_s` the beginner plan's next bout length while the plan runs (see `next_step`)."""
     this_week = week_start(today)
     weeks = weekly_totals(log)
     energy = None
@@ -216,6 +240,6 @@ def progress(log: Sequence[WeekTotals], recent: Sequence[SessionSummary], *, tod
         total_backward_s=sum(w.backward_s for w in log),
         longest_bout_s=max((w.longest_bout_s for w in log), default=0),
         weeks=chart_weeks(weeks, this_week, weekly_target),
-        suggestion=next_step(recent, today),
+        suggestion=next_step(recent, today, plan_bout_s),
         energy=energy,
     )

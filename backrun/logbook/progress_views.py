@@ -19,10 +19,12 @@ from backrun.training import plan
 def progress_page():
     today = datetime.now(timezone.utc).astimezone(ZoneInfo(current_user.time_zone)).date()
     recent = training_history.recent_sessions(current_user)  # one read for the next step and the plan
+    position = training_history.plan_position_for(current_user, today, recent)
     report = progress(stats.week_totals(current_user), recent[:stats.RECENT_SESSIONS], today=today,
-                      weekly_target=current_user.weekly_target, body_weight_kg=current_user.body_weight_kg)
-    response = render_template("logbook/progress.html", report=report, bars=chart.bars(report.weeks),
+                      weekly_target=current_user.weekly_target, body_weight_kg=current_user.body_weight_kg,
+                      plan_bout_s=None if position.complete else position.workout.backward_s)
+    response = render_template("logbook/progress.html", report=report, bars=chart.bars(report.weeks[-chart.PHONE_WEEKS:]),
                                chart_width=chart.WIDTH, chart_height=chart.HEIGHT, baseline_y=chart.BASELINE_Y,
                                backward_met=BACKWARD_RUN_MET, recovery_met=RECOVERY_MET, units=current_user.units,
-                               plan=training_history.plan_position_for(current_user, today, recent), plan_weeks=plan.WEEKS)
+                               plan=position, plan_weeks=plan.WEEKS)
     return response, 200, {"Cache-Control": "private, no-store"}

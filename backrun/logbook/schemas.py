@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from backrun.logbook.models import SETTINGS, SORENESS_PLACES, SURFACES
+from backrun.logbook.models import PATTERNS, SETTINGS, SORENESS_PLACES, SURFACES
 from backrun.request_guard import contains_nul
 
 MAX_DURATION_S = 12 * 60 * 60
@@ -139,7 +139,12 @@ class SessionSchema(StrictSchema):
     venue = fields.Nested(SessionVenueSchema, allow_none=True, load_default=None)
     surface = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(SURFACES))
     intervals = fields.Nested(IntervalsSchema, allow_none=True, load_default=None,
-                              metadata={"description": "Bouts x backward seconds / recovery seconds; null: one continuous bout."})
+                              metadata={"description": "Bouts x backward seconds / recovery seconds; null: no intervals (see `pattern`)."})
+    pattern = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(PATTERNS),
+        metadata={"description": "`intervals` (with `intervals`), `continuous` (one continuous backward run: the whole "
+                                 "session counts as one bout) or `mixed` (backward time not known, not credited). "
+                                 "Default: `intervals` when intervals are given, else `mixed`."})
     effort = StrictInteger(allow_none=True, load_default=None,
                            validate=validate.Range(1, 10, error="Must be a whole number from 1 to 10 (RPE)."),
                            metadata={"description": "Rating of perceived exertion, 1 (very easy) to 10 (maximal)."})
@@ -165,6 +170,11 @@ class SessionSchema(StrictSchema):
         intervals = data.get("intervals")
         if intervals and duration and intervals["bouts"] * intervals["backward_s"] > duration:
             errors["intervals"] = ["The backward bouts add up to more than the whole session."]
+        pattern = data.get("pattern")
+        if intervals and pattern not in (None, "intervals"):
+            errors["pattern"] = ["Must be `intervals` when intervals are given."]
+        elif not intervals and pattern == "intervals":
+            errors["pattern"] = ["Give the intervals (bouts and seconds), or say `continuous` or `mixed`."]
         distance = data.get("distance_m")
         if distance and duration and distance / duration > MAX_SPEED_M_S:
             errors["distance_m"] = ["That is faster than anyone runs backwards: check the distance and duration."]

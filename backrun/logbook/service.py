@@ -51,6 +51,7 @@ def _apply(session: TrainingSession, data: dict) -> None:
     session.bouts = intervals.get("bouts")
     session.backward_s = intervals.get("backward_s")
     session.recovery_s = intervals.get("recovery_s")
+    session.pattern = data.get("pattern") or ("intervals" if intervals else "mixed")
     session.effort = data.get("effort")
     session.soreness = list(data.get("soreness") or [])
     session.notes = data.get("notes") or ""

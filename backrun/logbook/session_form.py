@@ -20,14 +20,14 @@ from backrun.logbook.schemas import load_session
 from backrun.logbook.units import distance_in_units, metres_per_unit
 
 TEXT_FIELDS = ("id", "started_local", "tz", "duration", "distance", "setting", "venue_name", "venue_osm", "surface",
-               "bouts", "backward_s", "recovery_s", "effort", "notes", "weather_token")
+               "bouts", "backward_s", "recovery_s", "pattern", "effort", "notes", "weather_token")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,3}):([0-5]\d)$")
 
 # API field -> form field, for the messages.
 FIELD_OF = {"started_at": "started_local", "duration_s": "duration", "distance_m": "distance", "venue": "venue_name"}
 FORM_FIELDS = {"started_local", "duration", "distance", "setting", "venue_name", "surface", "bouts", "backward_s",
-               "recovery_s", "intervals", "effort", "soreness", "notes", "id"}
+               "recovery_s", "intervals", "pattern", "effort", "soreness", "notes", "id"}
 # The schema speaks in seconds; the form asks for minutes.
 FRIENDLIER = {"duration": "Enter a duration over 0 and at most 12 hours."}
 
@@ -43,8 +43,8 @@ class SessionForm:
 
     @property
     def first_error_field(self) -> str | None:
-        order = ["started_local", "duration", "distance", "setting", "venue_name", "surface", "bouts", "backward_s",
-                 "recovery_s", "intervals", "effort", "soreness", "notes", "id"]
+        order = ["started_local", "duration", "distance", "setting", "venue_name", "surface", "pattern", "bouts",
+                 "backward_s", "recovery_s", "intervals", "effort", "soreness", "notes", "id"]
         return next((name for name in order if name in self.errors), None)
 
     # --- building -----------------------------------------------------------------------
@@ -79,6 +79,7 @@ class SessionForm:
             "bouts": _text(session.bouts),
             "backward_s": _text(session.backward_s),
             "recovery_s": _text(session.recovery_s),
+            "pattern": session.pattern,
             "effort": _text(session.effort),
             "notes": session.notes or "",
         }
@@ -183,8 +184,13 @@ class SessionForm:
 
     def _intervals(self, payload: dict) -> None:
         parts = {name: self.value(name) for name in ("bouts", "backward_s", "recovery_s")}
+        pattern = self.value("pattern") or ("intervals" if any(parts.values()) else "mixed")
+        payload["pattern"] = pattern
+        if pattern != "intervals":
+            payload["intervals"] = None  # bouts typed and then "continuous" chosen: the choice wins
+            return
         if not any(parts.values()):
-            payload["intervals"] = None
+            self.errors["intervals"] = "Give the number of bouts and the seconds of each, or choose another option above."
             return
         if not parts["bouts"] or not parts["backward_s"]:
             self.errors["intervals"] = "Give the number of bouts and the seconds of each, or leave the intervals empty."

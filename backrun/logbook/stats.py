@@ -42,9 +42,12 @@ def _days_default(element, compiler, **kw):
     return f"({compiler.process(column, **kw)} - DATE '{EPOCH_MONDAY.isoformat()}')"
 
 
-# Backward time: the bouts when intervals were logged, else the whole session (as in the model).
-_backward_s = case((TS.bouts.is_not(None), TS.bouts * TS.backward_s), else_=TS.duration_s)
-_longest_bout_s = func.coalesce(TS.backward_s, TS.duration_s)
+# Backward time as the model credits it: the bouts when intervals were logged, the whole session
+# when the runner said it was one continuous backward run, else nothing (mixed: not known).
+_backward_s = case((TS.bouts.is_not(None), TS.bouts * TS.backward_s),
+                   (TS.pattern == "continuous", TS.duration_s), else_=0)
+_longest_bout_s = case((TS.backward_s.is_not(None), TS.backward_s),
+                       (TS.pattern == "continuous", TS.duration_s), else_=0)
 _week = (days_since_epoch(TS.local_date) // 7).label("week")  # integer division
 
 

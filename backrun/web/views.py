@@ -12,6 +12,7 @@ from backrun.places.coordinates import InvalidCoordinates
 from backrun.places.geocoding import GeocodingError, geocode
 from backrun.venues.views import venues_for_advice
 from backrun.web import bp
+from backrun.web.conditions import conditions_now
 from backrun.web.forms import RUN_MINUTES, AdviceForm
 from backrun.web_helpers import render_page_or_fragment
 
@@ -35,7 +36,7 @@ def advice():
     status = 200
     upstream_down = False
     if not form.error and not form.has_location:
-        form.error = "Use your location or type a place name."
+        form.error = "Type a place or address to get advice."  # true with or without JavaScript
     if not form.error:
         try:
             if form.uses_coordinates:
@@ -56,6 +57,7 @@ def advice():
             now = datetime.now(timezone.utc)
             context["result"] = get_advice(lat, lon, minutes=form.minutes, now=now)
             context["now"] = now
+            context["conditions"] = conditions_now(context["result"].weather.forecast, now)
             context["venues"] = venues_for_advice(context["result"], now)
     if form.error and status == 200 and not upstream_down:
         status = 400

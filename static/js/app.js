@@ -19,6 +19,10 @@ function localiseTimes(root) {
 }
 
 function askForLocation() {
+  if (!navigator.onLine) {
+    say("You’re offline: the weather can’t be checked without a connection. Your last advice, if any, is below; try again when you have a signal.");
+    return;
+  }
   if (!("geolocation" in navigator)) {
     say("This browser can’t share its location. Type a place instead.");
     return;
@@ -53,8 +57,29 @@ if (locateButton && coordsForm) {
 
 localiseTimes(document);
 
+// Without JavaScript the server shows times in this zone too (a cookie, nothing else in it).
+try {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && !document.cookie.split("; ").includes(`tz=${encodeURIComponent(zone)}`)) {
+    document.cookie = `tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; SameSite=Lax`;
+  }
+} catch { /* no Intl: times stay in UTC, and say so */ }
+
+// After a result the location form folds into one line: "Vaduz · 30 min · Change".
+function foldLocation(root) {
+  const result = root.querySelector?.(".advice-result");
+  const location = document.getElementById("location");
+  if (!result || !location) return;
+  location.open = false;
+  const place = location.querySelector(".location-place");
+  const minutes = location.querySelector(".location-minutes");
+  if (place) place.textContent = (result.dataset.place || "Your location").split(",")[0];
+  if (minutes && result.dataset.minutes) minutes.textContent = `${result.dataset.minutes} min`;
+}
+
 document.body.addEventListener("htmx:afterSwap", (event) => {
   localiseTimes(event.detail.target);
+  foldLocation(event.detail.target);
   event.detail.target.querySelector(".swap-focus")?.focus({ preventScroll: false });
 });
 

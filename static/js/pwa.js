@@ -66,10 +66,51 @@ const installBox = document.getElementById("install");
 const installButton = document.getElementById("install-button");
 let installPrompt = null;
 
+// The invitation: from the second visit (a new tab or app start counts as a visit), once until
+// "Not now", which keeps it away for a month.
+const invite = document.getElementById("install-invite");
+const inviteYes = document.getElementById("install-invite-yes");
+const VISITS_KEY = "backrun-visits";
+const DISMISSED_KEY = "backrun-install-dismissed";
+const MONTH_MS = 30 * 24 * 3600 * 1000;
+
+function remember(action) {
+  try { return action(); } catch { return null; } // storage off (private mode): no invitation
+}
+
+const visits = remember(() => {
+  let count = Number(localStorage.getItem(VISITS_KEY)) || 0;
+  if (!sessionStorage.getItem(VISITS_KEY)) {
+    sessionStorage.setItem(VISITS_KEY, "1");
+    count += 1;
+    localStorage.setItem(VISITS_KEY, String(count));
+  }
+  return count;
+}) || 0;
+
+function offerInvitation(how) {
+  const dismissed = Number(remember(() => localStorage.getItem(DISMISSED_KEY))) || 0;
+  if (!invite || visits < 2 || Date.now() - dismissed < MONTH_MS) return;
+  if (how === "prompt" && inviteYes) inviteYes.hidden = false;
+  if (how === "ios") document.getElementById("install-invite-ios").hidden = false;
+  invite.hidden = false;
+}
+
+document.getElementById("install-invite-no")?.addEventListener("click", () => {
+  remember(() => localStorage.setItem(DISMISSED_KEY, String(Date.now())));
+  invite.hidden = true;
+});
+
 window.addEventListener("beforeinstallprompt", (event) => {
   event.preventDefault(); // our own button, in the footer, instead of the browser's banner
   installPrompt = event;
   if (installBox) installBox.hidden = false;
+  offerInvitation("prompt");
+});
+
+inviteYes?.addEventListener("click", async () => {
+  invite.hidden = true;
+  installButton?.click();
 });
 
 installButton?.addEventListener("click", async () => {
@@ -83,6 +124,7 @@ installButton?.addEventListener("click", async () => {
 window.addEventListener("appinstalled", () => {
   installPrompt = null;
   if (installBox) installBox.hidden = true;
+  if (invite) invite.hidden = true;
 });
 
 // iOS has no prompt: say how, in Safari, when Backrun isn't installed yet.
@@ -92,4 +134,5 @@ const installed = window.matchMedia("(display-mode: standalone)").matches || nav
 if (onIos && !installed && !/CriOS|FxiOS|EdgiOS/.test(userAgent)) {
   const steps = document.getElementById("install-ios");
   if (steps) steps.hidden = false;
+  offerInvitation("ios");
 }

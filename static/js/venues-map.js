@@ -37,17 +37,44 @@ function number(value) {
   return Number.isFinite(parsed) ? parsed : null;
 }
 
+// Without tiles (offline, blocked) the map would be a blank grey box: say so, on the map and in
+// the status line, and keep the pins, which need no tiles.
+function watchTiles(layer, container) {
+  let loaded = 0;
+  const note = Object.assign(document.createElement("p"), {
+    className: "venue-map-no-tiles",
+    textContent: "Map pictures can’t be loaded (no connection?). The pins still show each place.",
+  });
+  note.setAttribute("role", "status");
+  layer.on("tileload", () => {
+    loaded += 1;
+    note.remove();
+  });
+  layer.on("tileerror", () => {
+    if (loaded || note.isConnected) return;
+    container.append(note);
+  });
+}
+
+function pin(L, text, extra = "") {
+  return L.divIcon({ className: `venue-pin ${extra}`.trim(), html: `<span><b>${text}</b></span>`, iconSize: [36, 36], iconAnchor: [18, 34], popupAnchor: [0, -30] });
+}
+
 function drawMap(L, scope, container) {
   L.Icon.Default.imagePath = new URL("images/", LEAFLET_DIR).href;
   const map = L.map(container, { scrollWheelZoom: false });
-  L.tileLayer(TILES, { maxZoom: 19, attribution: TILE_ATTRIBUTION }).addTo(map);
+  const tiles = L.tileLayer(TILES, { maxZoom: 19, attribution: TILE_ATTRIBUTION });
+  watchTiles(tiles, container);
+  tiles.addTo(map);
   const points = [];
   for (const item of scope.querySelectorAll("[data-venue-marker]")) {
     const lat = number(item.dataset.lat);
     const lon = number(item.dataset.lon);
     if (lat === null || lon === null) continue;
     const title = item.dataset.title || "Venue";
-    const marker = L.marker([lat, lon], { title, alt: title }).addTo(map);
+    // Numbered like the list (data-number), drawn above the "you" marker.
+    const numberText = (item.dataset.number || "").replace(/[^0-9]/g, "");
+    const marker = L.marker([lat, lon], { title, alt: title, icon: pin(L, numberText || "•"), zIndexOffset: 1000 }).addTo(map);
     const link = document.createElement(item.dataset.href ? "a" : "span");
     link.textContent = title;
     if (item.dataset.href) link.href = item.dataset.href;
@@ -57,8 +84,8 @@ function drawMap(L, scope, container) {
   const originLat = number(scope.dataset.originLat);
   const originLon = number(scope.dataset.originLon);
   if (originLat !== null && originLon !== null) {
-    L.circleMarker([originLat, originLon], { radius: 7, className: "venue-map-origin" })
-      .bindTooltip("You are here").addTo(map);
+    L.circleMarker([originLat, originLon], { radius: 10, weight: 4, className: "venue-map-origin" })
+      .bindTooltip("You", { permanent: true, direction: "bottom", className: "venue-map-you", offset: [0, 8] }).addTo(map);
     points.push([originLat, originLon]);
   }
   if (points.length === 1) map.setView(points[0], 16);

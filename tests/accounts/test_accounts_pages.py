@@ -131,7 +131,10 @@ class TestSignOut:
         assert ">Sign in</a>" in anonymous and ">Log</a>" not in anonymous
         signed_in = runner_a.client.get("/").get_data(as_text=True)
         assert ">Log</a>" in signed_in and ">Progress</a>" in signed_in and ">Settings</a>" in signed_in
-        assert re.search(r'<form class="nav-form" method="post" action="/logout"><input type="hidden" name="csrf_token"', signed_in)
+        # Sign out sits in the settings, away from the header's everyday links (issue 14: cold hands).
+        assert 'action="/logout"' not in signed_in
+        settings = runner_a.client.get("/settings").get_data(as_text=True)
+        assert re.search(r'<form class="sign-out" method="post" action="/logout">', settings)
 
 
 class TestCsrf:

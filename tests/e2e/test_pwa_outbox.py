@@ -164,6 +164,7 @@ def test_signing_out_drops_the_runners_kept_pages(context, page, live_server):
     open_the_app_signed_in(page, base, "leaving@example.org")
     first_runner = runner_caches(page)
     assert first_runner
+    page.goto(base + "/settings")  # Sign out sits in the settings, away from the header's links
     page.get_by_role("button", name="Sign out").click()
     wait_for(lambda: runner_caches(page) == [], message="the runner's pages to go")
 
@@ -172,6 +173,7 @@ def test_signing_out_drops_the_runners_kept_pages(context, page, live_server):
     wait_until_kept(page, "/log/new")
     assert runner_caches(page) and not set(runner_caches(page)) & set(first_runner)
 
+    page.goto(base + "/settings")  # Sign out sits in the settings, away from the header's links
     page.get_by_role("button", name="Sign out").click()
     wait_for(lambda: runner_caches(page) == [], message="the runner's pages to go")
     context.set_offline(True)

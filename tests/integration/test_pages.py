@@ -72,7 +72,7 @@ def test_geocoder_down_is_a_clear_message(client, nominatim):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ({}, "Use your location or type a place name."),
+        ({}, "Type a place or address to get advice."),  # no button named: without JavaScript there is none
         ({"lat": "91", "lon": "9"}, "Latitude must be between -90 and 90."),
         ({"lat": "47", "lon": "nan"}, "Longitude must be a finite number."),
         ({"lat": "47", "lon": "x"}, "Longitude must be a number"),

@@ -61,7 +61,7 @@ class TestImport:
     def test_preview_writes_nothing_and_confirm_imports(self, app, runner_a, token_a):
         runner_a.log(token_a, notes="kept")
         exported = runner_a.client.get("/data/export.csv").get_data(as_text=True)
-        extra = ('\r\n,2026-02-01T08:00:00+00:00,900,,treadmill,,,,,,,4,calves,from a spreadsheet,,')
+        extra = ('\r\n,2026-02-01T08:00:00+00:00,900,,treadmill,,,,,,,,4,calves,from a spreadsheet,,')  # pattern empty
         preview = _upload(runner_a, exported.rstrip("\r\n") + extra)
         html = preview.get_data(as_text=True)
         assert preview.status_code == 200
@@ -103,7 +103,7 @@ class TestImport:
         assert response.status_code == 200
         assert re.search(r'id="import-valid">1<', html) and re.search(r'id="import-invalid">2<', html)
         for line, field in ((3, "started_at"), (3, "duration_s"), (3, "setting"), (3, "effort"), (4, "duration_s")):
-            assert re.search(rf"<tr><td>{line}</td><td><code>{field}</code></td>", html), (line, field)
+            assert re.search(rf"<li>Line {line}, <code>{field}</code>:", html), (line, field)  # a list: fits a phone
         assert session_count(app) == 0
 
     @pytest.mark.parametrize("content, message", [

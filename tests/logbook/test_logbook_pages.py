@@ -303,7 +303,8 @@ class TestProgressPage:
         assert re.search(r'id="total-sessions">1<', html)
         assert re.search(r'id="total-minutes">3.3 min<', html)  # 5 x 40 s backwards
         assert re.search(r'id="longest-bout">40 s<', html)
-        assert "Try 45-second bouts" in html
+        # 40 s bouts are already past week 1 of the plan (30 s): the coach never suggests more than its next step.
+        assert "Stay with the plan: 30-second bouts" in html and "Try 45-second bouts" not in html
         assert "<svg" in html and 'role="img"' in html and '<text class="chart-value"' in html
         assert "style=" not in html
         assert "Add your body weight" in html
@@ -311,7 +312,7 @@ class TestProgressPage:
     def test_energy_appears_with_a_body_weight(self, runner_a, token_a):
         runner_a.post("/settings", {"units": "km", "weekly_target": "3", "body_weight": "70", "time_zone": "UTC"})
         runner_a.log(token_a, started_at=datetime.now(timezone.utc).isoformat(), duration_s=3600, intervals=None,
-                     distance_m=None)
+                     pattern="continuous", distance_m=None)  # the runner says all of it was backwards
         html = runner_a.client.get("/progress").get_data(as_text=True)
         assert "about 784 kcal" in html  # 11.2 MET x 70 kg x 1 h
         assert "11.2 MET" in html

@@ -26,7 +26,7 @@ def venue_items(html):
     return re.findall(r'<li class="venue" data-venue-marker data-osm="([^"]+)" data-kind="([^"]+)"', html)
 
 
-def test_venues_are_listed_under_the_verdict_with_links_and_unknowns(venues_client, open_meteo):
+def test_venues_are_listed_under_the_verdict_with_links_and_what_is_known(venues_client, open_meteo):
     html = advice_html(venues_client, *TARTAN_OVAL_AT, **HTMX)
     assert html.index('id="verdict-heading"') < html.index('id="venues-heading"')
     items = venue_items(html)
@@ -36,9 +36,12 @@ def test_venues_are_listed_under_the_verdict_with_links_and_unknowns(venues_clie
     assert "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&amp;route=" in html
     # The venue's page gets the list's mode and origin, so it shows the same score.
     assert re.search(r'href="/venues/way/493738896\?mode=(day|night)&amp;from=', html)
-    assert "<dt>Surface</dt><dd>tartan</dd>" in html and "<dt>Lighting</dt><dd>lit</dd>" in html
-    assert "<dt>Access</dt><dd>unknown</dd>" in html
-    assert "lighting unknown" in html  # the grass and parks around it say so
+    # Distance first, numbered like the map's pins; then only what is known (issue 14: no "unknown" noise).
+    first = html[html.index('data-osm="way/493738896"'):html.index("</li>", html.index('data-osm="way/493738896"'))]
+    assert re.search(r'<span class="venue-number" aria-hidden="true">1</span>\s*<span class="venue-heading-text">'
+                     r'<span class="venue-distance">0 m</span>', first)
+    assert '<p class="venue-meta">tartan · lit</p>' in first
+    assert "unknown" not in html[html.index('class="venue-list"'):] and "score" not in html[html.index('class="venue-list"'):]
     assert ATTRIBUTION in html
     assert 'data-venue-map-open' in html and 'id="venues-map"' in html
     assert "leaflet" not in html.lower()  # the map library only loads when the runner opens the map
@@ -130,3 +133,12 @@ def test_leaflet_is_served_from_static_with_its_licence(venues_client):
         response.close()
     licence = (PROJECT_ROOT / "static" / "vendor" / "leaflet-1.9.4" / "LICENSE").read_text()
     assert "BSD 2-Clause License" in licence
+
+
+def test_distances_in_miles_for_a_visitor_from_the_us(venues_client, open_meteo):
+    html = advice_html(venues_client, *VADUZ, **{**HTMX, "Accept-Language": "en-US"})
+    listed = html[html.index('class="venue-list"'):]
+    assert re.search(r'<span class="venue-distance">(< 0\.1|\d+(\.\d)?) mi</span>', listed) and " km<" not in listed
+    detail = venues_client.get("/venues/way/493738896", query_string={"from": "47.14100,9.52090"},
+                               headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    assert "2.1 mi away" in detail

@@ -152,7 +152,25 @@ function setUpTimer(root) {
     announce(paused ? "Resumed." : "Paused.");
   });
   ui.skip.addEventListener("click", () => change(engine.skip));
-  ui.stop.addEventListener("click", () => change(engine.stop));
+  // Stop ends the workout: with cold hands it is easy to hit, so it asks for a second tap.
+  let stopArmed = null;
+  function disarmStop() {
+    clearTimeout(stopArmed);
+    stopArmed = null;
+    ui.stop.textContent = "Stop";
+    ui.stop.classList.remove("armed");
+  }
+  ui.stop.addEventListener("click", () => {
+    if (!stopArmed) {
+      ui.stop.textContent = "Tap again to stop";
+      ui.stop.classList.add("armed");
+      announce("Tap Stop again to end the workout.");
+      stopArmed = setTimeout(disarmStop, 4000);
+      return;
+    }
+    disarmStop();
+    change(engine.stop);
+  });
   ui.sound.addEventListener("click", () => {
     player.unlock().then(() => {
       watchAudioClock();
@@ -246,6 +264,8 @@ function setUpTimer(root) {
       if (shownPhase !== phase.index) showNewPhase(phase, state, now);
     }
     root.dataset.status = state.status;
+    // The header and footer step aside while a workout is under way: the clock gets the screen.
+    document.body.classList.toggle("in-workout", state.status === "running" || state.status === "paused");
     setText(ui.remaining, clockText(state.remainingS));
     setText(ui.bouts, state.currentBout ? `Bout ${state.currentBout} of ${state.bouts}` : `${state.boutsDone} of ${state.bouts} bouts done`);
     ui.progress.max = state.totalS;
@@ -293,6 +313,7 @@ function setUpTimer(root) {
     stored(() => sessionStorage.removeItem(RUN_KEY));
     stored(() => sessionStorage.setItem(LAST_CUES_KEY, JSON.stringify(cueLog))); // the cue log outlives the page
     ui.run.hidden = true;
+    document.body.classList.remove("in-workout");
     ui.done.hidden = false;
     ui.doneHeading.focus();
     if (signedIn) {
