@@ -1,7 +1,7 @@
 """training_session.pattern: intervals, continuous or mixed backward running
 
 Revision ID: 0004_session_pattern
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-06
 
 Sessions logged before this had no way to say "one continuous backward run": those with intervals
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0004_session_pattern'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
