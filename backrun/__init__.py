@@ -96,6 +96,10 @@ def _init_extensions(app: Flask) -> None:
 
     coordination.init_app(app)
 
+    from backrun import upstream
+
+    upstream.init_app(app)
+
     from backrun.weather import service as weather_service
 
     weather_service.init_app(app)

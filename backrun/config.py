@@ -108,6 +108,8 @@ def from_environment(instance_path: str) -> dict:
         # Live venue lookup where no extract is imported; empty disables it.
         "BACKRUN_OVERPASS_URL": os.environ.get("BACKRUN_OVERPASS_URL", DEFAULT_OVERPASS_URL).strip(),
         "BACKRUN_HTTP_TIMEOUT": _float("BACKRUN_HTTP_TIMEOUT", 4.0),
+        # Upstream fetches in flight per process (backrun/upstream.py); more wait for none.
+        "BACKRUN_UPSTREAM_SLOTS": _count("BACKRUN_UPSTREAM_SLOTS", 4) or 1,
         "BACKRUN_CONTACT": contact,
         "BACKRUN_CACHE_URL": os.environ.get("BACKRUN_CACHE_URL", "").strip(),
         # Mixed into the service worker's version (backrun/pwa/build.py): a new value makes
