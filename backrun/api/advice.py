@@ -46,4 +46,5 @@ def advice_json(result, now: datetime) -> dict:
         "data_age_s": advice["data_age_s"],
         "attribution": result.attribution,
         "location": {"lat": result.latitude, "lon": result.longitude},
+        "weather_errors": [{"provider": e.provider, "kind": e.kind, "detail": e.detail} for e in result.weather.errors],
     }
