@@ -119,6 +119,10 @@ def from_environment(instance_path: str) -> dict:
         "BACKRUN_GEOCODE_RATELIMIT": os.environ.get("BACKRUN_GEOCODE_RATELIMIT", "20/minute").strip(),
         # Accounts: failed sign-ins per client address; cookies marked Secure behind HTTPS.
         "BACKRUN_LOGIN_RATELIMIT": os.environ.get("BACKRUN_LOGIN_RATELIMIT", "10/minute;50/hour").strip(),
+        # Sign-ups per client address (each tells whether an address has an account), and wrong
+        # current passwords per account at /settings/password and /settings/delete.
+        "BACKRUN_SIGNUP_RATELIMIT": os.environ.get("BACKRUN_SIGNUP_RATELIMIT", "5/minute;20/hour").strip(),
+        "BACKRUN_PASSWORD_CHECK_RATELIMIT": os.environ.get("BACKRUN_PASSWORD_CHECK_RATELIMIT", "5/minute;20/hour").strip(),
         # Reverse proxies in front (backrun/serving.py): their X-Forwarded-* headers are believed.
         "BACKRUN_TRUSTED_PROXIES": _count("BACKRUN_TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_SECURE": _flag("BACKRUN_SECURE_COOKIES"),
