@@ -1,4 +1,4 @@
-"""sign-ins stored on the server; account ids never reused on SQLite
+"""sign-ins stored on the server; account ids never reused on SQLite; a row for /healthz to write
 
 Revision ID: 0004
 Revises: 0003
@@ -9,7 +9,10 @@ Create Date: 2026-12-06
   sign-in key: those runners sign in once more.
 * `account` on SQLite is rebuilt with AUTOINCREMENT, so a deleted account's id is never handed to
   a new sign-up. PostgreSQL's sequences never reuse ids: nothing to do there.
+* `health_check`: one row that /healthz rewrites to prove the database takes writes.
 """
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -34,6 +37,13 @@ def upgrade():
     with op.batch_alter_table('sign_in', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sign_in_user_id'), ['user_id'], unique=False)
 
+    health_check = op.create_table('health_check',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('checked_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.bulk_insert(health_check, [{'id': 1, 'checked_at': datetime.now(timezone.utc).replace(tzinfo=None)}])
+
     bind = op.get_bind()
     if bind.dialect.name == 'sqlite':
         # SQLite can't add AUTOINCREMENT to a table: batch mode copies it into a new one.
@@ -46,6 +56,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('health_check')
     with op.batch_alter_table('sign_in', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sign_in_user_id'))
     op.drop_table('sign_in')
