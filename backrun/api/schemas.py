@@ -80,5 +80,8 @@ class AdviceSchema(Schema):
     data_age_s = fields.Float(allow_none=True, required=True, metadata={"description": "Age of the weather data in seconds."})
     attribution = fields.Nested(AttributionSchema, allow_none=True, required=True)
     location = fields.Dict(required=True, metadata={"description": "`{lat, lon}` as asked."})
+    weather_token = fields.String(metadata={
+        "description": "Only when signed in: this advice, signed for you. Send it as `weather_token` with a "
+                       "session you log (POST /api/v1/sessions) within two days to keep the advice with it."})
     weather_errors = fields.List(fields.Nested(WeatherErrorSchema), required=True, metadata={
         "description": "Why the weather data is missing or came from the fallback provider; empty when all went well."})
