@@ -21,6 +21,8 @@ from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from backrun.extensions import limiter
@@ -59,16 +61,20 @@ def failure_limit(limit: Callable[[], str], scope: str, key: Callable[[], str], 
             ids = (scope, key())
             strategy = limiter.limiter
             try:
-                taken = [item for item in items if strategy.hit(item, *ids) or _refused(item, ids, message)]
+                taken = _take(strategy, items, ids, message)
             except TooManyRequests:
                 raise
-            except Exception as exc:  # noqa: BLE001 - a broken counter store must not lock everyone out
-                log.warning("rate limit %s not checked (%s)", scope, exc)
-                return view(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - the shared store (Redis) is down: count in this process
+                log.warning("rate limit %s counted in this process: the shared store failed (%s)", scope, exc)
+                strategy = _FALLBACK
+                taken = _take(strategy, items, ids, message)
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code < 400:
-                for item in taken:  # a success gives its place back
-                    strategy.hit(item, *ids, cost=-1)
+                try:
+                    for item in taken:  # a success gives its place back
+                        strategy.hit(item, *ids, cost=-1)
+                except Exception as exc:  # noqa: BLE001 - the answer is ready; a lost refund costs one place
+                    log.warning("rate limit %s: a success could not give its place back (%s)", scope, exc)
             return response
 
         return guarded
@@ -76,8 +82,17 @@ def failure_limit(limit: Callable[[], str], scope: str, key: Callable[[], str], 
     return decorate
 
 
-def _refused(item, ids: tuple[str, ...], message: str) -> bool:
-    reset_at = limiter.limiter.get_window_stats(item, *ids).reset_time
+# Per-process counters for while the shared store is away (as Flask-Limiter's in-memory fallback).
+_FALLBACK = FixedWindowRateLimiter(MemoryStorage())
+
+
+def _take(strategy, items, ids: tuple[str, ...], message: str) -> list:
+    """Count this attempt against every limit; a 429 (TooManyRequests) when one is used up."""
+    return [item for item in items if strategy.hit(item, *ids) or _refused(strategy, item, ids, message)]
+
+
+def _refused(strategy, item, ids: tuple[str, ...], message: str) -> bool:
+    reset_at = strategy.get_window_stats(item, *ids).reset_time
     raise TooManyRequests(description=message, retry_after=max(1, math.ceil(reset_at - time.time())))
 
 
