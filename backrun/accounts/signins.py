@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask import current_app
 from sqlalchemy import delete, select
+
+from backrun.accounts.columns import utc_now
 
 from backrun.accounts.models import SignIn, User
 from backrun.extensions import db
@@ -22,7 +25,13 @@ def _digest(key: str) -> str:
 
 
 def start(user: User) -> None:
-    """A new sign-in for this device; the caller then passes `user` to login_user (not committed here)."""
+    """A new sign-in for this device; the caller then passes `user` to login_user (not committed here).
+
+    The runner's sign-ins older than any cookie can live (remember-me, or the session's lifetime)
+    are deleted on the way: devices that never signed out don't pile up rows.
+    """
+    longest = max(current_app.config["REMEMBER_COOKIE_DURATION"], current_app.permanent_session_lifetime)
+    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id, SignIn.created_at < utc_now() - longest))
     key = secrets.token_urlsafe(24)
     db.session.add(SignIn(user_id=user.id, key_hash=_digest(key)))
     user.sign_in_key = key

@@ -128,3 +128,17 @@ def test_a_deleted_accounts_id_is_never_given_again(app):
     assert second.post("/settings/delete", {"delete_password": PASSWORD}).status_code == 200
     third = Runner(app, "third@example.org").signup()
     assert third.user_id > second.user_id > first.user_id
+
+
+def test_sign_ins_older_than_any_cookie_are_cleared_at_the_next_sign_in(app):
+    from datetime import timedelta
+
+    from backrun.accounts.columns import utc_now
+
+    runner = Runner(app, "old@example.org").signup()
+    with app.app_context():
+        db.session.add(SignIn(user_id=runner.user_id, key_hash="0" * 64, created_at=utc_now() - timedelta(days=400)))
+        db.session.commit()
+    assert _sign_ins(app, runner.user_id) == 2
+    Runner(app, runner.email).login()
+    assert _sign_ins(app, runner.user_id) == 2  # the old one gone, the new one there
