@@ -18,8 +18,8 @@ from backrun.accounts.forms import (
     TokenForm,
 )
 from backrun.accounts.limits import login_attempts, password_checks, signup_attempts
-from backrun.extensions import db
 from backrun.accounts.passwords import verify_password
+from backrun.extensions import db
 
 HOME_AFTER_SIGN_IN = "logbook.sessions"
 
