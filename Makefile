@@ -13,8 +13,10 @@ DEMO_EXTRACT := data/osm/liechtenstein-2022-07-24.osm.pbf
 
 .PHONY: run test serve migrate demo-data bench load lock clean browser services audit screenshots
 
+# The development server answers each request in a thread of its own (--with-threads), so a hanging
+# upstream holds only the requests that wait for it (at most BACKRUN_UPSTREAM_SLOTS fetches at once).
 run: $(VENV)/.run-installed migrate demo-data
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) run --with-threads --host $(HOST) --port $(PORT)
 
 # Twice: on SQLite with the file cache (as `make run`), then on PostgreSQL with Redis (a throwaway
 # cluster and redis-server; the tests marked postgres/service run only there). Then bandit and pip-audit.
@@ -31,11 +33,10 @@ migrate: $(VENV)/.run-installed
 demo-data: migrate
 	$(FLASK) venues import --quiet $(DEMO_EXTRACT)
 
-# Production-style serving (see README, "Deployment"): WEB_CONCURRENCY worker processes (GUNICORN_THREADS
-# threads each; 1 = sync workers), SIGTERM finishes the requests in hand within the graceful timeout.
+# Production-style serving (see README, "Deployment"): gunicorn.conf.py's gthread workers, WEB_CONCURRENCY
+# processes of GUNICORN_THREADS threads (2 x 8); SIGTERM finishes the requests in hand within the graceful timeout.
 serve: $(VENV)/.run-installed migrate
-	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-2} --threads $${GUNICORN_THREADS:-1} --bind $${BIND:-$(HOST):$(PORT)} \
-	  --graceful-timeout $${GRACEFUL_TIMEOUT:-30} app:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $${BIND:-$(HOST):$(PORT)} app:app
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.run_all

@@ -76,8 +76,11 @@ def _init_extensions(app: Flask) -> None:
         app.config.setdefault("CACHE_TYPE", "FileSystemCache")
         app.config.setdefault("CACHE_DIR", str(Path(app.instance_path) / "cache"))
         app.config.setdefault("CACHE_THRESHOLD", 5000)
-        # Per-process counters: fine for one machine; Redis makes them exact across instances.
-        app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+        # Counters in a SQLite file, shared by every worker process of this machine (Redis: all machines).
+        from backrun import limits_storage
+
+        app.config.setdefault("RATELIMIT_STORAGE_URI",
+                              limits_storage.uri_for(Path(app.instance_path) / "limits.sqlite3"))
     app.config.setdefault("CACHE_KEY_PREFIX", "backrun:")
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 900)
     cache.init_app(app)
@@ -95,6 +98,10 @@ def _init_extensions(app: Flask) -> None:
     from backrun import coordination
 
     coordination.init_app(app)
+
+    from backrun import upstream
+
+    upstream.init_app(app)
 
     from backrun.weather import service as weather_service
 

@@ -68,6 +68,9 @@ def get_advice(latitude: float, longitude: float, *, minutes: int = 30, start: d
     start = start or now
     weather = get_weather_service().forecast(latitude, longitude)
     forecast = weather.forecast
+    if forecast is not None and forecast.fetched_at > now:
+        # Fetched after `now` was read: the data is brand new, not from the future (no negative age).
+        now = forecast.fetched_at
     key = (
         round(latitude, 2), round(longitude, 2), minutes,
         start.replace(second=0, microsecond=0),

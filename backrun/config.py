@@ -112,6 +112,8 @@ def from_environment(instance_path: str) -> dict:
         "BACKRUN_ELEVATION_URL": os.environ.get("BACKRUN_ELEVATION_URL", DEFAULT_ELEVATION_URL).strip(),
         "BACKRUN_ELEVATION_PAUSE": _float("BACKRUN_ELEVATION_PAUSE", 1.0),  # seconds between requests
         "BACKRUN_HTTP_TIMEOUT": _float("BACKRUN_HTTP_TIMEOUT", 4.0),
+        # Upstream fetches in flight per process (backrun/upstream.py); more wait for none.
+        "BACKRUN_UPSTREAM_SLOTS": _count("BACKRUN_UPSTREAM_SLOTS", 4) or 1,
         "BACKRUN_CONTACT": contact,
         "BACKRUN_CACHE_URL": os.environ.get("BACKRUN_CACHE_URL", "").strip(),
         # Mixed into the service worker's version (backrun/pwa/build.py): a new value makes
@@ -121,6 +123,10 @@ def from_environment(instance_path: str) -> dict:
         "BACKRUN_GEOCODE_RATELIMIT": os.environ.get("BACKRUN_GEOCODE_RATELIMIT", "20/minute").strip(),
         # Accounts: failed sign-ins per client address; cookies marked Secure behind HTTPS.
         "BACKRUN_LOGIN_RATELIMIT": os.environ.get("BACKRUN_LOGIN_RATELIMIT", "10/minute;50/hour").strip(),
+        # Sign-ups per client address (each tells whether an address has an account), and wrong
+        # current passwords per account at /settings/password and /settings/delete.
+        "BACKRUN_SIGNUP_RATELIMIT": os.environ.get("BACKRUN_SIGNUP_RATELIMIT", "5/minute;20/hour").strip(),
+        "BACKRUN_PASSWORD_CHECK_RATELIMIT": os.environ.get("BACKRUN_PASSWORD_CHECK_RATELIMIT", "5/minute;20/hour").strip(),
         # Reverse proxies in front (backrun/serving.py): their X-Forwarded-* headers are believed.
         "BACKRUN_TRUSTED_PROXIES": _count("BACKRUN_TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_SECURE": _flag("BACKRUN_SECURE_COOKIES"),

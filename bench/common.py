@@ -140,10 +140,9 @@ class GunicornSettings:
     threads: int = 1
 
     def args(self) -> list[str]:
-        args = ["--workers", str(self.workers), "--worker-class", self.worker_class]
-        if self.worker_class == "gthread":
-            args += ["--threads", str(self.threads)]
-        return args
+        # --threads always: gunicorn.conf.py (read from the project root) sets 8, and gunicorn turns
+        # sync workers with more than one thread into gthread ones.
+        return ["--workers", str(self.workers), "--worker-class", self.worker_class, "--threads", str(self.threads)]
 
     def describe(self) -> str:
         threads = f" x {self.threads} threads" if self.worker_class == "gthread" else ""

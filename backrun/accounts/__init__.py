@@ -21,15 +21,10 @@ def init_app(app: Flask) -> None:
 
 
 def _load_user(user_id: str):
-    from backrun.accounts.models import User
-    from backrun.extensions import db
+    from backrun.accounts import signins
 
-    raw_id, _, nonce = user_id.partition(":")
-    if not raw_id.isdigit() or not nonce:
-        return None
-    user = db.session.get(User, int(raw_id))
-    # A changed nonce (password changed elsewhere) ends this session.
-    return user if user is not None and user.login_nonce == nonce else None
+    # A changed nonce (password changed elsewhere) or a deleted sign-in (signed out) ends this session.
+    return signins.load(user_id)
 
 
 def _unauthorized():

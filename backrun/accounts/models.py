@@ -24,6 +24,9 @@ def new_login_nonce() -> str:
 class User(UserMixin, db.Model):
     # "user" is a reserved word in PostgreSQL.
     __tablename__ = "account"
+    # SQLite would otherwise hand a deleted account's id to the next sign-up (and with it that
+    # runner's offline cache key in the service worker); PostgreSQL's sequences never reuse one.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
@@ -39,8 +42,12 @@ class User(UserMixin, db.Model):
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
+    # The device's sign-in (backrun/accounts/signins.py), set when signing in or loading the user:
+    # part of the id kept in the session and remember cookies, so signing out ends it for good.
+    sign_in_key = None  # str | None; not a column
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.login_nonce}"
+        return f"{self.id}:{self.login_nonce}:{self.sign_in_key or ''}"
 
     def rotate_login_nonce(self) -> None:
         self.login_nonce = new_login_nonce()
@@ -59,3 +66,15 @@ class ApiToken(db.Model):
     prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SignIn(db.Model):
+    """One device's sign-in. Its session and remember-me cookies carry a random key whose SHA-256
+    is stored here; signing out deletes the row, so copies of those cookies are worth nothing."""
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)

@@ -24,9 +24,14 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
-    if not stored_hash or len(password) > MAX_LENGTH:
+    """Whether `password` is the one behind `stored_hash`, after exactly one hash check whatever the
+    input: a too-long password is checked (cut to MAX_LENGTH) and then refused, so its answer comes
+    no sooner than for an unknown account's (burn_equal_time), and timing tells nothing."""
+    if not stored_hash:
+        burn_equal_time(password)
         return False
-    return check_password_hash(stored_hash, password)
+    matches = check_password_hash(stored_hash, password[:MAX_LENGTH])
+    return matches and len(password) <= MAX_LENGTH
 
 
 _PARAMETERS: dict[str, str] = {}

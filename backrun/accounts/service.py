@@ -9,7 +9,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from backrun.accounts import passwords
-from backrun.accounts.models import DEFAULT_TIME_ZONE, ApiToken, User
+from backrun.accounts import signins
+from backrun.accounts.models import DEFAULT_TIME_ZONE, ApiToken, SignIn, User
 from backrun.extensions import db
 
 # Deliberately loose: one "@", something before it, a dot in the domain. The only real check of
@@ -100,7 +101,12 @@ def authenticate(email: str, password: str) -> User | None:
 
 def change_password(user: User, new_password: str) -> None:
     user.password_hash = passwords.hash_password(new_password)
-    user.rotate_login_nonce()  # every other signed-in device has to sign in again
+    signins.end_all(user)  # every signed-in device has to sign in again (the caller signs this one in anew)
+    db.session.commit()
+
+
+def sign_out_everywhere(user: User) -> None:
+    signins.end_all(user)
     db.session.commit()
 
 
@@ -121,5 +127,6 @@ def delete_account(user: User) -> None:
 
     db.session.execute(delete(TrainingSession).where(TrainingSession.user_id == user.id))
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
     db.session.execute(delete(User).where(User.id == user.id))
     db.session.commit()

@@ -7,14 +7,18 @@ nothing to brute-force, unlike a password. The lookup is by hash, with an index.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from backrun.accounts.columns import utc_now
 from backrun.accounts.models import ApiToken, User
 from backrun.extensions import db
+
+log = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "brt_"  # the tokens' visible prefix, not a secret  # nosec B105
 MAX_TOKENS_PER_RUNNER = 20
@@ -48,11 +52,20 @@ def user_for_token(token: str) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None:
         return None
+    user_id = row.user_id
     now = utc_now()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         row.last_used_at = now
-        db.session.commit()
-    return db.session.get(User, row.user_id)
+        try:
+            db.session.commit()
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise  # the connection is gone, not only the write: backrun/resilience.py's retry or 503
+            # Bookkeeping only: a database that refuses writes (read-only, disk full) must not
+            # cost the runner a read.
+            log.warning("could not note the use of token %s: %s", row.prefix, exc.orig)
+            db.session.rollback()
+    return db.session.get(User, user_id)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

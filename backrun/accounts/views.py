@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from backrun.accounts import bp, service, tokens
+from backrun.accounts import bp, service, signins, tokens
 from backrun.accounts.forms import (
     LB_PER_KG,
     DeleteAccountForm,
@@ -17,8 +17,9 @@ from backrun.accounts.forms import (
     SignupForm,
     TokenForm,
 )
-from backrun.accounts.limits import login_attempts
+from backrun.accounts.limits import login_attempts, password_checks, signup_attempts
 from backrun.accounts.passwords import verify_password
+from backrun.extensions import db
 
 HOME_AFTER_SIGN_IN = "logbook.sessions"
 
@@ -42,6 +43,7 @@ def _page(template: str, status: int = 200, **context):
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@signup_attempts
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for(HOME_AFTER_SIGN_IN), 303)
@@ -54,7 +56,7 @@ def signup():
             except service.EmailTaken:
                 form.email.errors = ["An account with this email already exists. Sign in instead."]
             else:
-                login_user(user, remember=form.remember.data)
+                _sign_in(user, remember=form.remember.data)
                 return redirect(safe_next(request.args.get("next")), 303)
         status = 422
     return _page("accounts/signup.html", status, form=form, next=request.args.get("next", ""))
@@ -74,17 +76,34 @@ def login():
         if form.validate():
             user = service.authenticate(form.email.data, form.password.data)
             if user is not None:
-                login_user(user, remember=form.remember.data)
+                _sign_in(user, remember=form.remember.data)
                 return redirect(safe_next(form.next.data), 303)
             problem = "That email and password don’t match an account."
         status = 422
     return _page("accounts/login.html", status, form=form, problem=problem)
 
 
+def _sign_in(user, *, remember: bool) -> None:
+    signins.start(user)
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        signins.end(current_user._get_current_object())  # copies of this device's cookies die with it
     logout_user()
     flash("You are signed out.", "info")
+    return redirect(url_for("accounts.login"), 303)
+
+
+@bp.post("/settings/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    service.sign_out_everywhere(current_user._get_current_object())
+    logout_user()
+    flash("You are signed out on every device, this one included.", "info")
     return redirect(url_for("accounts.login"), 303)
 
 
@@ -137,6 +156,7 @@ def save_preferences():
 
 @bp.post("/settings/password")
 @login_required
+@password_checks
 def change_password():
     form = PasswordChangeForm()
     if form.validate():
@@ -145,7 +165,7 @@ def change_password():
             # The nonce changed: sign this device in again under the new id (keeping "remember me"
             # if it was on), while every other device is out.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
+            _sign_in(current_user._get_current_object(), remember=remembered)
             flash("Password changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.settings"), 303)
         form.current_password.errors = ["That isn’t your current password."]
@@ -154,6 +174,7 @@ def change_password():
 
 @bp.post("/settings/delete")
 @login_required
+@password_checks
 def delete_account():
     form = DeleteAccountForm()
     if form.validate():

@@ -7,7 +7,9 @@ from datetime import datetime, timezone
 from flask import jsonify
 
 from backrun.advice_service import get_advice
+from backrun.logbook import snapshot
 from backrun.api import bp
+from backrun.api.auth import optional_api_user
 from backrun.api.openapi import ErrorSchema, documented
 from backrun.api.schemas import AdviceQuery, AdviceSchema
 from backrun.api.validation import parse_query
@@ -27,6 +29,11 @@ def advice():
     now = datetime.now(timezone.utc)
     result = get_advice(args["lat"], args["lon"], minutes=args["minutes"], start=args["start"], now=now)
     body = advice_json(result, now)
+    user = optional_api_user()
+    weather = snapshot.from_advice(result, now) if user is not None else None
+    if weather is not None:
+        # Signed for this runner: send it with the session as `weather_token` to keep this advice in the log.
+        body["weather_token"] = snapshot.sign(weather, user.id)
     response = jsonify(body)
     response.headers["Cache-Control"] = "private, max-age=60"
     return response
@@ -46,4 +53,5 @@ def advice_json(result, now: datetime) -> dict:
         "data_age_s": advice["data_age_s"],
         "attribution": result.attribution,
         "location": {"lat": result.latitude, "lon": result.longitude},
+        "weather_errors": [{"provider": e.provider, "kind": e.kind, "detail": e.detail} for e in result.weather.errors],
     }

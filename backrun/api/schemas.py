@@ -59,6 +59,15 @@ class AttributionSchema(Schema):
     url = fields.String(required=True)
 
 
+class WeatherErrorSchema(Schema):
+    provider = fields.String(required=True, metadata={"description": "`open-meteo`, `met-no`, or `backrun` itself."})
+    kind = fields.String(required=True, metadata={
+        "description": "`timeout`, `http`, `rate_limited`, `malformed`, `connection`; `busy` (no free upstream "
+                       "fetch slot) or `circuit_open` (the provider failed repeatedly and is not asked for a few "
+                       "seconds): then it was not asked at all."})
+    detail = fields.String(required=True)
+
+
 class AdviceSchema(Schema):
     verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
     reasons = fields.List(fields.Nested(ReasonSchema), required=True, metadata={"description": "Most severe first."})
@@ -71,3 +80,8 @@ class AdviceSchema(Schema):
     data_age_s = fields.Float(allow_none=True, required=True, metadata={"description": "Age of the weather data in seconds."})
     attribution = fields.Nested(AttributionSchema, allow_none=True, required=True)
     location = fields.Dict(required=True, metadata={"description": "`{lat, lon}` as asked."})
+    weather_token = fields.String(metadata={
+        "description": "Only when signed in: this advice, signed for you. Send it as `weather_token` with a "
+                       "session you log (POST /api/v1/sessions) within two days to keep the advice with it."})
+    weather_errors = fields.List(fields.Nested(WeatherErrorSchema), required=True, metadata={
+        "description": "Why the weather data is missing or came from the fallback provider; empty when all went well."})

@@ -20,6 +20,7 @@ from backrun.errors import ApiError
 from backrun.logbook import service
 from backrun.logbook.filters import month_start
 from backrun.logbook.json_format import session_to_json
+from backrun.logbook import snapshot
 from backrun.logbook.schemas import load_session
 from backrun.resilience import retry_safe
 
@@ -31,6 +32,30 @@ AUTH_NOTE = ("Authenticate with `Authorization: Bearer <token>`, or from Backrun
              "cookie plus the `X-CSRFToken` header for anything but a read.")
 NOT_FOUND = {404: (ErrorSchema, "No such session in your log (also when it is another runner's).")}
 INVALID = {422: (ValidationErrorSchema, "Invalid session: a message per field; nothing was stored.")}
+
+
+def _with_server_weather(payload: object, user, stored_weather: dict | None = None) -> object:
+    """The body with its weather as Backrun gave it, never as a client wrote it (the log form's rule).
+
+    `weather_token` (the signed snapshot from `GET /api/v1/advice` or the log form) becomes the
+    `weather`; a plain `weather` object is accepted only unchanged from the stored session (what a
+    GET returned, PUT back), else refused: a client can't slip in advice Backrun never gave.
+    """
+    if not isinstance(payload, dict):
+        return payload
+    payload = dict(payload)
+    token = payload.pop("weather_token", None)
+    if token is not None:
+        weather = snapshot.verify(token, user.id) if isinstance(token, str) else None
+        if weather is None:
+            raise ApiError(422, "invalid_session", "Some fields are invalid; nothing was stored.", {"fields": {
+                "weather_token": ["Not a weather snapshot Backrun gave you in the last two days."]}})
+        payload["weather"] = weather
+    elif payload.get("weather") is not None and payload["weather"] != stored_weather:
+        raise ApiError(422, "invalid_session", "Some fields are invalid; nothing was stored.", {"fields": {
+            "weather": ["Only weather Backrun gave is kept: send `weather_token` from GET /api/v1/advice "
+                        "(signed in) instead, or null."]}})
+    return payload
 
 
 def _validated(payload: object, *, partial_id: bool = False) -> dict:
@@ -94,7 +119,10 @@ def list_sessions():
 )
 def create_session():
     user = api_user()
-    data = _validated(json_body())
+    body = json_body()
+    body_id = _body_id(body)
+    existing = service.get_own(user, body_id) if body_id is not None else None
+    data = _validated(_with_server_weather(body, user, existing.weather if existing is not None else None))
     try:
         session, created = service.create_session(user, data)
     except service.IdTaken as exc:
@@ -103,6 +131,13 @@ def create_session():
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_session", session_id=str(session.id))
     return response
+
+
+def _body_id(body: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(body["id"]) if isinstance(body, dict) and isinstance(body.get("id"), str) else None
+    except ValueError:
+        return None
 
 
 def _session_id(raw: str) -> uuid.UUID:
@@ -126,7 +161,7 @@ def get_session(session_id: str):
             responses={200: (SessionSchema, "Updated."), **NOT_FOUND, **INVALID, **AUTH_ERRORS})
 def replace_session(session_id: str):
     session = _own_or_404(_session_id(session_id))
-    data = _validated(json_body(), partial_id=True)
+    data = _validated(_with_server_weather(json_body(), api_user(), session.weather), partial_id=True)
     if data.setdefault("id", session.id) != session.id:
         raise ApiError(422, "invalid_session", "The id in the body doesn't match the URL; nothing was stored.",
                        {"fields": {"id": ["Must match the id in the URL."]}})

@@ -166,6 +166,9 @@ class SessionSchema(StrictSchema):
                 errors["started_at"] = ["Can’t be before 1900."]
             elif abs(started_at.utcoffset().total_seconds()) > 14 * 3600:
                 errors["started_at"] = ["The UTC offset must be between -14:00 and +14:00."]
+            elif started_at.utcoffset().total_seconds() % 60:
+                # Stored in whole minutes: +01:00:30 would silently become +01:00.
+                errors["started_at"] = ["The UTC offset must be whole minutes, like +01:00 or +05:45."]
         duration = data.get("duration_s")
         intervals = data.get("intervals")
         if intervals and duration and intervals["bouts"] * intervals["backward_s"] > duration:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from flask import current_app
+from geopy.adapters import RequestsAdapter
 from geopy.exc import GeocoderQueryError, GeocoderRateLimited, GeopyError
 from geopy.geocoders import Nominatim
 from sqlalchemy import select
@@ -21,8 +22,9 @@ from sqlalchemy.exc import IntegrityError
 
 from backrun.coordination import get_coordinator
 from backrun.extensions import db
-from backrun.http import user_agent
+from backrun.http import DeadlineSession, mount_deadline_adapters, user_agent
 from backrun.places.models import GeocodedPlace
+from backrun.upstream import UpstreamUnavailable, get_upstreams
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,20 @@ def _place_or_not_found(row: GeocodedPlace, query: str) -> Place:
 
 
 def _ask_nominatim(key: str) -> Place | None:
+    upstreams = get_upstreams()
+    try:
+        with upstreams.bulkhead.slot("nominatim"):
+            return upstreams.breaker("nominatim", _counts_against_nominatim).call(_ask_within_slot, key)
+    except UpstreamUnavailable as exc:
+        log.warning("nominatim not asked: %s", exc.detail)
+        raise GeocodingError("busy", "The place search is busy right now. Try again in a few seconds, or use your location.") from None
+
+
+def _counts_against_nominatim(exc: BaseException) -> bool:
+    return isinstance(exc, GeocodingError) and exc.kind == "unavailable"
+
+
+def _ask_within_slot(key: str) -> Place | None:
     if not get_coordinator().throttle("nominatim", MIN_INTERVAL_S, MAX_WAIT_S):
         raise GeocodingError("busy", "The place search is busy right now. Try again in a few seconds, or use your location.")
     try:
@@ -114,6 +130,19 @@ def _remember(row: GeocodedPlace | None, key: str, place: Place | None, now: dat
         db.session.rollback()
 
 
+class _DeadlineRequestsAdapter(RequestsAdapter):
+    """geopy's requests adapter on a session whose timeout is a total deadline (backrun/http.py)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        proxies = self.session.proxies
+        self.session.close()
+        self.session = DeadlineSession()
+        self.session.trust_env = False  # as geopy's: no system proxies
+        self.session.proxies = proxies
+        mount_deadline_adapters(self.session)
+
+
 def _client() -> Nominatim:
     config = current_app.config
     parts = urlsplit(config["BACKRUN_NOMINATIM_URL"])
@@ -122,4 +151,5 @@ def _client() -> Nominatim:
         domain=parts.netloc + parts.path.rstrip("/"),
         scheme=parts.scheme or "https",
         timeout=config["BACKRUN_HTTP_TIMEOUT"],
+        adapter_factory=_DeadlineRequestsAdapter,
     )

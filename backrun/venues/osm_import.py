@@ -30,7 +30,7 @@ from osmium.filter import TagFilter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backrun.venues import elevation, store
+from backrun.venues import elevation, extract_check, store
 from backrun.venues import wkb as wkb_geometry
 from backrun.venues.classify import READ_TAGS, REJECTION_LABELS, Rejection, read_kind
 from backrun.venues.geometry import LatLon
@@ -278,6 +278,9 @@ def import_extract(session: Session, path: Path | str, *, area: str | None = Non
         facts = _file_facts(path)
     except RuntimeError as exc:  # pyosmium: not an OSM file, or a format it can't read
         raise ImportRefused(f"{path}: can't read it as OSM data ({exc})") from None
+    problem = extract_check.file_problem(path, facts.box, force=force)  # cut short, no bounding box
+    if problem:
+        raise ImportRefused(problem)
 
     previous = session.execute(select(VenueExtract).where(VenueExtract.area == area)).scalar_one_or_none()
     digest: str | None = None
@@ -305,6 +308,10 @@ def import_extract(session: Session, path: Path | str, *, area: str | None = Non
     try:
         report.written = store.upsert(session, scanned.venue_records(), source=source, seen_at=seen_at)
         report.removed = store.delete_unseen(session, source, seen_at)
+        problem = extract_check.removal_problem(area, previous.venue_count if previous else 0, report.removed,
+                                                force=force)
+        if problem:
+            raise ImportRefused(problem)  # rolled back below: the area's venues stay as they were
         _remember_extract(session, previous, area, path, facts, digest or sha256_of(path), scanned, seen_at,
                           store.count(session, source))
         session.commit()

@@ -21,8 +21,9 @@ from backrun.venues.classify import KIND_LABELS
 from backrun.venues.geometry import haversine_km
 from backrun.venues.links import directions_url, osm_url
 from backrun.venues.models import OVERPASS_SOURCE_PREFIX, VenueExtract
+from backrun.upstream import Bulkhead, UpstreamUnavailable, Upstreams, get_upstreams
 from backrun.venues.naming import title
-from backrun.venues.overpass import DEFAULT_QUERY_TIMEOUT_S, BackoffStore, OverpassClient
+from backrun.venues.overpass import DEFAULT_QUERY_TIMEOUT_S, BackoffStore, OverpassClient, OverpassError
 from backrun.venues.query import NearbyVenue, spatial_search, venues_within
 from backrun.venues.scoring import VenueScore, facts_of, lighting, offered, score_venue
 
@@ -181,6 +182,35 @@ def covered_by_extract(session: Session, lat: float, lon: float) -> bool:
     return hit is not None
 
 
+class GuardedOverpass:
+    """The Overpass client behind a bulkhead and a circuit breaker of its own (backrun/upstream.py):
+    no free slot or an open circuit is an OverpassError at once.
+
+    Overpass is asked one request at a time for the whole app (the client's lock), so its own
+    few slots bound the threads of this process that wait for that lock, apart from the weather's.
+    """
+
+    SLOTS = 2
+
+    # Failures of Overpass itself; "busy" and "backing_off" never reached it.
+    FAILURE_KINDS = frozenset({"gateway", "timeout", "unavailable", "bad_response", "rate_limited"})
+
+    def __init__(self, client: OverpassClient, upstreams: Upstreams) -> None:
+        self._client = client
+        self._upstreams = upstreams
+        self._bulkhead = Bulkhead(self.SLOTS)
+        self.url = client.url
+
+    def fetch(self, box, tags, still_needed=lambda: True):
+        breaker = self._upstreams.breaker(
+            "overpass", lambda exc: isinstance(exc, OverpassError) and exc.kind in self.FAILURE_KINDS)
+        try:
+            with self._bulkhead.slot("overpass"):
+                return breaker.call(self._client.fetch, box, tags, still_needed)
+        except UpstreamUnavailable as exc:
+            raise OverpassError("busy" if exc.kind == "busy" else "circuit_open", exc.detail) from None
+
+
 def overpass_client() -> OverpassClient | None:
     """The app's Overpass client, or None when BACKRUN_OVERPASS_URL is empty."""
     app = current_app
@@ -197,5 +227,6 @@ def overpass_client() -> OverpassClient | None:
             query_timeout_s=int(app.config.get("BACKRUN_OVERPASS_TIMEOUT", DEFAULT_QUERY_TIMEOUT_S)),
             read_timeout_s=app.config.get("BACKRUN_OVERPASS_READ_TIMEOUT"),  # tests shorten it
         )
+        client = GuardedOverpass(client, get_upstreams())
         app.extensions[_CLIENT_KEY] = client
     return client

@@ -12,7 +12,12 @@
   a crowd asking for one uncached cell makes one upstream call.
 * Failover: Open-Meteo first; MET Norway as soon as Open-Meteo fails, or alongside it once
   Open-Meteo has taken half the HTTP timeout. The whole fetch has a deadline of 1.75 x the
-  timeout, enforced on the futures, so a server dripping bytes cannot hold a request.
+  timeout, enforced on the futures; each provider call has a total deadline of one timeout
+  (backrun/http.py), so a server dripping bytes can hold neither a request nor a fetch thread.
+* Bulkhead and circuit breakers (backrun/upstream.py): a fetch needs one of the process's
+  upstream slots, and a provider whose circuit is open is not asked. Without a slot, or with
+  both circuits open, the answer comes at once: no forecast, and errors that say why. Such
+  an answer is not remembered as the cell's failure (nobody was asked).
 
 Nothing here raises to the caller: provider failures come back in `ForecastResult.errors`.
 """
@@ -32,10 +37,11 @@ from typing import Any
 import requests
 from flask import Flask, current_app
 
-from backrun import coordination
+from backrun import coordination, upstream
 from backrun.coordination import Coordinator
 from backrun.extensions import cache
 from backrun.http import make_session
+from backrun.upstream import Breaker, Upstreams, UpstreamUnavailable
 from backrun.weather import met_no, open_meteo
 from backrun.weather.met_no import Store
 from backrun.weather.model import UTC, Forecast, ProviderError
@@ -206,14 +212,21 @@ class WeatherService:
         session: requests.Session,
         *,
         now: Callable[[], datetime] = utc_now,
-        max_workers: int = 8,
+        upstreams: Upstreams | None = None,
     ) -> None:
         self._settings = settings
         self._store = SafeStore(store)
         self._coordinator = coordinator
         self._session = session
         self._now = now
-        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="weather-fetch")
+        self._upstreams = upstreams or Upstreams()
+        self._breakers: dict[str, Breaker] = {
+            provider: self._upstreams.breaker(provider, _counts_against_provider)
+            for provider in (open_meteo.PROVIDER, met_no.PROVIDER)
+        }
+        # Two provider calls per fetch slot (the hedge), so a fetch never queues for a thread.
+        self._pool = ThreadPoolExecutor(max_workers=2 * self._upstreams.bulkhead.slots,
+                                        thread_name_prefix="weather-fetch")
         self._local: dict[str, CachedForecast] = {}
         self._local_lock = threading.Lock()
 
@@ -233,7 +246,12 @@ class WeatherService:
             if not acquired:
                 log.warning("weather for %s: gave up waiting for another fetch of the same cell", cell.key)
                 return self._fallback(cell, [ProviderError("backrun", "busy", "another fetch of this cell is slow")])
-            return self._refresh(cell)
+            try:
+                with self._upstreams.bulkhead.slot("weather"):
+                    return self._refresh(cell)
+            except UpstreamUnavailable as exc:
+                log.warning("weather for %s: %s", cell.key, exc.detail)
+                return self._fallback(cell, [ProviderError("backrun", exc.kind, exc.detail)])
 
     # --- cache ---------------------------------------------------------------------------
     def _from_cache(self, cell: Cell) -> ForecastResult | None:
@@ -287,8 +305,9 @@ class WeatherService:
         now = self._now()
         forecast, errors = self._fetch_with_failover(cell, now)
         if forecast is None:
-            failure = RememberedFailure(now, errors)
-            self._store.set(_failure_key(cell), failure.to_dict(), _seconds(self._settings.failure_s))
+            if any(e.kind not in NOT_ASKED for e in errors):  # a provider really failed for this cell
+                failure = RememberedFailure(now, errors)
+                self._store.set(_failure_key(cell), failure.to_dict(), _seconds(self._settings.failure_s))
             return self._fallback(cell, errors)
         cached = CachedForecast(forecast, self._now())
         self._local_put(cell, cached)
@@ -300,9 +319,11 @@ class WeatherService:
         started = time.monotonic()
         hedge_at, deadline = started + settings.hedge_after_s, started + settings.deadline_s
         errors: list[ProviderError] = []
-        running: dict[Future[Forecast], str] = {self._pool.submit(self._open_meteo, cell, now): open_meteo.PROVIDER}
+        running: dict[Future[Forecast], str] = {}
+        if self._submit(running, errors, open_meteo.PROVIDER, self._open_meteo, cell, now) is None:
+            hedge_at = started  # its circuit is open: ask MET Norway at once
         met_no_started = False
-        while running:
+        while running or not met_no_started:
             until = deadline if met_no_started else hedge_at
             done, _ = wait(running, timeout=max(until - time.monotonic(), 0.0), return_when=FIRST_COMPLETED)
             # Open-Meteo first: if both answered at once, its richer data wins.
@@ -317,12 +338,26 @@ class WeatherService:
                 log.warning("weather provider %s failed: %s %s", error.provider, error.kind, error.detail)
                 errors.append(error)
             if not met_no_started and (not running or time.monotonic() >= hedge_at):
-                running[self._pool.submit(self._met_no, cell, now)] = met_no.PROVIDER
+                self._submit(running, errors, met_no.PROVIDER, self._met_no, cell, now)
                 met_no_started = True
             elif time.monotonic() >= deadline:
                 break
         errors.extend(_timed_out(slow, f"no answer within {settings.deadline_s:g} s") for slow in _stop(running))
         return None, errors
+
+    def _submit(self, running: dict[Future[Forecast], str], errors: list[ProviderError], provider: str,
+                fetch: Callable[[Cell, datetime], Forecast], cell: Cell, now: datetime) -> Future[Forecast] | None:
+        """Start one provider's fetch through its breaker; None (and an error) while its circuit is open."""
+        breaker = self._breakers[provider]
+        try:
+            breaker.check()
+        except UpstreamUnavailable as exc:
+            log.warning("weather provider %s not asked: %s", provider, exc.detail)
+            errors.append(ProviderError(provider, exc.kind, exc.detail))
+            return None
+        future = self._pool.submit(breaker.call, fetch, cell, now)
+        running[future] = provider
+        return future
 
     def _open_meteo(self, cell: Cell, now: datetime) -> Forecast:
         url, timeout = self._settings.open_meteo_url, self._settings.timeout_s
@@ -337,6 +372,17 @@ class WeatherService:
         return forecast
 
 
+# Errors of requests that never reached a provider: no reason to remember a failure for the cell.
+NOT_ASKED = frozenset({"busy", "circuit_open"})
+
+
+def _counts_against_provider(exc: BaseException) -> bool:
+    """A provider that is down, slow or refusing trips its breaker; data we can't use does not."""
+    if isinstance(exc, UpstreamUnavailable):  # opened meanwhile: the breaker's own answer
+        return False
+    return not (isinstance(exc, ProviderError) and exc.kind == "malformed")
+
+
 def _require_current(forecast: Forecast, now: datetime, slack: timedelta) -> None:
     """Data that parses but says nothing about now (an old or misdated answer) is unusable."""
     if not any(step.start <= now + slack and now < step.end for step in (*forecast.hours, *forecast.quarter_hours)):
@@ -347,6 +393,8 @@ def _error_of(future: Future[Forecast], provider: str) -> ProviderError | None:
     exc = future.exception()
     if exc is None or isinstance(exc, ProviderError):
         return exc
+    if isinstance(exc, UpstreamUnavailable):  # the circuit opened between the check and the call
+        return ProviderError(provider, exc.kind, exc.detail)
     # A bug in a parser must cost a failover, not a 500.
     log.error("weather provider %s raised unexpectedly", provider, exc_info=exc)
     return ProviderError(provider, "malformed", repr(exc))
@@ -378,11 +426,14 @@ def _seconds(value: float) -> int:
 
 def init_app(app: Flask) -> None:
     store = app.extensions["cache"][cache]  # the backend itself: usable outside an app context
+    if upstream.EXTENSION_KEY not in app.extensions:
+        upstream.init_app(app)
     app.extensions[EXTENSION_KEY] = WeatherService(
         WeatherSettings.from_config(app.config),
         store,
         app.extensions[coordination.EXTENSION_KEY],
         make_session(app.config),
+        upstreams=app.extensions[upstream.EXTENSION_KEY],
     )
 
 

@@ -64,8 +64,8 @@ def test_clear_mild_day_is_go_with_the_documented_shape(client, open_meteo, here
     assert body["verdict"] == "go", body["reasons"]
     assert body["reasons"] == []
     assert set(body) == {"verdict", "reasons", "window", "outlook", "next_safe_window", "source", "fetched_at",
-                         "stale", "data_age_s", "attribution", "location"}
-    assert body["source"] == "open-meteo" and body["stale"] is False
+                         "stale", "data_age_s", "attribution", "location", "weather_errors"}
+    assert body["source"] == "open-meteo" and body["stale"] is False and body["weather_errors"] == []
     assert body["attribution"] == {"text": "Weather data by Open-Meteo.com", "url": "https://open-meteo.com/"}
     start = datetime.fromisoformat(body["window"]["start"])
     end = datetime.fromisoformat(body["window"]["end"])

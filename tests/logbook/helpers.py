@@ -120,6 +120,12 @@ class Runner:
         headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
         return client.open(url, method=method, headers=headers, **kwargs)
 
+    def weather_token(self, token: str, lat: float = 47.14, lon: float = 9.52) -> str:
+        """A signed snapshot of the advice for a place, as GET /api/v1/advice gives it to a signed-in client."""
+        response = self.api("GET", f"/api/v1/advice?lat={lat}&lon={lon}", token)
+        assert response.status_code == 200 and response.json.get("weather_token"), response.json
+        return response.json["weather_token"]
+
     def log(self, token: str, **overrides) -> dict:
         response = self.api("POST", "/api/v1/sessions", token, json=session_payload(**overrides))
         assert response.status_code == 201, response.json

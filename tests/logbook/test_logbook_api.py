@@ -199,8 +199,7 @@ class TestValidation:
                                         {"notes": "x" * 10_000},
                                         {"effort": 1}, {"effort": 10}, {"effort": None},
                                         {"soreness": ["calves", "quads", "knees", "other"]},
-                                        {"venue": {"name": "Beach"}}, {"venue": None},
-                                        {"weather": {"verdict": "caution"}}])
+                                        {"venue": {"name": "Beach"}}, {"venue": None}, {"weather": None}])
     def test_limits_themselves_are_fine(self, runner_a, token_a, change):
         assert runner_a.api("POST", "/api/v1/sessions", token_a, json=session_payload(**change)).status_code == 201
 
@@ -302,3 +301,40 @@ def test_the_sessions_api_is_in_the_openapi_document(app):
     assert {"id", "started_at", "duration_s", "distance_m", "setting", "venue", "surface", "intervals", "pattern",
             "effort", "soreness", "notes", "weather", "created_at", "updated_at"} == set(schema["properties"])
     assert schema["additionalProperties"] is False
+
+
+class TestWeatherFromTheServerOnly:
+    """Issue 13, item 10: the API keeps only weather Backrun gave, as the log form does."""
+
+    def test_a_client_written_snapshot_is_refused(self, app, runner_a, token_a):
+        forged = {"verdict": "go", "reasons": [], "source": "open-meteo"}
+        response = runner_a.api("POST", "/api/v1/sessions", token_a, json=session_payload(weather=forged))
+        assert response.status_code == 422 and "weather" in response.json["fields"]
+        assert session_count(app) == 0
+
+    def test_a_signed_snapshot_is_kept_and_survives_a_put_back(self, runner_a, token_a):
+        stored = runner_a.log(token_a, weather_token=runner_a.weather_token(token_a))
+        assert stored["weather"]["verdict"] in ("go", "caution", "indoors", "unknown")
+        assert stored["weather"]["location"] == {"lat": 47.14, "lon": 9.52}
+        put = runner_a.api("PUT", f"/api/v1/sessions/{stored['id']}", token_a, json={**stored, "notes": "edited"})
+        assert put.status_code == 200 and put.json["weather"] == stored["weather"]
+        changed = {**stored, "weather": {**stored["weather"], "location": {"lat": 1.0, "lon": 1.0}}}
+        refused = runner_a.api("PUT", f"/api/v1/sessions/{stored['id']}", token_a, json=changed)
+        assert refused.status_code == 422 and "weather" in refused.json["fields"]
+
+    def test_another_runners_or_a_forged_token_is_refused(self, app, runner_a, runner_b, token_a, token_b):
+        for token in (runner_b.weather_token(token_b), "eyJ2ZXJkaWN0IjoiZ28ifQ.forged.sig"):
+            response = runner_a.api("POST", "/api/v1/sessions", token_a, json=session_payload(weather_token=token))
+            assert response.status_code == 422 and "weather_token" in response.json["fields"]
+        assert session_count(app) == 0
+
+    def test_the_advice_gives_no_token_without_a_runner(self, client):
+        assert "weather_token" not in client.get("/api/v1/advice?lat=47.14&lon=9.52").json
+
+
+@pytest.mark.parametrize("offset", ["+01:00:30", "-00:00:01", "+05:45:59.5"])
+def test_an_offset_of_seconds_is_refused_clearly(app, runner_a, token_a, offset):
+    response = runner_a.api("POST", "/api/v1/sessions", token_a,
+                            json=session_payload(started_at=f"2026-01-05T07:30:00{offset}"))
+    assert response.status_code == 422 and "whole minutes" in response.json["fields"]["started_at"][0]
+    assert session_count(app) == 0

@@ -47,7 +47,8 @@ class TestExport:
         assert row["notes"].startswith("'=") and row["venue_name"] == "'+cmd"
 
     def test_json_has_everything_but_secrets(self, runner_a, token_a):
-        stored = runner_a.log(token_a, weather={"verdict": "caution", "reasons": [{"code": "wind", "severity": "caution", "message": "Gusty"}]})
+        stored = runner_a.log(token_a, weather=None, weather_token=runner_a.weather_token(token_a))
+        assert stored["weather"]["source"] == "open-meteo"
         response = runner_a.client.get("/data/export.json")
         body = json.loads(response.get_data(as_text=True))
         assert body["format"] == "backrun-export/1"

@@ -12,11 +12,13 @@ rotation, and Open-Meteo alone failing while MET Norway answers.
 from __future__ import annotations
 
 import itertools
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
+from backrun.upstream import BREAKER_RECOVERY_S
 from backrun.venues.classify import READ_TAGS
 from tests.fakes.overpass import OverpassFake
 from tests.support.faults import FaultProxy
@@ -86,6 +88,12 @@ def _forget_overpass_backoff(cache_url: str) -> None:
     redis.Redis.from_url(cache_url).delete(f"backrun:{BACKOFF_KEY}")
 
 
+def _let_the_circuits_close() -> None:
+    """After a few failures the app leaves an upstream alone for a few seconds (its circuit breaker,
+    backrun/upstream.py): wait that long, so the next fault meets a request too."""
+    time.sleep(BREAKER_RECOVERY_S + 0.5)
+
+
 def _requests_for(instance, label: str) -> list[tuple[str, str]]:
     lat, lon = _new_cell()
     page_lat, page_lon = _new_cell()
@@ -119,6 +127,7 @@ def test_no_upstream_fault_makes_a_5xx(faulty_instance, proxies, cache_url):
         for proxy in proxies.values():
             proxy.set(fault)
         _forget_overpass_backoff(cache_url)
+        _let_the_circuits_close()
         for what, status, url in _ask_all(session, _requests_for(faulty_instance, fault)):
             if not isinstance(status, int) or status >= 500:
                 bad.append((fault, what, status, url))
@@ -127,6 +136,7 @@ def test_no_upstream_fault_makes_a_5xx(faulty_instance, proxies, cache_url):
         proxy.cycle(FAULTS)
     for round_ in range(4):
         _forget_overpass_backoff(cache_url)
+        _let_the_circuits_close()
         for what, status, url in _ask_all(session, _requests_for(faulty_instance, f"mixed{round_}")):
             if not isinstance(status, int) or status >= 500:
                 bad.append(("mixed", what, status, url))

@@ -15,6 +15,9 @@ and spoils the exchange the way real networks and overloaded services do:
                     HTTP answer with broken JSON in it
     "garbage"       200, Content-Type JSON, bytes that are no JSON at all
     "drip"          the upstream's answer one byte every 50 ms (a server that never quite stops)
+    "trickle"       the whole answer, status line and headers included, one byte every
+                    `trickle_s` (2 s): every single read succeeds, the answer never completes
+    "hang"          read the request, then say nothing until the client gives up (or the proxy stops)
 
 `set(mode)` applies one mode to every request; `cycle(modes)` rotates through several.
 """
@@ -31,7 +34,7 @@ import time
 from socketserver import BaseRequestHandler, ThreadingTCPServer
 from urllib.parse import urlsplit
 
-MODES = ("pass", "latency", "reset", "refuse", "truncate", "cut_json", "garbage", "drip")
+MODES = ("pass", "latency", "reset", "refuse", "truncate", "cut_json", "garbage", "drip", "trickle", "hang")
 STATUS_PAGE = b"<html><body><h1>%d</h1>upstream trouble</body></html>"
 
 
@@ -41,10 +44,12 @@ class _Server(ThreadingTCPServer):
 
 
 class FaultProxy:
-    def __init__(self, upstream_url: str, delay_s: float = 3.0) -> None:
+    def __init__(self, upstream_url: str, delay_s: float = 3.0, trickle_s: float = 2.0) -> None:
         parts = urlsplit(upstream_url)
         self.upstream = (parts.hostname, parts.port)
         self.delay_s = delay_s
+        self.trickle_s = trickle_s
+        self._stopped = threading.Event()
         self._modes = itertools.cycle(["pass"])
         self._lock = threading.Lock()
         self.served: list[str] = []  # the mode used for each request, in order
@@ -71,6 +76,7 @@ class FaultProxy:
         return self
 
     def stop(self) -> None:
+        self._stopped.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -115,6 +121,9 @@ class FaultProxy:
             if mode == "garbage":
                 _send(client, 200, {"Content-Type": "application/json"}, os.urandom(64) + b"\x00{")
                 return
+            if mode == "hang":
+                _hang(client, self._stopped)
+                return
             if mode == "latency":
                 time.sleep(self.delay_s)
             status, reply_headers, reply = self._forward(method, target, headers, body)
@@ -124,6 +133,12 @@ class FaultProxy:
                 _reset(client)
             elif mode == "cut_json":
                 _send(client, status, reply_headers, reply[: len(reply) // 2])
+            elif mode == "trickle":
+                answer = _head(status, {**reply_headers, "Content-Length": str(len(reply))}) + reply
+                for byte in answer:
+                    client.sendall(bytes([byte]))
+                    if self._stopped.wait(self.trickle_s):
+                        return
             elif mode == "drip":
                 client.sendall(_head(status, {**reply_headers, "Content-Length": str(len(reply))}))
                 for byte in reply:
@@ -185,6 +200,17 @@ def _head(status: int, headers: dict[str, str]) -> bytes:
 
 def _send(client: socket.socket, status: int, headers: dict[str, str], body: bytes) -> None:
     client.sendall(_head(status, {**headers, "Content-Length": str(len(body))}) + body)
+
+
+def _hang(client: socket.socket, stopped: threading.Event) -> None:
+    """Keep the connection open without a byte until the client closes it or the proxy stops."""
+    client.settimeout(0.2)
+    while not stopped.is_set():
+        try:
+            if not client.recv(1):
+                return  # the client gave up
+        except TimeoutError:
+            continue
 
 
 def _reset(client: socket.socket) -> None:

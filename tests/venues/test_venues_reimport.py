@@ -122,6 +122,8 @@ def test_other_areas_are_untouched_by_a_reimport(app, tmp_path):
 def _pbf(path, timestamp: str, *, park: bool) -> None:
     header = osmium.io.Header()
     header.set("osmosis_replication_timestamp", timestamp)
+    # An extract's header gives its bounding box; the import refuses one without.
+    header.add_box(osmium.osm.Box(osmium.osm.Location(LON - 0.05, LAT - 0.05), osmium.osm.Location(LON + 0.05, LAT + 0.05)))
     with osmium.SimpleWriter(str(path), header=header) as writer:
         writer.add_node(osmium.osm.mutable.Node(id=1, location=(LON, LAT), version=1,
                                                 tags={"leisure": "fitness_centre", "name": "Gym"}))
