@@ -1,6 +1,6 @@
 """sign-ins stored on the server; account ids never reused on SQLite; a row for /healthz to write
 
-Revision ID: 0004
+Revision ID: 0007_sign_ins
 Revises: 0005_display_units
 Create Date: 2026-12-06
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004'
+revision = '0007_sign_ins'
 down_revision = '0005_display_units'
 branch_labels = None
 depends_on = None
