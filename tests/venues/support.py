@@ -81,7 +81,10 @@ def cut_extract(source, target, box) -> None:
     south, west, north, east = box
     nodes: set[int] = set()
     ways: set[int] = set()
-    writer = osmium.SimpleWriter(str(target))
+    # Like `osmium extract`, the cut's header gives its bounding box (an import refuses a file without).
+    header = osmium.io.Header()
+    header.add_box(osmium.osm.Box(osmium.osm.Location(west, south), osmium.osm.Location(east, north)))
+    writer = osmium.SimpleWriter(str(target), header=header)
     try:
         for obj in osmium.FileProcessor(str(source)):
             if obj.is_node():
