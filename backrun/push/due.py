@@ -1,0 +1,246 @@
+"""One run of the sender: everything due at `at`, each message claimed once and sent.
+
+    report = send_due(at)      # in an app context; `flask push send-due` and the scheduler call it
+
+1. Retries whose time has come and claims left by a dead sender are taken over and sent as stored.
+2. Briefings: every subscription whose local briefing time is within its grace period and whose
+   day has no delivery yet gets the advice for its place and run (`get_advice`: the weather is
+   fetched once per cell, from the shared cache and single flight) and is claimed, then sent.
+3. Safe-window alerts: outside quiet hours, the next 15-minute window's verdict; indoors/caution
+   seen before and "go" now (never "unknown") sends one alert per place per local day.
+Sends go out in chunks on a small thread pool with timeouts; each chunk's claims are recorded
+(sent / retry / failed / subscription removed) before the next chunk is claimed, so a lease only
+has to cover one chunk.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import requests
+from flask import current_app
+from sqlalchemy import select, update
+
+from backrun.advice_service import get_advice
+from backrun.extensions import db
+from backrun.push import claims, content, schedule
+from backrun.push.claims import Claim
+from backrun.push.keys import vapid
+from backrun.push.models import PushSubscription
+from backrun.push.sender import Outcome, VapidSigner, send
+from backrun.weather.service import get_weather_service
+
+log = logging.getLogger(__name__)
+UTC = timezone.utc
+BAD = ("indoors", "caution")
+
+
+@dataclass
+class Report:
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = []
+        for name in ("sent", "skipped", "retried", "removed", "failed"):
+            for item in getattr(self, name):
+                out.append(f"{name}: {item}")
+        out.append(f"{len(self.sent)} sent, {len(self.skipped)} skipped, {len(self.retried)} retried, "
+                   f"{len(self.removed)} removed, {len(self.failed)} failed")
+        return out
+
+
+@dataclass(frozen=True)
+class _Settings:
+    grace: timedelta
+    quiet: schedule.QuietHours
+    lease: timedelta
+    timeout: float
+    max_attempts: int
+    max_backoff_s: float
+    senders: int
+
+    @classmethod
+    def from_config(cls, config) -> "_Settings":
+        timeout = float(config["BACKRUN_PUSH_TIMEOUT"])
+        senders = max(1, int(config["BACKRUN_PUSH_SENDERS"]))
+        # A chunk is two rounds of the pool: the lease must outlast two timeouts and the bookkeeping.
+        lease_s = max(float(config["BACKRUN_PUSH_LEASE_S"]), 2 * timeout + 30)
+        return cls(timedelta(minutes=int(config["BACKRUN_PUSH_BRIEFING_GRACE_MIN"])),
+                   schedule.QuietHours.parse(config["BACKRUN_PUSH_QUIET_HOURS"]), timedelta(seconds=lease_s),
+                   timeout, int(config["BACKRUN_PUSH_MAX_ATTEMPTS"]), float(config["BACKRUN_PUSH_MAX_BACKOFF_S"]),
+                   senders)
+
+
+def _label(claim: Claim) -> str:
+    return f"{claim.kind} #{claim.subscription_id} {claim.slot}"
+
+
+def send_due(at: datetime | None = None) -> Report:
+    at = (at or datetime.now(UTC)).astimezone(UTC)
+    settings = _Settings.from_config(current_app.config)
+    report = Report()
+    sender = _Sender(settings, report)
+    try:
+        sender.deliver(claims.take_over_expired(now=at, lease=settings.lease), at)
+        subscriptions = [_Watched.of(s) for s in db.session.execute(
+            select(PushSubscription).order_by(PushSubscription.id)).scalars()]
+        db.session.rollback()  # read once: later commits must not reload 10,000 rows one by one
+        _prefetch_weather(subscriptions)
+        sender.deliver(_briefings(subscriptions, at, settings, report), at)
+        sender.deliver(_safe_windows(subscriptions, at, settings, report), at)
+    finally:
+        sender.close()
+    return report
+
+
+@dataclass(frozen=True)
+class _Watched:
+    id: int
+    place_name: str
+    latitude: float
+    longitude: float
+    time_zone: str
+    briefing_at: str | None
+    minutes: int
+    safe_window_alerts: bool
+    last_verdict: str | None
+
+    @classmethod
+    def of(cls, sub: PushSubscription) -> "_Watched":
+        return cls(sub.id, sub.place_name, sub.latitude, sub.longitude, sub.time_zone, sub.briefing_at, sub.minutes,
+                   sub.safe_window_alerts, sub.last_verdict)
+
+
+def _prefetch_weather(subscriptions: list[_Watched]) -> None:
+    """One forecast per cell, fetched side by side (the service's own cache and single flight dedupe)."""
+    service = get_weather_service()
+    places = {(round(s.latitude, 2), round(s.longitude, 2)): (s.latitude, s.longitude) for s in subscriptions}
+    if len(places) <= 1:
+        return
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="push-weather") as pool:
+        list(pool.map(lambda p: service.forecast(*p), places.values()))
+
+
+def _briefings(subscriptions: list[_Watched], at: datetime, settings: _Settings,
+               report: Report) -> Iterable[Claim]:
+    due = []
+    for sub in subscriptions:
+        day = schedule.briefing_due(at, sub.briefing_at, sub.time_zone, settings.grace)
+        if day is not None:
+            due.append((sub, day.isoformat()))
+    done = claims.existing([(sub.id, "briefing", slot) for sub, slot in due])
+    for sub, slot in due:
+        if (sub.id, "briefing", slot) in done:
+            continue  # sent, pending or failed already: nothing to compute
+        result = get_advice(sub.latitude, sub.longitude, minutes=sub.minutes, start=at, now=at)
+        payload = content.briefing(result.advice, result.weather.forecast, place=sub.place_name,
+                                   latitude=sub.latitude, longitude=sub.longitude, minutes=sub.minutes,
+                                   zone=schedule.zone(sub.time_zone), subscription_id=sub.id)
+        claim = claims.claim(sub.id, "briefing", slot, payload, now=at, lease=settings.lease)
+        if claim is None:
+            report.skipped.append(f"briefing #{sub.id} {slot} (claimed elsewhere)")
+            continue
+        yield claim
+
+
+def _safe_windows(subscriptions: list[_Watched], at: datetime, settings: _Settings,
+                  report: Report) -> Iterable[Claim]:
+    start = schedule.next_window_start(at)
+    watched = [s for s in subscriptions if s.safe_window_alerts]
+    for sub in watched:
+        if schedule.in_quiet_hours(at, sub.time_zone, settings.quiet):
+            continue  # neither sent nor observed: a window that opens at night is told in the morning
+        slot = schedule.local_day(at, sub.time_zone).isoformat()
+        result = get_advice(sub.latitude, sub.longitude, minutes=sub.minutes, start=start, now=at)
+        verdict = result.advice.verdict
+        if verdict == "unknown":
+            continue  # no alert and no change: unknown data proves nothing either way
+        claim = None
+        if verdict == "go" and sub.last_verdict in BAD:
+            if claims.existing([(sub.id, "safe_window", slot)]):
+                report.skipped.append(f"safe_window #{sub.id} {slot} (one alert a day)")
+            else:
+                payload = content.safe_window(result.advice, result.weather.forecast, place=sub.place_name,
+                                              latitude=sub.latitude, longitude=sub.longitude, minutes=sub.minutes,
+                                              zone=schedule.zone(sub.time_zone), subscription_id=sub.id)
+                claim = claims.claim(sub.id, "safe_window", slot, payload, now=at, lease=settings.lease)
+                if claim is None:
+                    report.skipped.append(f"safe_window #{sub.id} {slot} (claimed elsewhere)")
+        # Claimed before the state moves on: a crash in between leaves a claim to retry, not a lost alert.
+        if verdict != sub.last_verdict:
+            db.session.execute(update(PushSubscription).where(PushSubscription.id == sub.id)
+                               .values(last_verdict=verdict).execution_options(synchronize_session=False))
+            db.session.commit()
+        if claim is not None:
+            yield claim
+
+
+class _Sender:
+    def __init__(self, settings: _Settings, report: Report) -> None:
+        self.settings = settings
+        self.report = report
+        config = current_app.config
+        self.signer = VapidSigner(vapid(), config["BACKRUN_CONTACT"])
+        self.session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=settings.senders)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        self.session.headers["User-Agent"] = f"Backrun push ({config['BACKRUN_CONTACT']})"
+        self.pool = ThreadPoolExecutor(max_workers=settings.senders, thread_name_prefix="push-send")
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        self.session.close()
+
+    def deliver(self, pending: Iterable[Claim], at: datetime) -> None:
+        chunk: list[Claim] = []
+        for claim in pending:
+            chunk.append(claim)
+            if len(chunk) >= 2 * self.settings.senders:
+                self._send_chunk(chunk, at)
+                chunk = []
+        if chunk:
+            self._send_chunk(chunk, at)
+
+    def _send_chunk(self, chunk: list[Claim], at: datetime) -> None:
+        ids = {c.subscription_id for c in chunk}
+        subs = {s.id: s.subscription_info() for s in db.session.execute(
+            select(PushSubscription).where(PushSubscription.id.in_(ids))).scalars()}
+        outcomes = list(self.pool.map(lambda c: self._send_one(c, subs.get(c.subscription_id)), chunk))
+        for claim, outcome in zip(chunk, outcomes):
+            self._record(claim, outcome, at)
+        db.session.commit()
+
+    def _send_one(self, claim: Claim, info: dict | None) -> Outcome:
+        if info is None:
+            return Outcome(410, error="subscription removed")
+        kind = claim.kind
+        return send(self.session, self.signer, info, claim.payload, ttl=content.TTL_S[kind],
+                    urgency=content.URGENCY[kind], topic=content.topic(kind, claim.subscription_id),
+                    timeout=self.settings.timeout)
+
+    def _record(self, claim: Claim, outcome: Outcome, at: datetime) -> None:
+        label = _label(claim)
+        if outcome.delivered:
+            claims.mark_sent(claim, outcome.status, at)
+            self.report.sent.append(f"{label} -> {outcome.status}")
+        elif outcome.gone:
+            claims.remove_subscription(claim.subscription_id)
+            self.report.removed.append(f"{label}: push service answered {outcome.status}, subscription deleted")
+        elif outcome.retryable and claim.attempts + 1 < self.settings.max_attempts:
+            wait = claims.backoff(claim.attempts + 1, outcome.retry_after_s, self.settings.max_backoff_s)
+            claims.mark_retry(claim, outcome.status, at + wait)
+            self.report.retried.append(f"{label}: {outcome.status or outcome.error}, again after "
+                                       f"{(at + wait).isoformat(timespec='seconds')}")
+        else:
+            claims.mark_failed(claim, outcome.status, at)
+            self.report.failed.append(f"{label}: {outcome.status or ''} {outcome.error or ''}".strip())
+            log.warning("push %s failed for good: %s %s", label, outcome.status, outcome.error)
