@@ -41,20 +41,24 @@ def conditions(forecast: Forecast | None, start: datetime, end: datetime) -> str
     """"7–9 °C, dry, gusts to 25 km/h" over the run, from the steps it covers ('' without data)."""
     if forecast is None:
         return ""
-    steps = [s for s in (forecast.quarter_hours or forecast.hours) if s.start < end and s.end > start] \
-        or [s for s in forecast.hours if s.start < end and s.end > start]
-    if not steps:
-        return ""
+    quarters = [s for s in forecast.quarter_hours if s.start < end and s.end > start]
+    hours = [s for s in forecast.hours if s.start < end and s.end > start]
+
+    def values(name: str) -> list[float]:
+        # Quarter-hour feeds often carry only some variables: the hours fill in the rest.
+        found = [getattr(s, name) for s in quarters if getattr(s, name) is not None]
+        return found or [getattr(s, name) for s in hours if getattr(s, name) is not None]
+
     parts = []
-    temps = [s.temperature_c for s in steps if s.temperature_c is not None]
+    temps = values("temperature_c")
     if temps:
         low, high = round(min(temps)), round(max(temps))
         parts.append(f"{low} °C" if low == high else f"{low}–{high} °C")
-    rain = [s.precipitation_mm for s in steps if s.precipitation_mm is not None]
+    rain = [s.precipitation_mm for s in (quarters or hours) if s.precipitation_mm is not None]
     if rain:
         total = sum(rain)
         parts.append("dry" if total == 0 else f"{total:.1f} mm rain")
-    gusts = [s.wind_gusts_kmh for s in steps if s.wind_gusts_kmh is not None]
+    gusts = values("wind_gusts_kmh")
     if gusts:
         parts.append(f"gusts to {round(max(gusts))} km/h")
     return ", ".join(parts)
