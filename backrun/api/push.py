@@ -12,7 +12,8 @@ from marshmallow import ValidationError
 from backrun.api import bp
 from backrun.api.auth import api_user, json_body
 from backrun.api.openapi import SIGNED_IN, ErrorSchema, documented
-from backrun.api.push_schemas import PushKeySchema, StoredSubscriptionSchema, SubscribeSchema, SubscriptionListSchema
+from backrun.api.push_schemas import (PushKeySchema, RenewSchema, StoredSubscriptionSchema, SubscribeSchema,
+                                      SubscriptionListSchema)
 from backrun.api.sessions import AUTH_ERRORS, AUTH_NOTE
 from backrun.errors import ApiError
 from backrun.push import service
@@ -78,15 +79,40 @@ def push_subscriptions():
     return _private(jsonify({"subscriptions": [service.to_json(s) for s in service.subscriptions_of(user)]}))
 
 
-@bp.delete("/push/subscriptions/<int:subscription_id>")
+@bp.delete("/push/subscriptions/<subscription_id>")
 @documented(summary="Remove one of your push subscriptions", tags=["push"], security=SIGNED_IN,
             description=AUTH_NOTE,
             responses={204: (None, "Removed."),
                        404: (ErrorSchema, "No such subscription of yours (also when it is another runner's)."),
                        **AUTH_ERRORS})
-def delete_push_subscription(subscription_id: int):
-    sub = service.get_own(api_user(), subscription_id)
+def delete_push_subscription(subscription_id: str):
+    user = api_user()
+    sub = service.get_own(user, int(subscription_id)) if subscription_id.isdigit() and len(subscription_id) < 12 else None
     if sub is None:
         raise ApiError(404, "not_found", "You have no push subscription with this id.")
     service.remove(sub)
     return "", 204
+
+
+@bp.post("/push/subscriptions/renew")
+@retry_safe
+@documented(
+    summary="Move a subscription to the browser's new one (pushsubscriptionchange)",
+    description="Sent by the service worker when the browser replaces a push subscription. No sign-in: the old "
+    "subscription's endpoint and auth secret (known only to that browser and Backrun) identify the row, "
+    "which keeps its place, times and owner. The new endpoint must belong to a known push service.",
+    tags=["push"], body=RenewSchema,
+    responses={200: (StoredSubscriptionSchema, "Moved to the new subscription."),
+               400: (ErrorSchema, "Invalid subscription; nothing was changed."),
+               404: (ErrorSchema, "No subscription with that endpoint and secret.")},
+)
+def renew_push_subscription():
+    try:
+        data = RenewSchema().load(json_body())
+    except ValidationError as exc:
+        raise ApiError(400, "invalid_subscription", "Some fields are invalid; nothing was changed.",
+                       {"fields": exc.messages}) from exc
+    sub = service.renew(data["old"], data["subscription"])
+    if sub is None:
+        raise ApiError(404, "not_found", "No subscription with that endpoint and secret.")
+    return _private(jsonify(service.to_json(sub)))

@@ -133,3 +133,17 @@ class SubscriptionListSchema(StrictSchema):
 class PushKeySchema(StrictSchema):
     public_key = fields.String(required=True, metadata={
         "description": "The VAPID public key for pushManager.subscribe({applicationServerKey}), base64url."})
+
+
+class OldSubscriptionSchema(StrictSchema):
+    endpoint = fields.String(required=True, validate=validate.Length(1, 1024))
+    expirationTime = fields.Integer(load_default=None, allow_none=True)
+    keys = fields.Nested(PushKeysSchema, required=True)
+
+
+class RenewSchema(StrictSchema):
+    """pushsubscriptionchange: the browser replaced its subscription; the old one's secret proves who asks."""
+
+    old = fields.Nested(OldSubscriptionSchema, required=True,
+                        metadata={"description": "The replaced subscription's toJSON(): its endpoint and keys."})
+    subscription = fields.Nested(BrowserSubscriptionSchema, required=True)

@@ -8,6 +8,7 @@ holds the keys, and a runner signing in on a shared browser must not get the oth
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
@@ -65,6 +66,23 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
             continue
         return sub, created
     raise RuntimeError("push subscription could not be stored")
+
+
+def renew(old: dict, new: dict) -> PushSubscription | None:
+    """The browser replaced `old` with `new`: the row follows, if the old secret matches."""
+    sub = db.session.execute(select(PushSubscription).where(PushSubscription.endpoint == old["endpoint"])).scalar_one_or_none()
+    if sub is None or not hmac.compare_digest(sub.auth.rstrip("="), old["keys"]["auth"].rstrip("=")):
+        return None
+    taken = db.session.execute(select(PushSubscription).where(PushSubscription.endpoint == new["endpoint"])).scalar_one_or_none()
+    if taken is not None and taken.id != sub.id:
+        remove(taken)  # the new endpoint was already stored (a page subscribed first): one row, the old settings
+    sub.endpoint = new["endpoint"]
+    sub.p256dh, sub.auth = new["keys"]["p256dh"], new["keys"]["auth"]
+    expiration = new.get("expirationTime")
+    sub.expires_at = None if expiration is None else datetime.fromtimestamp(expiration / 1000, timezone.utc)
+    sub.updated_at = utc_now()
+    db.session.commit()
+    return sub
 
 
 def subscriptions_of(user: User) -> list[PushSubscription]:
