@@ -90,7 +90,9 @@ def run_worker() -> None:
     if not current_app.config["BACKRUN_CACHE_URL"]:
         raise click.UsageError("The worker needs Redis: set BACKRUN_CACHE_URL (without it, `flask push scheduler` "
                                "sends by itself).")
-    from rq import Queue, Worker
+    from rq import Queue, SimpleWorker
 
+    global _worker_app
+    _worker_app = current_app._get_current_object()  # jobs run in this process: one app, one weather cache
     connection = _redis()
-    Worker([Queue(QUEUE, connection=connection)], connection=connection).work()
+    SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection).work(with_scheduler=False)
