@@ -8,7 +8,8 @@
    fetched once per cell, from the shared cache and single flight) and is claimed, then sent.
 3. Safe-window alerts: outside quiet hours, the next 15-minute window's verdict; indoors/caution
    seen before and "go" now (never "unknown") sends one alert per place per local day.
-Sends go out in chunks on a small thread pool with timeouts; each chunk's claims are recorded
+Claims are made a chunk at a time (one INSERT, one commit) and sent on a small thread pool with
+timeouts; each chunk's outcomes are recorded
 (sent / retry / failed / subscription removed) before the next chunk is claimed, so a lease only
 has to cover one chunk.
 """
@@ -67,12 +68,17 @@ class _Settings:
     max_backoff_s: float
     senders: int
 
+    @property
+    def chunk(self) -> int:
+        """Messages claimed and sent together: four rounds of the sender pool."""
+        return 4 * self.senders
+
     @classmethod
     def from_config(cls, config) -> "_Settings":
         timeout = float(config["BACKRUN_PUSH_TIMEOUT"])
         senders = max(1, int(config["BACKRUN_PUSH_SENDERS"]))
-        # A chunk is two rounds of the pool: the lease must outlast two timeouts and the bookkeeping.
-        lease_s = max(float(config["BACKRUN_PUSH_LEASE_S"]), 2 * timeout + 30)
+        # A chunk is four rounds of the pool: the lease must outlast four timeouts and the bookkeeping.
+        lease_s = max(float(config["BACKRUN_PUSH_LEASE_S"]), 4 * timeout + 30)
         return cls(timedelta(minutes=int(config["BACKRUN_PUSH_BRIEFING_GRACE_MIN"])),
                    schedule.QuietHours.parse(config["BACKRUN_PUSH_QUIET_HOURS"]), timedelta(seconds=lease_s),
                    timeout, int(config["BACKRUN_PUSH_MAX_ATTEMPTS"]), float(config["BACKRUN_PUSH_MAX_BACKOFF_S"]),
@@ -137,6 +143,7 @@ def _briefings(subscriptions: list[_Watched], at: datetime, settings: _Settings,
         if day is not None:
             due.append((sub, day.isoformat()))
     done = claims.existing([(sub.id, "briefing", slot) for sub, slot in due])
+    batch: list[tuple[int, str, str, dict]] = []
     for sub, slot in due:
         if (sub.id, "briefing", slot) in done:
             continue  # sent, pending or failed already: nothing to compute
@@ -144,11 +151,21 @@ def _briefings(subscriptions: list[_Watched], at: datetime, settings: _Settings,
         payload = content.briefing(result.advice, result.weather.forecast, place=sub.place_name,
                                    latitude=sub.latitude, longitude=sub.longitude, minutes=sub.minutes,
                                    zone=schedule.zone(sub.time_zone), subscription_id=sub.id)
-        claim = claims.claim(sub.id, "briefing", slot, payload, now=at, lease=settings.lease)
-        if claim is None:
-            report.skipped.append(f"briefing #{sub.id} {slot} (claimed elsewhere)")
-            continue
-        yield claim
+        batch.append((sub.id, "briefing", slot, payload))
+        if len(batch) >= settings.chunk:
+            yield from _claimed(batch, at, settings, report)
+            batch = []
+    yield from _claimed(batch, at, settings, report)
+
+
+def _claimed(batch: list[tuple[int, str, str, dict]], at: datetime, settings: "_Settings",
+             report: Report) -> list[Claim]:
+    won = claims.claim_many(batch, now=at, lease=settings.lease)
+    ours = {(c.subscription_id, c.kind, c.slot) for c in won}
+    for sub_id, kind, slot, _ in batch:
+        if (sub_id, kind, slot) not in ours:
+            report.skipped.append(f"{kind} #{sub_id} {slot} (claimed elsewhere)")
+    return won
 
 
 def _safe_windows(subscriptions: list[_Watched], at: datetime, settings: _Settings,
@@ -204,7 +221,7 @@ class _Sender:
         chunk: list[Claim] = []
         for claim in pending:
             chunk.append(claim)
-            if len(chunk) >= 2 * self.settings.senders:
+            if len(chunk) >= self.settings.chunk:
                 self._send_chunk(chunk, at)
                 chunk = []
         if chunk:
