@@ -32,6 +32,7 @@ from backrun.push import claims, content, schedule
 from backrun.push.claims import Claim
 from backrun.push.keys import vapid
 from backrun.push.models import PushSubscription
+from backrun.push.origins import allowed
 from backrun.push.sender import Outcome, VapidSigner, send
 from backrun.weather.service import get_weather_service
 
@@ -206,6 +207,7 @@ class _Sender:
         self.report = report
         config = current_app.config
         self.signer = VapidSigner(vapid(), config["BACKRUN_CONTACT"])
+        self.allowed_origins = tuple(config["BACKRUN_PUSH_ALLOWED_ORIGINS"])
         self.session = requests.Session()
         adapter = requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=settings.senders)
         self.session.mount("https://", adapter)
@@ -239,6 +241,8 @@ class _Sender:
     def _send_one(self, claim: Claim, info: dict | None) -> Outcome:
         if info is None:
             return Outcome(410, error="subscription removed")
+        if not allowed(info["endpoint"], self.allowed_origins):
+            return Outcome(None, error="endpoint not on BACKRUN_PUSH_ALLOWED_ORIGINS", permanent=True)
         kind = claim.kind
         return send(self.session, self.signer, info, claim.payload, ttl=content.TTL_S[kind],
                     urgency=content.URGENCY[kind], topic=content.topic(kind, claim.subscription_id),

@@ -31,6 +31,7 @@ class Outcome:
     status: int | None  # the push service's HTTP status; None when it couldn't be reached
     retry_after_s: float | None = None
     error: str | None = None
+    permanent: bool = False  # sending the same again can't help (e.g. an endpoint no longer allowed)
 
     @property
     def delivered(self) -> bool:
@@ -43,7 +44,7 @@ class Outcome:
 
     @property
     def retryable(self) -> bool:
-        return self.status is None or self.status == 429 or self.status >= 500
+        return not self.permanent and (self.status is None or self.status == 429 or self.status >= 500)
 
 
 def contact_claim(contact: str) -> str:
@@ -96,7 +97,7 @@ def send(session: requests.Session, signer: VapidSigner, subscription_info: dict
          urgency: str, topic: str, timeout: float) -> Outcome:
     audience = origin_of(subscription_info["endpoint"])
     if audience is None:
-        return Outcome(None, error="not a push service URL")
+        return Outcome(None, error="not a push service URL", permanent=True)
     headers = {"Urgency": urgency, "Topic": topic, **signer.headers(audience)}
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     try:

@@ -269,3 +269,12 @@ def test_the_cli_prints_what_it_sent_and_skipped(app, runner_a, token_a, push, c
     assert "0 sent" in again.output
     bad = runner.invoke(args=["push", "send-due", "--at", "2026-02-30T07:00"])
     assert bad.exit_code == 2 and "not an ISO 8601" in bad.output
+
+
+def test_an_endpoint_no_longer_allowed_is_never_posted_to(app, runner_a, token_a, push, clock):
+    browser = push.new_subscription()
+    subscribe(runner_a, token_a, browser, **SUNNY_AT_5Z)
+    app.config["BACKRUN_PUSH_ALLOWED_ORIGINS"] = ("https://fcm.googleapis.com",)  # the operator dropped it
+    report = send_due(app, SUMMER_7_VADUZ, clock)
+    assert report.sent == [] and report.retried == [] and len(report.failed) == 1
+    assert push.count() == 0
