@@ -10,7 +10,6 @@ from backrun.logbook.schemas import StrictSchema
 from backrun.push import schedule
 from backrun.push.keys import b64url_decode
 from backrun.push.origins import allowed
-from backrun.web.forms import RUN_MINUTES
 
 MAX_EXPIRATION_MS = 253402300799000  # 9999-12-31: anything later is not a date
 
@@ -46,8 +45,8 @@ class BrowserSubscriptionSchema(StrictSchema):
     endpoint = fields.String(required=True, validate=validate.Length(1, 1024),
                              metadata={"description": "The push service URL; only the push services in "
                                        "BACKRUN_PUSH_ALLOWED_ORIGINS are accepted."})
-    expirationTime = fields.Integer(load_default=None, allow_none=True, strict=True,
-                                    validate=validate.Range(0, MAX_EXPIRATION_MS),
+    expirationTime = fields.Float(load_default=None, allow_none=True, allow_nan=False,
+                                  validate=validate.Range(0, MAX_EXPIRATION_MS),
                                     metadata={"description": "Milliseconds since 1970, or null."})
     keys = fields.Nested(PushKeysSchema, required=True)
 
@@ -81,8 +80,8 @@ class SubscribeSchema(StrictSchema):
     briefing_at = fields.String(load_default=None, allow_none=True,
                                 metadata={"description": "Local time of the morning briefing, HH:MM; null for none.",
                                           "example": "07:00"})
-    minutes = fields.Integer(load_default=30, strict=True, validate=validate.OneOf(RUN_MINUTES),
-                             metadata={"description": "Planned run length: one of " + ", ".join(map(str, RUN_MINUTES))})
+    minutes = fields.Integer(load_default=30, strict=True, validate=validate.Range(5, 240),
+                             metadata={"description": "Planned run length in minutes (5-240), as for /api/v1/advice."})
     safe_window_alerts = fields.Boolean(load_default=False,
                                         metadata={"description": "Tell me when the next 15-minute window turns go "
                                                   "after indoors/caution (once a day, not in quiet hours)."})
@@ -137,7 +136,7 @@ class PushKeySchema(StrictSchema):
 
 class OldSubscriptionSchema(StrictSchema):
     endpoint = fields.String(required=True, validate=validate.Length(1, 1024))
-    expirationTime = fields.Integer(load_default=None, allow_none=True)
+    expirationTime = fields.Float(load_default=None, allow_none=True, allow_nan=False)
     keys = fields.Nested(PushKeysSchema, required=True)
 
 

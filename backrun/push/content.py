@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from backrun.safety.advice import Advice
 from backrun.weather.model import Forecast
+from backrun.web.forms import RUN_MINUTES
 
 VERDICT_TITLES = {
     "go": "Go",
@@ -29,7 +30,9 @@ MAX_BODY = 300
 
 
 def advice_url(latitude: float, longitude: float, minutes: int) -> str:
-    return "/advice?" + urlencode({"lat": f"{latitude:.4f}", "lon": f"{longitude:.4f}", "minutes": minutes})
+    """The advice page for the place; its form offers fixed run lengths, so the nearest one."""
+    nearest = min(RUN_MINUTES, key=lambda m: (abs(m - minutes), m))
+    return "/advice?" + urlencode({"lat": f"{latitude:.4f}", "lon": f"{longitude:.4f}", "minutes": nearest})
 
 
 def topic(kind: str, subscription_id: int) -> str:

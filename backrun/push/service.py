@@ -31,7 +31,7 @@ def _apply(sub: PushSubscription, data: dict) -> None:
     sub.p256dh = subscription["keys"]["p256dh"]
     sub.auth = subscription["keys"]["auth"]
     expiration = subscription.get("expirationTime")
-    sub.expires_at = None if expiration is None else datetime.fromtimestamp(expiration / 1000, timezone.utc)
+    sub.expires_at = None if expiration is None else datetime.fromtimestamp(int(expiration) / 1000, timezone.utc)
     if (sub.latitude, sub.longitude) != (place["lat"], place["lon"]):
         sub.last_verdict = None  # another place: its history says nothing about this one
     sub.place_name = place["name"]
@@ -79,7 +79,7 @@ def renew(old: dict, new: dict) -> PushSubscription | None:
     sub.endpoint = new["endpoint"]
     sub.p256dh, sub.auth = new["keys"]["p256dh"], new["keys"]["auth"]
     expiration = new.get("expirationTime")
-    sub.expires_at = None if expiration is None else datetime.fromtimestamp(expiration / 1000, timezone.utc)
+    sub.expires_at = None if expiration is None else datetime.fromtimestamp(int(expiration) / 1000, timezone.utc)
     sub.updated_at = utc_now()
     db.session.commit()
     return sub

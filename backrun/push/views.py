@@ -44,7 +44,7 @@ def save_subscription(subscription_id: int):
         minutes = int(form.get("minutes", ""))
     except ValueError:
         minutes = -1
-    if minutes not in RUN_MINUTES:
+    if minutes not in RUN_MINUTES and minutes != sub.minutes:
         problems.append("Choose a run length from the list.")
     if not name or len(name) > 200:
         problems.append("The place needs a name (at most 200 characters).")
