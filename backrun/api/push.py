@@ -50,7 +50,7 @@ def push_key():
         200: (StoredSubscriptionSchema, "This endpoint was already subscribed: updated."),
         400: (ErrorSchema, "Invalid subscription (foreign endpoint, malformed key, unknown time zone, impossible "
               "time...): a message per field; nothing was stored."),
-        409: (ErrorSchema, "Too many subscriptions."),
+        409: (ErrorSchema, "Too many subscriptions, or the endpoint is another runner's with other keys."),
         **AUTH_ERRORS,
     },
 )
@@ -65,6 +65,8 @@ def subscribe():
         sub, created = service.subscribe(user, data)
     except service.TooMany as exc:
         raise ApiError(409, "too_many_subscriptions", str(exc)) from exc
+    except service.EndpointTaken as exc:
+        raise ApiError(409, "endpoint_taken", str(exc)) from exc
     response = _private(jsonify(service.to_json(sub)))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.push_subscriptions")

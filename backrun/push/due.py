@@ -140,7 +140,11 @@ def _briefings(subscriptions: list[_Watched], at: datetime, settings: _Settings,
                report: Report) -> Iterable[Claim]:
     due = []
     for sub in subscriptions:
-        day = schedule.briefing_due(at, sub.briefing_at, sub.time_zone, settings.grace)
+        try:
+            day = schedule.briefing_due(at, sub.briefing_at, sub.time_zone, settings.grace)
+        except (KeyError, ValueError) as exc:  # a zone gone from tzdata, a hand-edited time: skip, tell
+            report.failed.append(f"briefing #{sub.id}: {type(exc).__name__}: {exc}")
+            continue
         if day is not None:
             due.append((sub, day.isoformat()))
     done = claims.existing([(sub.id, "briefing", slot) for sub, slot in due])
@@ -174,7 +178,12 @@ def _safe_windows(subscriptions: list[_Watched], at: datetime, settings: _Settin
     start = schedule.next_window_start(at)
     watched = [s for s in subscriptions if s.safe_window_alerts]
     for sub in watched:
-        if schedule.in_quiet_hours(at, sub.time_zone, settings.quiet):
+        try:
+            quiet = schedule.in_quiet_hours(at, sub.time_zone, settings.quiet)
+        except KeyError as exc:  # a zone gone from tzdata
+            report.failed.append(f"safe_window #{sub.id}: unknown time zone {exc}")
+            continue
+        if quiet:
             continue  # neither sent nor observed: a window that opens at night is told in the morning
         slot = schedule.local_day(at, sub.time_zone).isoformat()
         result = get_advice(sub.latitude, sub.longitude, minutes=sub.minutes, start=start, now=at)

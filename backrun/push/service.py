@@ -2,8 +2,9 @@
 
 The endpoint is unique: the same browser subscribing again (another place, another time)
 updates its row, also when two requests race (the loser updates the winner's row). An endpoint
-already registered by another runner is taken over by this one: the browser is the one that
-holds the keys, and a runner signing in on a shared browser must not get the other's briefings.
+already registered by another runner is taken over by this one when the keys match (the same
+browser, now signed in as someone else: the new runner must not get the other's briefings);
+with other keys it is refused.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ MAX_PER_RUNNER = 20
 
 class TooMany(Exception):
     pass
+
+
+class EndpointTaken(Exception):
+    """Another runner's subscription has this endpoint with other keys: not this browser's to take."""
 
 
 def _apply(sub: PushSubscription, data: dict) -> None:
@@ -56,6 +61,9 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
                                    latitude=None, longitude=None)
             db.session.add(sub)
         elif sub.user_id != user.id:
+            keys = data["subscription"]["keys"]
+            if not (hmac.compare_digest(sub.p256dh, keys["p256dh"]) and hmac.compare_digest(sub.auth, keys["auth"])):
+                raise EndpointTaken("This endpoint belongs to another subscription.")
             db.session.execute(delete(PushDelivery).where(PushDelivery.subscription_id == sub.id))
             sub.user_id = user.id
         _apply(sub, data)

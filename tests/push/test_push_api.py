@@ -146,3 +146,19 @@ def test_deleting_the_account_removes_its_subscriptions(app, runner_a, token_a, 
     with app.app_context():
         accounts.delete_account(db.session.get(User, runner_a.user_id))
     assert counts(app) == (0, 0)
+
+
+def test_the_same_browser_signed_in_as_another_runner_moves_its_subscription(app, runner_a, token_a, runner_b,
+                                                                              token_b, push):
+    browser = push.new_subscription()
+    first = subscribe(runner_a, token_a, browser)
+    moved = runner_b.api("POST", "/api/v1/push/subscriptions", token_b, json=subscription_body(browser))
+    assert moved.status_code == 200 and moved.json["id"] == first["id"]
+    assert runner_a.api("GET", "/api/v1/push/subscriptions", token_a).json == {"subscriptions": []}
+    # Someone else's endpoint with other keys is refused, and changes nothing.
+    other_keys = push.new_subscription().to_json()["keys"]
+    body = subscription_body(browser)
+    body["subscription"]["keys"] = other_keys
+    assert runner_a.api("POST", "/api/v1/push/subscriptions", token_a, json=body).status_code == 409
+    [kept] = runner_b.api("GET", "/api/v1/push/subscriptions", token_b).json["subscriptions"]
+    assert kept["id"] == first["id"]
