@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from click.testing import CliRunner  # noqa: F401 - re-exported for the tests
 from sqlalchemy import func, select
 
 from backrun import coordination
@@ -70,6 +69,3 @@ def counts(app) -> tuple[int, int]:
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
-
-def minutes_later(when: datetime, minutes: float) -> datetime:
-    return when + timedelta(minutes=minutes)
