@@ -3,11 +3,13 @@
     report = send_due(at)      # in an app context; `flask push send-due` and the scheduler call it
 
 1. Retries whose time has come and claims left by a dead sender are taken over and sent as stored.
-2. Briefings: every subscription whose local briefing time is within its grace period and whose
-   day has no delivery yet gets the advice for its place and run (`get_advice`: the weather is
-   fetched once per cell, from the shared cache and single flight) and is claimed, then sent.
-3. Safe-window alerts: outside quiet hours, the next 15-minute window's verdict; indoors/caution
-   seen before and "go" now (never "unknown") sends one alert per place per local day.
+2. What has work now: briefings whose local time is within their grace period and whose day has
+   no delivery yet; alert subscriptions outside quiet hours. Only their
+   cells' weather is fetched (once per cell, side by side, through the shared cache and single
+   flight): a minute with nothing due costs no upstream call.
+3. Briefings: the advice for the place and run (`get_advice`), claimed a chunk at a time, sent.
+4. Safe-window alerts: the next 15-minute window's verdict; indoors/caution seen before and "go"
+   now (never "unknown") sends one alert per place per local day.
 Claims are made a chunk at a time (one INSERT, one commit) and sent on a small thread pool with
 timeouts; each chunk's outcomes are recorded
 (sent / retry / failed / subscription removed) before the next chunk is claimed, so a lease only
@@ -100,9 +102,12 @@ def send_due(at: datetime | None = None) -> Report:
         subscriptions = [_Watched.of(s) for s in db.session.execute(
             select(PushSubscription).order_by(PushSubscription.id)).scalars()]
         db.session.rollback()  # read once: later commits must not reload 10,000 rows one by one
-        _prefetch_weather(subscriptions)
-        sender.deliver(_briefings(subscriptions, at, settings, report), at)
-        sender.deliver(_safe_windows(subscriptions, at, settings, report), at)
+        briefings = _due_briefings(subscriptions, at, settings, report)
+        watched = _watched_now(subscriptions, at, settings, report)
+        # Weather only for the cells with work now: a quiet minute costs no upstream call.
+        _prefetch_weather([sub for sub, _ in briefings] + [sub for sub, _ in watched])
+        sender.deliver(_briefings(briefings, at, settings, report), at)
+        sender.deliver(_safe_windows(watched, at, settings, report), at)
     finally:
         sender.close()
     return report
@@ -136,8 +141,9 @@ def _prefetch_weather(subscriptions: list[_Watched]) -> None:
         list(pool.map(lambda p: service.forecast(*p), places.values()))
 
 
-def _briefings(subscriptions: list[_Watched], at: datetime, settings: _Settings,
-               report: Report) -> Iterable[Claim]:
+def _due_briefings(subscriptions: list[_Watched], at: datetime, settings: _Settings,
+                   report: Report) -> list[tuple[_Watched, str]]:
+    """(subscription, local day) whose briefing is due now and not yet claimed by anyone."""
     due = []
     for sub in subscriptions:
         try:
@@ -148,10 +154,32 @@ def _briefings(subscriptions: list[_Watched], at: datetime, settings: _Settings,
         if day is not None:
             due.append((sub, day.isoformat()))
     done = claims.existing([(sub.id, "briefing", slot) for sub, slot in due])
+    return [(sub, slot) for sub, slot in due if (sub.id, "briefing", slot) not in done]
+
+
+def _watched_now(subscriptions: list[_Watched], at: datetime, settings: _Settings,
+                 report: Report) -> list[tuple[_Watched, str]]:
+    """(subscription, local day) with safe-window alerts, outside quiet hours.
+
+    Also after today's alert: what it does tonight decides whether tomorrow morning's "go" is news.
+    """
+    watched = []
+    for sub in subscriptions:
+        if not sub.safe_window_alerts:
+            continue
+        try:
+            if schedule.in_quiet_hours(at, sub.time_zone, settings.quiet):
+                continue  # neither sent nor observed: a window that opens at night is told in the morning
+            watched.append((sub, schedule.local_day(at, sub.time_zone).isoformat()))
+        except KeyError as exc:  # a zone gone from tzdata
+            report.failed.append(f"safe_window #{sub.id}: unknown time zone {exc}")
+    return watched
+
+
+def _briefings(due: list[tuple[_Watched, str]], at: datetime, settings: _Settings,
+               report: Report) -> Iterable[Claim]:
     batch: list[tuple[int, str, str, dict]] = []
     for sub, slot in due:
-        if (sub.id, "briefing", slot) in done:
-            continue  # sent, pending or failed already: nothing to compute
         result = get_advice(sub.latitude, sub.longitude, minutes=sub.minutes, start=at, now=at)
         payload = content.briefing(result.advice, result.weather.forecast, place=sub.place_name,
                                    latitude=sub.latitude, longitude=sub.longitude, minutes=sub.minutes,
@@ -173,34 +201,24 @@ def _claimed(batch: list[tuple[int, str, str, dict]], at: datetime, settings: "_
     return won
 
 
-def _safe_windows(subscriptions: list[_Watched], at: datetime, settings: _Settings,
+def _safe_windows(watched: list[tuple[_Watched, str]], at: datetime, settings: _Settings,
                   report: Report) -> Iterable[Claim]:
     start = schedule.next_window_start(at)
-    watched = [s for s in subscriptions if s.safe_window_alerts]
-    for sub in watched:
-        try:
-            quiet = schedule.in_quiet_hours(at, sub.time_zone, settings.quiet)
-        except KeyError as exc:  # a zone gone from tzdata
-            report.failed.append(f"safe_window #{sub.id}: unknown time zone {exc}")
-            continue
-        if quiet:
-            continue  # neither sent nor observed: a window that opens at night is told in the morning
-        slot = schedule.local_day(at, sub.time_zone).isoformat()
+    for sub, slot in watched:
         result = get_advice(sub.latitude, sub.longitude, minutes=sub.minutes, start=start, now=at)
         verdict = result.advice.verdict
         if verdict == "unknown":
             continue  # no alert and no change: unknown data proves nothing either way
         claim = None
-        if verdict == "go" and sub.last_verdict in BAD:
-            if claims.existing([(sub.id, "safe_window", slot)]):
-                report.skipped.append(f"safe_window #{sub.id} {slot} (one alert a day)")
-            else:
-                payload = content.safe_window(result.advice, result.weather.forecast, place=sub.place_name,
-                                              latitude=sub.latitude, longitude=sub.longitude, minutes=sub.minutes,
-                                              zone=schedule.zone(sub.time_zone), subscription_id=sub.id)
-                claim = claims.claim(sub.id, "safe_window", slot, payload, now=at, lease=settings.lease)
-                if claim is None:
-                    report.skipped.append(f"safe_window #{sub.id} {slot} (claimed elsewhere)")
+        if verdict == "go" and sub.last_verdict in BAD and claims.existing([(sub.id, "safe_window", slot)]):
+            report.skipped.append(f"safe_window #{sub.id} {slot} (one alert a day)")
+        elif verdict == "go" and sub.last_verdict in BAD:
+            payload = content.safe_window(result.advice, result.weather.forecast, place=sub.place_name,
+                                          latitude=sub.latitude, longitude=sub.longitude, minutes=sub.minutes,
+                                          zone=schedule.zone(sub.time_zone), subscription_id=sub.id)
+            claim = claims.claim(sub.id, "safe_window", slot, payload, now=at, lease=settings.lease)
+            if claim is None:
+                report.skipped.append(f"safe_window #{sub.id} {slot} (claimed elsewhere)")
         # Claimed before the state moves on: a crash in between leaves a claim to retry, not a lost alert.
         if verdict != sub.last_verdict:
             db.session.execute(update(PushSubscription).where(PushSubscription.id == sub.id)

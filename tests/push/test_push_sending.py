@@ -278,3 +278,14 @@ def test_an_endpoint_no_longer_allowed_is_never_posted_to(app, runner_a, token_a
     report = send_due(app, SUMMER_7_VADUZ, clock)
     assert report.sent == [] and report.retried == [] and len(report.failed) == 1
     assert push.count() == 0
+
+
+def test_a_minute_with_nothing_due_fetches_no_weather(app, runner_a, token_a, push, clock, timed_open_meteo):
+    subscribe(runner_a, token_a, push.new_subscription(), briefing_at="07:00", **SUNNY_AT_5Z)
+    subscribe(runner_a, token_a, push.new_subscription(), briefing_at=None, safe_window_alerts=True,
+              timezone="Africa/Nairobi", lat=-1.3, lon=30.0)
+    timed_open_meteo.reset()
+    send_due(app, at("2026-06-15T20:00:00Z"), clock)  # 22:00 in Vaduz and 23:00 in Nairobi: quiet, no briefing
+    assert timed_open_meteo.count() == 0
+    send_due(app, SUMMER_7_VADUZ, clock)  # the briefing's cell, and the alert's (12:00 in Nairobi)
+    assert timed_open_meteo.count() == 2
