@@ -4,16 +4,15 @@
 
 1. Retries whose time has come and claims left by a dead sender are taken over and sent as stored.
 2. What has work now: briefings whose local time is within their grace period and whose day has
-   no delivery yet; alert subscriptions outside quiet hours. Only their
-   cells' weather is fetched (once per cell, side by side, through the shared cache and single
-   flight): a minute with nothing due costs no upstream call.
+   no delivery yet; alert subscriptions outside quiet hours. Only their cells' weather is fetched
+   (once per cell, side by side, through the shared cache and single flight): a minute with
+   nothing due costs no upstream call.
 3. Briefings: the advice for the place and run (`get_advice`), claimed a chunk at a time, sent.
 4. Safe-window alerts: the next 15-minute window's verdict; indoors/caution seen before and "go"
    now (never "unknown") sends one alert per place per local day.
 Claims are made a chunk at a time (one INSERT, one commit) and sent on a small thread pool with
-timeouts; each chunk's outcomes are recorded
-(sent / retry / failed / subscription removed) before the next chunk is claimed, so a lease only
-has to cover one chunk.
+timeouts; each chunk's outcomes are recorded (sent / retry / failed / subscription removed)
+before the next chunk is claimed, so a lease only has to cover one chunk.
 """
 
 from __future__ import annotations
