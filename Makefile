@@ -13,10 +13,15 @@ DEMO_EXTRACT := data/osm/liechtenstein-2022-07-24.osm.pbf
 
 .PHONY: run test serve migrate demo-data bench load lock clean browser services audit screenshots
 
+# The push scheduler (morning briefings, "it's safe now" alerts) runs beside the web server and stops
+# with it; with BACKRUN_CACHE_URL (Redis) it enqueues on RQ and an RQ worker sends (docs/push.md).
 # The development server answers each request in a thread of its own (--with-threads), so a hanging
 # upstream holds only the requests that wait for it (at most BACKRUN_UPSTREAM_SLOTS fetches at once).
 run: $(VENV)/.run-installed migrate demo-data
-	$(FLASK) run --with-threads --host $(HOST) --port $(PORT)
+	$(FLASK) push scheduler & scheduler=$$!; worker=; \
+	  if [ -n "$$BACKRUN_CACHE_URL" ]; then $(FLASK) push worker & worker=$$!; fi; \
+	  trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --with-threads --host $(HOST) --port $(PORT)
 
 # Twice: on SQLite with the file cache (as `make run`), then on PostgreSQL with Redis (a throwaway
 # cluster and redis-server; the tests marked postgres/service run only there). Then bandit and pip-audit.

@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from backrun.accounts import bp as accounts_bp
     from backrun.api import bp as api_bp
     from backrun.logbook import bp as logbook_bp
+    from backrun.push.views import bp as push_bp
     from backrun.pwa import bp as pwa_bp
     from backrun.training import bp as training_bp
     from backrun.venues.views import bp as venues_bp
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(venues_bp)
     app.register_blueprint(pwa_bp)
     app.register_blueprint(training_bp)
+    app.register_blueprint(push_bp)
     # The JSON API authenticates with tokens or reads only; CSRF protects the HTML forms. API calls
     # made with the browser's session cookie check the X-CSRFToken header (backrun/api/auth.py).
     csrf.exempt(api_bp)

@@ -8,11 +8,13 @@ import click
 from flask import Flask
 
 from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
+from backrun.push.cli import push_cli
 from backrun.venues.cli import venues_cli
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(venues_cli)
+    app.cli.add_command(push_cli)
 
     # ignore_unknown_options: a western longitude (-9.52) is an argument, not an unknown option.
     @app.cli.command("advice", context_settings={"ignore_unknown_options": True})

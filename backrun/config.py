@@ -17,6 +17,14 @@ DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
 DEFAULT_OVERPASS_URL = "https://overpass-api.de/api/interpreter"
 DEFAULT_ELEVATION_URL = "https://api.open-meteo.com/v1/elevation"
 DEFAULT_CONTACT = "https://github.com/backrun/backrun"
+# Web Push: the push services of Chrome/Android (FCM), Firefox (Mozilla autopush), Safari/iOS
+# (Apple) and Edge (Windows Push Notification Services, one host per region). Endpoints elsewhere
+# are refused: the server must never be made to POST to an arbitrary URL.
+DEFAULT_PUSH_ALLOWED_ORIGINS = (
+    "https://fcm.googleapis.com,https://updates.push.services.mozilla.com,"
+    "https://web.push.apple.com,https://*.notify.windows.com"
+)
+DEFAULT_QUIET_HOURS = "21:00-07:00"
 
 
 def _float(name: str, default: float) -> float:
@@ -93,6 +101,38 @@ def secret_key(instance_path: str) -> str:
     return key
 
 
+def vapid_private_key(instance_path: str) -> str:
+    """BACKRUN_VAPID_PRIVATE_KEY (PEM or raw base64url), else a P-256 key generated once in instance/.
+
+    Like the secret key: O_EXCL so that two processes starting at once end up with the same key
+    (a new key would orphan every subscription made with the old one).
+    """
+    from_env = os.environ.get("BACKRUN_VAPID_PRIVATE_KEY", "").strip()
+    if from_env:
+        return from_env.replace("\\n", "\n")
+    key_file = Path(instance_path) / "vapid_private_key.pem"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(pem)
+    return pem.strip()
+
+
+def _origins(name: str, default: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, "").strip() or default
+    return tuple(part.strip().rstrip("/").lower() for part in raw.split(",") if part.strip())
+
+
 def from_environment(instance_path: str) -> dict:
     database_url = os.environ.get("DATABASE_URL", "").strip()
     if not database_url:
@@ -132,6 +172,12 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": _flag("BACKRUN_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": _flag("BACKRUN_SECURE_COOKIES"),
         "REMEMBER_COOKIE_DURATION": _days("BACKRUN_REMEMBER_DAYS", 365),
+        # Web Push (backrun/push): which push services subscriptions may point at, the VAPID key,
+        # the quiet hours of "it's safe now" alerts and how long one push may take.
+        "BACKRUN_PUSH_ALLOWED_ORIGINS": _origins("BACKRUN_PUSH_ALLOWED_ORIGINS", DEFAULT_PUSH_ALLOWED_ORIGINS),
+        "BACKRUN_VAPID_PRIVATE_KEY": vapid_private_key(instance_path),
+        "BACKRUN_PUSH_QUIET_HOURS": os.environ.get("BACKRUN_PUSH_QUIET_HOURS", "").strip() or DEFAULT_QUIET_HOURS,
+        "BACKRUN_PUSH_TIMEOUT": _float("BACKRUN_PUSH_TIMEOUT", 10.0),
     }
 
 
@@ -161,4 +207,11 @@ STATIC_DEFAULTS = {
     "BACKRUN_WEATHER_FRESH_S": 15 * 60,
     "BACKRUN_WEATHER_KEEP_S": 2 * 60 * 60,
     "BACKRUN_WEATHER_FAILURE_S": 30,
+    # Web Push: tries per message on 429/5xx/timeouts, the longest back-off, a claim's lease
+    # (a sender that died holding it is taken over after this), how late a briefing may still go.
+    "BACKRUN_PUSH_MAX_ATTEMPTS": 5,
+    "BACKRUN_PUSH_MAX_BACKOFF_S": 3600,
+    "BACKRUN_PUSH_LEASE_S": 120,
+    "BACKRUN_PUSH_BRIEFING_GRACE_MIN": 30,
+    "BACKRUN_PUSH_SENDERS": 8,
 }

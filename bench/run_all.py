@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 
-from bench import advice_throughput, logbook_pages, single_flight, venues_import, venues_query
+from bench import advice_throughput, logbook_pages, push_briefings, single_flight, venues_import, venues_query
 from bench.common import PROJECT_ROOT, log
 
 
@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     imports = venues_import.run(venues_import.parser().parse_args([]))
     log("logbook pages with 10,000 sessions ...")
     logbook_text, logbook_ok = logbook_pages.report(logbook_pages.run())
+    log("push: 10,000 briefings over 500 cells ...")
+    push = push_briefings.run(push_briefings.parser().parse_args([]))
 
     print(f"# Benchmark results ({throughput['date']}, code: {code})\n")
     print("## Advice: cached throughput against hello world\n")
@@ -63,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     print(venues_import.markdown(imports))
     print("\n## Logbook: list and progress pages\n")
     print(logbook_text)
+    print("\n## Push: 10,000 briefings over 500 cells\n")
+    print(push_briefings.markdown(push))
     print("\n## Summary\n")
     print(f"- Cached advice throughput ratio {throughput['ratio']:.2f} (target >= {advice_throughput.TARGET_RATIO}): "
           f"{'pass' if throughput['passed'] else 'FAIL'}")
@@ -72,12 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"- Venue query (p99 <= 20 ms, 1M/10k <= 1.5): {'pass' if query['passed'] else 'FAIL'}")
     print(f"- Venue import (>= 0.5 x bare pyosmium): {'pass' if imports['passed'] else 'FAIL'}")
     print(f"- Logbook pages (p95 <= 50 ms, bounded queries): {'pass' if logbook_ok else 'FAIL'}")
+    print(f"- Push: upstream calls = cells, every briefing once: {'pass' if push['passed'] else 'FAIL'} "
+          f"({push['ratio']} x a cached verdict per briefing)")
 
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"commit": code, "advice_throughput": throughput, "single_flight": flight,
-                       "venues_query": query, "venues_import": imports}, fh, indent=2, default=str)
-    passed = throughput["passed"] and flight["passed"] and query["passed"] and imports["passed"] and logbook_ok
+                       "venues_query": query, "venues_import": imports, "push_briefings": push}, fh, indent=2, default=str)
+    passed = (throughput["passed"] and flight["passed"] and query["passed"] and imports["passed"] and logbook_ok
+              and push["passed"])
     return 0 if passed else 1
 
 

@@ -13,6 +13,8 @@
 
 // The same module as the page's; /sw.js points this at its current static URL.
 import { SYNC_TAG, flushOutbox, queueForm } from "/static/js/outbox.js";
+// Web Push: briefings and "it's safe now" alerts (push, notificationclick, pushsubscriptionchange).
+import "/static/js/push-sw.js";
 
 const BUILD = /* build */ null /* /build */;
 if (!BUILD) throw new Error("Serve this worker through /sw.js: it needs its build.");

@@ -128,5 +128,8 @@ def delete_account(user: User) -> None:
     db.session.execute(delete(TrainingSession).where(TrainingSession.user_id == user.id))
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
+    from backrun.push.service import remove_all_of  # push subscriptions belong to the account too
+
+    remove_all_of(user)
     db.session.execute(delete(User).where(User.id == user.id))
     db.session.commit()

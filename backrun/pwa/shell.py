@@ -18,6 +18,7 @@ SHELL_FILES = (
     "js/offline-log.js",
     "js/offline-advice.js",
     "js/logbook.js",
+    "js/push.js",
     "js/timer/engine.js",  # the interval timer (issue 6): its page and modules
     "js/timer/audio.js",
     "js/timer/feedback.js",

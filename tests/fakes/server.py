@@ -21,6 +21,7 @@ class Recorded:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    body: bytes = b""
 
 
 @dataclass
@@ -99,9 +100,8 @@ class FakeService:
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path)
         length = int(handler.headers.get("Content-Length") or 0)
-        if length:
-            handler.rfile.read(length)
-        recorded = Recorded(handler.command, parts.path, parse_qs(parts.query), dict(handler.headers.items()))
+        body = handler.rfile.read(length) if length else b""
+        recorded = Recorded(handler.command, parts.path, parse_qs(parts.query), dict(handler.headers.items()), body)
         with self._lock:
             self.requests.append(recorded)
         reply = self.respond(recorded)
