@@ -46,4 +46,5 @@ def advice_json(result, now: datetime) -> dict:
         "data_age_s": advice["data_age_s"],
         "attribution": result.attribution,
         "location": {"lat": result.latitude, "lon": result.longitude},
+        "ground": advice["ground"],
     }

@@ -55,6 +55,11 @@ class Advice:
     def ground_story(self) -> str | None:
         return None if self.ground is None else gm.story(self.ground, self.ground_events)
 
+    @property
+    def ground_story_parts(self) -> tuple[list[tuple[str, datetime]], str]:
+        """For the page, which shows each time in the runner's own zone."""
+        return gm.story_parts(self.ground, self.ground_events) if self.ground is not None else ([], "")
+
     def ground_dict(self) -> dict[str, Any] | None:
         g = self.ground
         if g is None:

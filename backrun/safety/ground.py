@@ -310,15 +310,19 @@ def _classify(water: float, snow: float, ice: float, frost: bool, snow_hours: fl
     return "dry"
 
 
-def story(state: GroundState, events: Sequence[Event], clock: Any = None) -> str:
-    """One line: "Wet since 03:00, frozen since 05:00: ice likely"."""
-    fmt = clock or (lambda moment: moment.strftime("%H:%M"))
+def story_parts(state: GroundState, events: Sequence[Event]) -> tuple[list[tuple[str, datetime]], str]:
+    """The last transitions (label, since) that lead to `state`, and what it means."""
     recent = [e for e in events if e.state != "dry"][-2:] or list(events[-1:])
     if not recent or recent[-1].state != state.state:
         recent = [*recent[-1:], Event(state.since, state.state)]
-    parts = [f"{LABELS[e.state].lower()} since {fmt(e.at)}" for e in recent]
-    line = ", ".join(parts)
-    return f"{line[:1].upper()}{line[1:]}: {SUMMARY[state.state]}"
+    return [(LABELS[e.state].lower(), e.at) for e in recent], SUMMARY[state.state]
+
+
+def story(state: GroundState, events: Sequence[Event]) -> str:
+    """One line: "Wet since 03:00, frozen since 05:00: ice likely" (times in UTC)."""
+    parts, summary = story_parts(state, events)
+    line = ", ".join(f"{label} since {at.strftime('%H:%M')}" for label, at in parts)
+    return f"{line[:1].upper()}{line[1:]}: {summary}"
 
 
 def is_number(value: Any) -> bool:

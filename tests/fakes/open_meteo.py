@@ -61,6 +61,8 @@ DEFAULT_HOUR: dict[str, Any] = {
     "soil_temperature_0cm": 12.0,
     "uv_index": 2.0,
     "is_day": 1,
+    "wet_bulb_temperature_2m": 8.9,
+    "shortwave_radiation": 250.0,
 }
 UNITS = {
     "temperature_2m": "°C",
@@ -81,8 +83,10 @@ UNITS = {
     "soil_temperature_0cm": "°C",
     "uv_index": "",
     "is_day": "",
+    "wet_bulb_temperature_2m": "°C",
+    "shortwave_radiation": "W/m²",
 }
-SUMMED = {"precipitation", "rain", "showers", "snowfall"}  # period sums: a quarter gets a quarter
+SUMMED = {"precipitation", "rain", "showers", "snowfall"}  # period sums: a quarter gets a quarter (radiation is a mean)
 # Old names the API still accepts (and old fixtures use); the response echoes the name asked for.
 LEGACY = {
     "weather_code": "weathercode",
@@ -90,6 +94,7 @@ LEGACY = {
     "wind_gusts_10m": "windgusts_10m",
     "relative_humidity_2m": "relativehumidity_2m",
     "dew_point_2m": "dewpoint_2m",
+    "cloud_cover": "cloudcover",
 }
 CURRENT_NAME = {legacy: name for name, legacy in LEGACY.items()}
 FAILURES = {"timeout", "drop", "garbage", "wrong_shape", "empty"}
