@@ -199,7 +199,7 @@ class _Evaluator:
         self._problems = [(s, p) for s in (*forecast.hours, *forecast.quarter_hours) for p in rules.step_problems(s)]
         self._sun = SunTracker(latitude, longitude)
         self._horizon = max(filter(None, (self._hours.end, self._quarters.end)), default=now)
-        self._track = gm.track(forecast.hours or forecast.quarter_hours)
+        self._track = gm.track(forecast.hours or forecast.quarter_hours, now)
         self._conflicting = {id(h) for h in self._hours.steps if self._conflicts(h)} if forecast.quarter_hours else set()
 
     def _hour_containing(self, when: datetime) -> Step | None:

@@ -76,6 +76,8 @@ def phase(step: Step) -> Phase:
         solid, liquid = total, (total if _symbol_is_sleet(step) else 0.0)
     elif code in th.FREEZING_PRECIP_CODES or code in th.RAIN_CODES or code in th.THUNDER_CODES or _symbol_is_rain(step):
         solid, liquid = 0.0, total
+    elif code is None and total > 0:
+        solid, liquid = total, total  # no code, no snowfall: it may have been either, so count both
     elif total > 0 and _snow_by_temperature(step):
         solid, liquid = total, 0.0
     else:
@@ -199,8 +201,13 @@ class GroundTrack:
         return tuple(self.events[max(0, idx - limit):idx])
 
 
-def track(hours: Sequence[Step]) -> GroundTrack:
-    """Run the surface model over hourly steps in time order."""
+def track(hours: Sequence[Step], now: datetime | None = None) -> GroundTrack:
+    """Run the surface model over hourly steps in time order.
+
+    A past step (ending by `now`) without a precipitation value counts as heavy rain; a future one
+    doesn't, because any run overlapping it is already `missing_data` and any run after it has a
+    gap in its history (`missing_history`), so it can never clear a run either way.
+    """
     steps = sorted((s for s in hours if s.end > s.start), key=lambda s: s.start)
     states: list[GroundState] = []
     events: list[Event] = []
@@ -244,8 +251,12 @@ def track(hours: Sequence[Step]) -> GroundTrack:
             ice_kind = "glaze"
         else:
             water += fell.liquid_mm
-        if unknown_precip:
-            water = max(water, th.WET_MM)  # can't rule out rain: count the ground as wet
+        if unknown_precip and (now is None or step.end <= now):  # can't rule out heavy rain: soaked, or glazed where it freezes
+            if frozen:
+                ice += th.PRECIP_UNKNOWN_MM
+                ice_kind = ice_kind or "glaze"
+            else:
+                water += th.PRECIP_UNKNOWN_MM
 
         # Dew and frost: deposition when the surface is at or below the dew point.
         dew_point = dew_point_c(step)

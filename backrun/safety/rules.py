@@ -203,7 +203,7 @@ def ground_of(c: RunConditions) -> tuple[gm.GroundState | None, tuple[gm.Event, 
     if c.ground is not None:
         return c.ground, c.ground_events
     hours = tuple(s for s in c.past if s.start < c.start) + tuple(s for s in c.run if s.start >= c.start)
-    pass_ = gm.track(hours)
+    pass_ = gm.track(hours, c.start)
     state = pass_.during(c.start, c.end)
     return state, pass_.events_until(c.end) if state else ()
 
@@ -224,8 +224,8 @@ def freezing_rain(c: RunConditions) -> list[Reason]:
         if liquid is None or liquid < th.FREEZING_PRECIP_MIN_MM:
             continue
         air_freezing = step.temperature_c is not None and step.temperature_c <= th.FREEZING_AIR_C
-        ground_freezing = (step.surface_temperature_c is not None
-                           and step.surface_temperature_c <= th.ICE_SURFACE_C)
+        surface, _ = gm.surface_c(step)
+        ground_freezing = surface is not None and surface <= th.ICE_SURFACE_C
         if air_freezing or ground_freezing:
             return [_freezing_rain_reason(step, c, {
                 "at": iso(step.start), "liquid_precipitation_mm": _r(liquid, 2),
@@ -287,7 +287,7 @@ def frost(c: RunConditions) -> list[Reason]:
 
 def near_freezing(c: RunConditions) -> list[Reason]:
     for step in c.run:
-        air, surface = step.temperature_c, step.surface_temperature_c
+        air, surface = step.temperature_c, gm.surface_c(step)[0]
         if (air is not None and air <= th.NEAR_FREEZING_AIR_C) or (
                 surface is not None and surface <= th.NEAR_FREEZING_SURFACE_C):
             return [Reason("near_freezing", CAUTION,
@@ -607,7 +607,7 @@ def history_steps(steps: Sequence[Step]) -> tuple[Step, ...]:
 
 def _cold_enough_for_ice(steps: Sequence[Step]) -> bool:
     for step in steps:
-        air, surface = step.temperature_c, step.surface_temperature_c
+        air, surface = step.temperature_c, gm.surface_c(step)[0]
         if air is None or air <= th.NEAR_FREEZING_AIR_C:
             return True
         if surface is not None and surface <= th.NEAR_FREEZING_SURFACE_C:

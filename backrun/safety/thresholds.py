@@ -171,6 +171,9 @@ EVAPORATION_WIND_A = _threshold(
 SUN_EVAPORATION_SHARE = _threshold(
     "SUN_EVAPORATION_SHARE", 0.15, "fraction", _BACKRUN + " (energy-limited evaporation, FAO-56 latent heat)",
     "Part of the sunshine reaching wet pavement goes into evaporating it; most heats the ground.")
+PRECIP_UNKNOWN_MM = _threshold(
+    "PRECIP_UNKNOWN_MM", 7.6, "mm", _OPEN_METEO_CODES + " (heavy rain, code 65, from 7.6 mm/h)",
+    "An hour without a precipitation value is counted as heavy rain: missing data must never clear the ground.")
 LATENT_HEAT_J_PER_KG = _threshold(
     "LATENT_HEAT_J_PER_KG", 2450000, "J/kg", "FAO Irrigation and Drainage Paper 56 (Allen et al. 1998), λ = 2.45 MJ/kg",
     "Turns sunshine (W/m²) into evaporated water (mm/h).")

@@ -167,6 +167,10 @@ NEAR_FREEZING = [
     case(rules.near_freezing, NONE, {"temperature_c": 6, "surface_temperature_c": 1.1}, id="surface 1.1"),
     case(rules.near_freezing, [("near_freezing", CA)], {"temperature_c": 6, "surface_temperature_c": 1.0},
          id="surface 1.0"),
+    case(rules.near_freezing, [("near_freezing", CA)], {"temperature_c": 5.0, "surface_temperature_c": None},
+         id="no surface, air 5.0 (estimate 1.0)"),
+    case(rules.near_freezing, NONE, {"temperature_c": 5.1, "surface_temperature_c": None},
+         id="no surface, air 5.1 (estimate 1.1)"),
 ]
 
 HUMID_RAIN_15 = {"weather_code": 61, "temperature_c": 15.0, "surface_temperature_c": 15.0,
