@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
@@ -31,6 +32,12 @@ class AdviceResult:
     weather: ForecastResult
     latitude: float
     longitude: float
+
+    @cached_property
+    def advice_dict(self) -> dict:
+        """advice.to_dict(), built once per memoised result: the cached path serves it many times.
+        Callers must not modify it."""
+        return self.advice.to_dict()
 
     @property
     def source(self) -> str | None:

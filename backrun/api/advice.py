@@ -33,7 +33,7 @@ def advice():
 
 
 def advice_json(result, now: datetime) -> dict:
-    advice = result.advice.to_dict()
+    advice = result.advice_dict
     return {
         "verdict": advice["verdict"],
         "reasons": advice["reasons"],

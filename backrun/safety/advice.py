@@ -241,7 +241,7 @@ class _Evaluator:
         ground, events = self.ground(start, end)
         return RunConditions(start, end, self.run_steps(start, end), around,
                              self._hours.overlapping(start - HISTORY, start), self._sun.lowest(start, end),
-                             ground, events)
+                             ground, events, self._track.worst_during(start, end))
 
     def ground(self, start: datetime, end: datetime) -> tuple[gm.GroundState | None, tuple[gm.Event, ...]]:
         state = self._track.during(start, end)

@@ -122,6 +122,15 @@ def surface_c(step: Step) -> tuple[float | None, bool]:
     return None, True
 
 
+def freeze_c(surface: float | None, air: float | None) -> float | None:
+    """The temperature that decides freezing and thawing: the colder of the surface and the air.
+    A warm skin temperature under freezing air (a model's natural ground, a sunny patch) doesn't
+    keep paths, bridges and shade from icing."""
+    if surface is None or air is None:
+        return surface
+    return min(surface, air)
+
+
 def dew_point_c(step: Step) -> float | None:
     if step.dew_point_c is not None:
         return step.dew_point_c
@@ -185,6 +194,7 @@ class GroundTrack:
         self.history_start = history_start
         self._times = [s.at for s in states]
         self._starts = starts
+        self.worst: GroundTrack | None = None  # the worst-case pass, when past precipitation is unknown
 
     def during(self, start: datetime, end: datetime) -> GroundState | None:
         """The worst state the run meets: the one it starts on (the last state reached by `start`)
@@ -196,6 +206,10 @@ class GroundTrack:
             return None
         return min(window, key=lambda s: (SEVERITY[s.state], CONFIDENCE.index(s.confidence)))
 
+    def worst_during(self, start: datetime, end: datetime) -> GroundState | None:
+        """`during` in the worst-case pass; None when every past precipitation value is known."""
+        return self.worst.during(start, end) if self.worst is not None else None
+
     def events_until(self, moment: datetime, limit: int = 4) -> tuple[Event, ...]:
         idx = bisect_right([e.at for e in self.events], moment)
         return tuple(self.events[max(0, idx - limit):idx])
@@ -204,10 +218,18 @@ class GroundTrack:
 def track(hours: Sequence[Step], now: datetime | None = None) -> GroundTrack:
     """Run the surface model over hourly steps in time order.
 
-    A past step (ending by `now`) without a precipitation value counts as heavy rain; a future one
-    doesn't, because any run overlapping it is already `missing_data` and any run after it has a
-    gap in its history (`missing_history`), so it can never clear a run either way.
+    Past steps (ending by `now`) without a precipitation value get a second, worst-case pass that
+    counts them as heavy rain: what it shows beyond the first pass can't be ruled out, and the
+    rules say so as "unknown". A future step without one needs no such pass: any run overlapping
+    it is already `missing_data`, and any run after it has a gap in its history.
     """
+    known = _pass(hours, now, assume=False)
+    if any(s.precipitation_mm is None and (now is None or s.end <= now) for s in hours):
+        known.worst = _pass(hours, now, assume=True)
+    return known
+
+
+def _pass(hours: Sequence[Step], now: datetime | None, assume: bool) -> GroundTrack:
     steps = sorted((s for s in hours if s.end > s.start), key=lambda s: s.start)
     states: list[GroundState] = []
     events: list[Event] = []
@@ -225,8 +247,9 @@ def track(hours: Sequence[Step], now: datetime | None = None) -> GroundTrack:
             gap_low = True  # what happened in the gap is unknown
         previous_end = step.end if previous_end is None else max(previous_end, step.end)
         surface, estimated = surface_c(step)
-        frozen = surface is None or surface <= th.ICE_SURFACE_C
         air = step.temperature_c
+        cold = freeze_c(surface, air)
+        frozen = cold is None or cold <= th.ICE_SURFACE_C or (air is not None and air <= th.FREEZING_AIR_C)
         fell = phase(step)
         unknown_precip = step.precipitation_mm is None
 
@@ -251,7 +274,7 @@ def track(hours: Sequence[Step], now: datetime | None = None) -> GroundTrack:
             ice_kind = "glaze"
         else:
             water += fell.liquid_mm
-        if unknown_precip and (now is None or step.end <= now):  # can't rule out heavy rain: soaked, or glazed where it freezes
+        if assume and unknown_precip and (now is None or step.end <= now):  # heavy rain, or glaze where frozen
             if frozen:
                 ice += th.PRECIP_UNKNOWN_MM
                 ice_kind = ice_kind or "glaze"
@@ -260,8 +283,8 @@ def track(hours: Sequence[Step], now: datetime | None = None) -> GroundTrack:
 
         # Dew and frost: deposition when the surface is at or below the dew point.
         dew_point = dew_point_c(step)
-        if surface is None or surface <= th.FROST_SURFACE_C:
-            humid = dew_point is None or surface is None or dew_point >= surface - th.FROST_DEW_POINT_MARGIN_C or (
+        if cold is None or cold <= th.FROST_SURFACE_C:
+            humid = dew_point is None or cold is None or dew_point >= cold - th.FROST_DEW_POINT_MARGIN_C or (
                 step.relative_humidity_pct is not None and step.relative_humidity_pct >= th.FROST_HUMIDITY_PCT)
             frost = frost or humid
         elif not frozen:
@@ -272,8 +295,8 @@ def track(hours: Sequence[Step], now: datetime | None = None) -> GroundTrack:
                 water += th.DEW_MM_PER_H * hours_long
 
         # Thaw: ice melts only while the surface is above 0 °C, at a degree-day rate.
-        if ice > 0 and not frozen and surface is not None:
-            melt = min(ice, th.ICE_MELT_MM_PER_DEGREE_DAY / 24.0 * max(surface, 0.0) * hours_long)
+        if ice > 0 and not frozen and cold is not None:
+            melt = min(ice, th.ICE_MELT_MM_PER_DEGREE_DAY / 24.0 * max(cold, 0.0) * hours_long)
             ice -= melt
             water += melt
             if ice < th.ICE_MIN_MM:

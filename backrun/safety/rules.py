@@ -78,6 +78,8 @@ class RunConditions:
     # pass once per forecast; rules called on their own compute it from past + run).
     ground: gm.GroundState | None = None
     ground_events: tuple[gm.Event, ...] = ()
+    # The same in the worst-case pass (past hours without precipitation counted as heavy rain).
+    ground_worst: gm.GroundState | None = None
 
     def past_within(self, hours: float) -> tuple[Step, ...]:
         since = self.start - timedelta(hours=hours)
@@ -202,10 +204,39 @@ def ground_of(c: RunConditions) -> tuple[gm.GroundState | None, tuple[gm.Event, 
     """The ground state the run meets, from advice's shared pass or computed here."""
     if c.ground is not None:
         return c.ground, c.ground_events
+    return _own_pass(c)[:2]
+
+
+def worst_ground_of(c: RunConditions) -> gm.GroundState | None:
+    if c.ground is not None:
+        return c.ground_worst
+    return _own_pass(c)[2]
+
+
+def _own_pass(c: RunConditions) -> tuple[gm.GroundState | None, tuple[gm.Event, ...], gm.GroundState | None]:
     hours = tuple(s for s in c.past if s.start < c.start) + tuple(s for s in c.run if s.start >= c.start)
     pass_ = gm.track(hours, c.start)
     state = pass_.during(c.start, c.end)
-    return state, pass_.events_until(c.end) if state else ()
+    return state, (pass_.events_until(c.end) if state else ()), pass_.worst_during(c.start, c.end)
+
+
+def _ground_rule(c: RunConditions, fires: Callable[[gm.GroundState], bool],
+                 reason: Callable[[gm.GroundState, tuple[gm.Event, ...]], Reason]) -> list[Reason]:
+    """A ground hazard from the known pass; else, if only the worst-case pass (unknown past
+    precipitation counted as heavy rain) shows it, the same hazard as "unknown"."""
+    state, events = ground_of(c)
+    found = [reason(state, events)] if state is not None and fires(state) else []
+    worst = worst_ground_of(c)
+    if worst is not None and fires(worst):
+        known = reason(worst, ())
+        if found and SEVERITY_RANK[found[0].severity] <= SEVERITY_RANK[known.severity]:
+            return found  # the known data already says as much
+        return found + [Reason(known.code, UNKNOWN,
+                       "Some past hours have no precipitation value, and if it rained then, this holds: "
+                       + known.message + " " + CHECK_YOURSELF,
+                       dict(known.evidence) | {"assumed": "past hours without precipitation counted as "
+                                                          f"{th.PRECIP_UNKNOWN_MM:g} mm of rain"})]
+    return found
 
 
 def _ground_evidence(state: gm.GroundState, events: Sequence[gm.Event]) -> dict[str, Any]:
@@ -230,12 +261,10 @@ def freezing_rain(c: RunConditions) -> list[Reason]:
             return [_freezing_rain_reason(step, c, {
                 "at": iso(step.start), "liquid_precipitation_mm": _r(liquid, 2),
                 "temperature_c": step.temperature_c, "surface_temperature_c": step.surface_temperature_c})]
-    state, events = ground_of(c)
-    if state is not None and state.state == "ice" and state.ice_kind == "glaze":
-        return [Reason("freezing_rain", INDOORS,
-                       f"Freezing rain glazed the ground and it hasn't thawed since ({gm.story(state, events)}). "
-                       "Clear ice you won't see behind you: run indoors.", _ground_evidence(state, events))]
-    return []
+    return _ground_rule(c, lambda g: g.state == "ice" and g.ice_kind == "glaze", lambda state, events: Reason(
+        "freezing_rain", INDOORS,
+        f"Freezing rain glazed the ground and it hasn't thawed since ({gm.story(state, events)}). "
+        "Clear ice you won't see behind you: run indoors.", _ground_evidence(state, events)))
 
 
 def _freezing_rain_reason(step: Step, c: RunConditions, evidence: dict[str, Any]) -> Reason:
@@ -256,33 +285,29 @@ def snow_falling(c: RunConditions) -> list[Reason]:
     return []
 
 
+_SNOW_KINDS = {"snow": "snow", "compacted_snow": "packed snow", "slush": "slush"}
+
+
 def snow_on_ground(c: RunConditions) -> list[Reason]:
-    state, events = ground_of(c)
-    if state is None or state.state not in ("snow", "compacted_snow", "slush"):
-        return []
-    kind = {"snow": "snow", "compacted_snow": "packed snow", "slush": "slush"}[state.state]
-    return [Reason("snow_on_ground", INDOORS,
-                   f"There's {kind} on the ground ({gm.story(state, events)}). Packed snow and slush hide ice. "
-                   "Run indoors until paths are clear.", _ground_evidence(state, events))]
+    return _ground_rule(c, lambda g: g.state in _SNOW_KINDS, lambda state, events: Reason(
+        "snow_on_ground", INDOORS,
+        f"There's {_SNOW_KINDS[state.state]} on the ground ({gm.story(state, events)}). Packed snow and slush "
+        "hide ice. Run indoors until paths are clear.", _ground_evidence(state, events)))
 
 
 def black_ice(c: RunConditions) -> list[Reason]:
-    state, events = ground_of(c)
-    if state is None or state.state != "ice" or state.ice_kind == "glaze":
-        return []
-    return [Reason("black_ice", INDOORS,
-                   f"Water on the ground has frozen and the surface hasn't thawed since ({gm.story(state, events)}). "
-                   "Refrozen puddles and black ice are likely. Run indoors.", _ground_evidence(state, events))]
+    return _ground_rule(c, lambda g: g.state == "ice" and g.ice_kind != "glaze", lambda state, events: Reason(
+        "black_ice", INDOORS,
+        f"Water on the ground has frozen and the surface hasn't thawed since ({gm.story(state, events)}). "
+        "Refrozen puddles and black ice are likely. Run indoors.", _ground_evidence(state, events)))
 
 
 def frost(c: RunConditions) -> list[Reason]:
-    state, events = ground_of(c)
-    if state is None or state.state != "frost":
-        return []
-    return [Reason("frost", INDOORS,
-                   "Frost is likely on the ground: it's at or below freezing and the air is humid enough to deposit "
-                   "it. Frosty paths are slippery and you can't check them behind you. Run indoors.",
-                   _ground_evidence(state, events) | {"dew_point_c": _r(_dew_point(c.run[0])) if c.run else None})]
+    return _ground_rule(c, lambda g: g.state == "frost", lambda state, events: Reason(
+        "frost", INDOORS,
+        "Frost is likely on the ground: it's at or below freezing and the air is humid enough to deposit "
+        "it. Frosty paths are slippery and you can't check them behind you. Run indoors.",
+        _ground_evidence(state, events) | {"dew_point_c": _r(_dew_point(c.run[0])) if c.run else None}))
 
 
 def near_freezing(c: RunConditions) -> list[Reason]:
@@ -329,17 +354,18 @@ def rain_likely(c: RunConditions) -> list[Reason]:
 
 
 def wet_surface(c: RunConditions) -> list[Reason]:
-    state, events = ground_of(c)
-    if state is None or state.state not in ("water_film", "wet"):
-        return []
+    return _ground_rule(c, lambda g: g.state in ("water_film", "wet"), _wet_reason)
+
+
+def _wet_reason(state: gm.GroundState, events: tuple[gm.Event, ...]) -> Reason:
     evidence = _ground_evidence(state, events)
     if state.state == "water_film":
-        return [Reason("wet_surface", INDOORS,
-                       f"The ground is still soaked ({gm.story(state, events)}): standing water and puddles you "
-                       "can't see behind you. Run indoors until it has dried.", evidence)]
-    return [Reason("wet_surface", CAUTION,
-                   f"The ground hasn't dried yet ({gm.story(state, events)}). Slow down and check the surface of "
-                   "your route before you start.", evidence)]
+        return Reason("wet_surface", INDOORS,
+                      f"The ground is still soaked ({gm.story(state, events)}): standing water and puddles you "
+                      "can't see behind you. Run indoors until it has dried.", evidence)
+    return Reason("wet_surface", CAUTION,
+                  f"The ground hasn't dried yet ({gm.story(state, events)}). Slow down and check the surface of "
+                  "your route before you start.", evidence)
 
 
 def freezing_fog(c: RunConditions) -> list[Reason]:

@@ -100,6 +100,7 @@ SNOW = [
 HUMID_RAIN = {"precipitation_mm": 1.0, "weather_code": 61, "temperature_c": 3.0, "surface_temperature_c": 3.0,
               "relative_humidity_pct": 95.0, "dew_point_c": 2.3}
 COLD_DRY_AIR = {"temperature_c": -2.0, "dew_point_c": -9.0, "relative_humidity_pct": 58.0}
+COOL_DRY_AIR = {"temperature_c": 2.0, "dew_point_c": -9.0, "relative_humidity_pct": 44.0}
 
 
 def wet_then(surface: float, wet_at: int = -3, cold_from: int = -2, until: int = 0):
@@ -112,9 +113,12 @@ def wet_then(surface: float, wet_at: int = -3, cold_from: int = -2, until: int =
 BLACK_ICE = [
     case(rules.black_ice, [("black_ice", IN)], None, wet_then(0.5), id="wet, then surface 0.5"),
     case(rules.black_ice, [("black_ice", IN)], None, wet_then(-0.1), id="wet, then surface -0.1"),
-    case(rules.black_ice, NONE, {"surface_temperature_c": 5}, {-3: HUMID_RAIN, -2: {**COLD_DRY_AIR,
-         "surface_temperature_c": 0.6}, -1: {**COLD_DRY_AIR, "surface_temperature_c": 0.6}},
-         id="wet, then surface 0.6 (above ICE_SURFACE_C)"),
+    case(rules.black_ice, NONE, {"surface_temperature_c": 5}, {-3: HUMID_RAIN, -2: {**COOL_DRY_AIR,
+         "surface_temperature_c": 0.6}, -1: {**COOL_DRY_AIR, "surface_temperature_c": 0.6}},
+         id="wet, then surface 0.6 (above ICE_SURFACE_C), air 2"),
+    case(rules.black_ice, [("black_ice", IN)], None, {-3: HUMID_RAIN, -2: {**COLD_DRY_AIR,
+         "surface_temperature_c": 4.0}, -1: {**COLD_DRY_AIR, "surface_temperature_c": 4.0}},
+         id="wet, then air -2 over a 4 °C skin: the colder counts"),
     case(rules.black_ice, [("black_ice", IN)], {**COLD_DRY_AIR, "surface_temperature_c": -3},
          wet_then(-3, wet_at=-50, cold_from=-49), id="froze 49 h ago, frozen since"),
     case(rules.black_ice, NONE, {"surface_temperature_c": 10},
@@ -208,6 +212,11 @@ RAIN = [
     case(rules.wet_surface, [("wet_surface", CA)], None, {-3: {"precipitation_mm": 5}},
          id="5 mm 3 h ago, mild air, no sun: drying, still wet"),
     case(rules.wet_surface, NONE, None, {-6: {"precipitation_mm": 5}}, id="5 mm 6 h ago, mild air: dry"),
+    case(rules.wet_surface, [("wet_surface", UN)], None, {-1: {"precipitation_mm": None}},
+         id="no precipitation value last hour: soaked can't be ruled out"),
+    case(rules.black_ice, [("black_ice", UN)], FROZEN, {-3: {**FROZEN, "temperature_c": 3.0, "surface_temperature_c": 3.0,
+                                                           "precipitation_mm": None}, -2: FROZEN, -1: FROZEN},
+         id="no precipitation value, then frozen: ice can't be ruled out"),
 ]
 
 # --- fog ----------------------------------------------------------------------------------------
