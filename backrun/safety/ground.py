@@ -235,6 +235,7 @@ def _pass(hours: Sequence[Step], now: datetime | None, assume: bool) -> GroundTr
     events: list[Event] = []
     water = snow = ice = 0.0
     frost = False
+    frost_mm = 0.0
     ice_kind: str | None = None
     snow_hours = 0.0
     previous_end: datetime | None = None
@@ -263,9 +264,8 @@ def _pass(hours: Sequence[Step], now: datetime | None, assume: bool) -> GroundTr
             melt = min(snow, th.SNOW_MELT_MM_PER_DEGREE_DAY / 24.0 * surface * hours_long)
             snow -= melt
             water += melt
-        if step.snow_depth_m is not None:  # the model's own snow depth, when given, is the better count
-            measured = step.snow_depth_m * 100.0 / th.SNOWFALL_CM_PER_MM_WATER
-            snow = max(measured, fell.solid_mm) if measured > 0 or fell.solid_mm > 0 else 0.0
+        if step.snow_depth_m is not None and step.snow_depth_m > 0:  # the model's depth, as water
+            snow = max(snow, step.snow_depth_m * 100.0 / th.SNOWFALL_CM_PER_MM_WATER)
         snow_hours = snow_hours + hours_long if snow >= th.SNOW_COVER_MIN_MM else 0.0
 
         # Liquid: glaze when it freezes on contact, else water on the surface.
@@ -282,17 +282,23 @@ def _pass(hours: Sequence[Step], now: datetime | None, assume: bool) -> GroundTr
                 water += th.PRECIP_UNKNOWN_MM
 
         # Dew and frost: deposition when the surface is at or below the dew point.
+        # Hoar frost is thin: in dry air it sublimates like water evaporates (ice is kept: it's thick).
         dew_point = dew_point_c(step)
         if cold is None or cold <= th.FROST_SURFACE_C:
             humid = dew_point is None or cold is None or dew_point >= cold - th.FROST_DEW_POINT_MARGIN_C or (
                 step.relative_humidity_pct is not None and step.relative_humidity_pct >= th.FROST_HUMIDITY_PCT)
-            frost = frost or humid
+            if humid:
+                frost_mm += th.DEW_MM_PER_H * hours_long
+            elif frost_mm > 0 and cold is not None:
+                frost_mm = max(0.0, frost_mm - evaporation_mm_per_h(step, cold) * hours_long)
         elif not frozen:
-            if frost:
-                water += th.DEW_MM_PER_H  # melted frost leaves the ground damp
-            frost = False
+            water += frost_mm  # melted frost leaves the ground damp
+            frost_mm = 0.0
             if dew_point is not None and surface is not None and dew_point >= surface:
                 water += th.DEW_MM_PER_H * hours_long
+        elif frost_mm > 0 and cold is not None:  # between 0 and ICE_SURFACE_C: no new frost, some goes
+            frost_mm = max(0.0, frost_mm - evaporation_mm_per_h(step, cold) * hours_long)
+        frost = frost_mm >= th.ICE_MIN_MM
 
         # Thaw: ice melts only while the surface is above 0 °C, at a degree-day rate.
         if ice > 0 and not frozen and cold is not None:

@@ -139,6 +139,10 @@ BLACK_ICE = [
 
 # --- frost --------------------------------------------------------------------------------------
 HUMID = {"relative_humidity_pct": 95.0, "dew_point_c": None}
+CLEAR_NIGHT = {"temperature_c": -2.0, "surface_temperature_c": -6.0, "relative_humidity_pct": 85.0, "dew_point_c": -4.2,
+               "wind_speed_kmh": 3.0, "wind_gusts_kmh": 6.0, "cloud_cover_pct": 0.0, "shortwave_w_m2": 0.0}
+DRY_SUNNY_COLD = {"temperature_c": -1.0, "surface_temperature_c": -2.0, "relative_humidity_pct": 50.0,
+                  "dew_point_c": -9.9, "wind_speed_kmh": 15.0, "wind_gusts_kmh": 25.0, "shortwave_w_m2": 400.0}
 FROST = [
     case(rules.frost, NONE, {**HUMID, "temperature_c": 3, "surface_temperature_c": 0.1}, id="surface 0.1"),
     case(rules.frost, [("frost", IN)], {**HUMID, "temperature_c": 3, "surface_temperature_c": 0.0}, id="surface 0.0"),
@@ -159,7 +163,14 @@ FROST = [
     case(rules.frost, [("frost", IN)], {**HUMID, "temperature_c": 4.0, "surface_temperature_c": None},
          id="no surface, air 4.0 (estimate 0.0)"),
     case(rules.frost, [("frost", IN)], None, {-1: {**HUMID, "surface_temperature_c": -1}}, id="frost last hour"),
-    case(rules.frost, NONE, None, {-2: {**HUMID, "surface_temperature_c": -1}}, id="frost 2 h ago only"),
+    case(rules.frost, NONE, None, {-2: {**HUMID, "surface_temperature_c": -1}}, id="frost 2 h ago, thawed since"),
+    case(rules.frost, [("frost", IN)], CLEAR_NIGHT, {o: CLEAR_NIGHT for o in range(-8, 0)},
+         id="clear calm night, skin below the dew point"),
+    case(rules.frost, [("frost", IN)], DRY_SUNNY_COLD, {**{o: CLEAR_NIGHT for o in range(-10, -1)},
+                                                      -1: DRY_SUNNY_COLD}, id="frost from the night, first dry hour"),
+    case(rules.frost, NONE, DRY_SUNNY_COLD, {**{o: CLEAR_NIGHT for o in range(-12, -4)},
+                                            **{o: DRY_SUNNY_COLD for o in range(-4, 0)}},
+         id="frost from the night sublimated in dry sunshine"),
 ]
 
 NEAR_FREEZING = [
