@@ -8,7 +8,7 @@ is "indoors", not "unknown").
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta, timezone
@@ -200,7 +200,11 @@ class _Evaluator:
         self._sun = SunTracker(latitude, longitude)
         self._horizon = max(filter(None, (self._hours.end, self._quarters.end)), default=now)
         self._track = gm.track(forecast.hours or forecast.quarter_hours, now)
-        self._conflicting = {id(h) for h in self._hours.steps if self._conflicts(h)} if forecast.quarter_hours else set()
+        first_quarter = self._quarters.steps[0].start if self._quarters.steps else None
+        self._conflicting = ({id(h) for h in self._hours.overlapping(first_quarter, self._quarters.end)
+                              if self._conflicts(h)} if first_quarter is not None else set())
+        # Where the past is known well enough for the ground model: merged spans of usable steps.
+        self._history_spans = _merged_spans(rules.history_steps(forecast.hours))
 
     def _hour_containing(self, when: datetime) -> Step | None:
         return next((h for h in self._hours.overlapping(when, when + timedelta(microseconds=1))), None)
@@ -252,7 +256,19 @@ class _Evaluator:
                 *rules.missing_data(c.run, c.start, c.end, c.around_run,
                                     max(c.start - THUNDER_MARGIN, self.now), c.end + THUNDER_MARGIN),
                 *rules.implausible_data(self._problems_between(c.start - HISTORY, c.end + THUNDER_MARGIN)),
-                *rules.missing_history(c, rules.first_gap(rules.history_steps(c.past), c.start - HISTORY, c.start))]
+                *rules.missing_history(c, self._history_gap(c.start - HISTORY, c.start))]
+
+    def _history_gap(self, start: datetime, end: datetime) -> tuple[datetime, datetime] | None:
+        """Same as rules.first_gap over the usable past steps, from spans merged once."""
+        i = bisect_right(self._history_spans, (start, _FAR_FUTURE)) - 1
+        if i >= 0 and self._history_spans[i][1] >= end:
+            return None
+        if i >= 0 and self._history_spans[i][1] > start:
+            gap_start = self._history_spans[i][1]
+        else:
+            gap_start = start
+        following = self._history_spans[i + 1][0] if i + 1 < len(self._history_spans) else end
+        return gap_start, min(max(following, gap_start), end)
 
     def evaluate(self, start: datetime, end: datetime) -> tuple[str, tuple[Reason, ...]]:
         c = self.conditions(start, end)
@@ -285,6 +301,21 @@ class _Evaluator:
                 return candidate, candidate + duration
             candidate += SEARCH_STEP
         return None
+
+
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+
+
+def _merged_spans(steps: Sequence[Step]) -> list[tuple[datetime, datetime]]:
+    spans: list[tuple[datetime, datetime]] = []
+    for step in sorted(steps, key=lambda s: s.start):
+        if step.end <= step.start:
+            continue
+        if spans and step.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], step.end))
+        else:
+            spans.append((step.start, step.end))
+    return spans
 
 
 _CODE_RANKS = ((th.THUNDER_CODES, 5), (th.FREEZING_PRECIP_CODES, 4), (th.SNOW_CODES, 3), (th.RAIN_CODES, 2),

@@ -660,6 +660,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "shortwave_w_m2": (0, th.SHORTWAVE_MAX_W_M2),
 }
 _NUMERIC_FIELDS = tuple(f.name for f in fields(Step) if f.name in _RANGES)
+_CHECKS = tuple((name, *_RANGES[name]) for name in _NUMERIC_FIELDS)
+_INFINITIES = (math.inf, -math.inf)
 
 
 def step_problems(step: Step) -> list[str]:
@@ -667,12 +669,10 @@ def step_problems(step: Step) -> list[str]:
     problems = []
     if step.end <= step.start:
         problems.append("step ends before it starts")
-    for name in _NUMERIC_FIELDS:
+    for name, low, high in _CHECKS:
         value = getattr(step, name)
-        if value is None:
-            continue
-        low, high = _RANGES[name]
-        if not _finite(value) or not low <= value <= high:
+        # NaN fails every comparison; infinities are caught by the bounds or by the explicit test.
+        if value is not None and not (low <= value <= high and value not in _INFINITIES):
             problems.append(f"{name}={value!r}")
     t, dp = step.temperature_c, step.dew_point_c
     if _finite(t) and _finite(dp) and dp - t > th.DEW_POINT_EXCESS_MAX_C:
