@@ -294,11 +294,12 @@ def _pass(hours: Sequence[Step], now: datetime | None, assume: bool) -> GroundTr
         elif not frozen:
             water += frost_mm  # melted frost leaves the ground damp
             frost_mm = 0.0
-            if dew_point is not None and surface is not None and dew_point >= surface:
-                water += th.DEW_MM_PER_H * hours_long
+            if dew_point is not None and surface is not None and dew_point >= surface and water < th.DEW_WATER_MAX_MM:
+                # Dew beads; it dampens a surface but doesn't make it wet (it can still freeze).
+                water = min(water + th.DEW_MM_PER_H * hours_long, th.DEW_WATER_MAX_MM)
         elif frost_mm > 0 and cold is not None:  # between 0 and ICE_SURFACE_C: no new frost, some goes
             frost_mm = max(0.0, frost_mm - evaporation_mm_per_h(step, cold) * hours_long)
-        frost = frost_mm >= th.ICE_MIN_MM
+        frost = frost_mm >= th.FROST_MIN_MM
 
         # Thaw: ice melts only while the surface is above 0 °C, at a degree-day rate.
         if ice > 0 and not frozen and cold is not None:

@@ -162,6 +162,13 @@ SNOW_AIR_C = _threshold(
 DEW_MM_PER_H = _threshold(
     "DEW_MM_PER_H", 0.03, "mm/h", "Dew yields rarely exceed about 0.5 mm per night (Beysens, 'Dew Water', 2018)",
     "A surface below the dew point wets slowly; below 0 °C the same moisture is frost.")
+DEW_WATER_MAX_MM = _threshold(
+    "DEW_WATER_MAX_MM", 0.05, "mm", _BACKRUN + " (dew forms droplets, not a film)",
+    "Dew alone leaves a surface damp, not wet: a dewy night is not a rainy one (but the damp can freeze).")
+FROST_MIN_MM = _threshold(
+    "FROST_MIN_MM", 0.05, "mm", _BACKRUN + " (about two hours of deposition at DEW_MM_PER_H)",
+    "A surface dipping below the dew point for a moment grows no frost worth the name; a cold humid night "
+    "does.")
 WIND_2M_FACTOR = _threshold(
     "WIND_2M_FACTOR", 0.75, "×", "Open-Meteo Meteorology.swift (ws2m = 0.75 · ws10m)",
     "The evaporation formula wants the wind at 2 m; forecasts give it at 10 m.")

@@ -143,26 +143,37 @@ CLEAR_NIGHT = {"temperature_c": -2.0, "surface_temperature_c": -6.0, "relative_h
                "wind_speed_kmh": 3.0, "wind_gusts_kmh": 6.0, "cloud_cover_pct": 0.0, "shortwave_w_m2": 0.0}
 DRY_SUNNY_COLD = {"temperature_c": -1.0, "surface_temperature_c": -2.0, "relative_humidity_pct": 50.0,
                   "dew_point_c": -9.9, "wind_speed_kmh": 15.0, "wind_gusts_kmh": 25.0, "shortwave_w_m2": 400.0}
+COLD_SKIN = {"temperature_c": 3, "surface_temperature_c": -2}
+
+
+def two_hour_frost_case(expected, run, id):
+    """Frost needs time to deposit (FROST_MIN_MM): the same values the hour before the run too."""
+    return case(rules.frost, expected, run, {-1: run}, id=id)
+
+
 FROST = [
-    case(rules.frost, NONE, {**HUMID, "temperature_c": 3, "surface_temperature_c": 0.1}, id="surface 0.1"),
-    case(rules.frost, [("frost", IN)], {**HUMID, "temperature_c": 3, "surface_temperature_c": 0.0}, id="surface 0.0"),
-    case(rules.frost, [("frost", IN)], {**HUMID, "temperature_c": 3, "surface_temperature_c": -0.1},
-         id="surface -0.1"),
-    case(rules.frost, [("frost", IN)], {"temperature_c": 3, "surface_temperature_c": -2, "dew_point_c": -3.0,
-                                        "relative_humidity_pct": 50}, id="dew point = surface - 1"),
-    case(rules.frost, NONE, {"temperature_c": 3, "surface_temperature_c": -2, "dew_point_c": -3.1,
-                             "relative_humidity_pct": 50}, id="dew point below surface - 1"),
-    case(rules.frost, NONE, {"temperature_c": 3, "surface_temperature_c": -2, "dew_point_c": -10,
-                             "relative_humidity_pct": 89.9}, id="RH 89.9"),
-    case(rules.frost, [("frost", IN)], {"temperature_c": 3, "surface_temperature_c": -2, "dew_point_c": -10,
-                                        "relative_humidity_pct": 90}, id="RH 90"),
-    case(rules.frost, [("frost", IN)], {"temperature_c": 3, "surface_temperature_c": -2, "dew_point_c": None,
-                                        "relative_humidity_pct": None}, id="humidity unknown"),
-    case(rules.frost, NONE, {**HUMID, "temperature_c": 4.1, "surface_temperature_c": None},
-         id="no surface, air 4.1 (estimate 0.1)"),
-    case(rules.frost, [("frost", IN)], {**HUMID, "temperature_c": 4.0, "surface_temperature_c": None},
-         id="no surface, air 4.0 (estimate 0.0)"),
-    case(rules.frost, [("frost", IN)], None, {-1: {**HUMID, "surface_temperature_c": -1}}, id="frost last hour"),
+    case(rules.frost, NONE, {**HUMID, "temperature_c": 3, "surface_temperature_c": -1},
+         id="one humid hour at -1: not yet"),
+    two_hour_frost_case(NONE, {**HUMID, "temperature_c": 3, "surface_temperature_c": 0.1},
+                        id="surface 0.1"),
+    two_hour_frost_case([("frost", IN)], {**HUMID, "temperature_c": 3, "surface_temperature_c": 0.0},
+                        id="surface 0.0"),
+    two_hour_frost_case([("frost", IN)], {**HUMID, "temperature_c": 3, "surface_temperature_c": -0.1},
+                        id="surface -0.1"),
+    two_hour_frost_case([("frost", IN)], {**COLD_SKIN, "dew_point_c": -3.0, "relative_humidity_pct": 50},
+                        id="dew point = surface - 1"),
+    two_hour_frost_case(NONE, {**COLD_SKIN, "dew_point_c": -3.1, "relative_humidity_pct": 50},
+                        id="dew point below surface - 1"),
+    two_hour_frost_case(NONE, {**COLD_SKIN, "dew_point_c": -10, "relative_humidity_pct": 89.9}, id="RH 89.9"),
+    two_hour_frost_case([("frost", IN)], {**COLD_SKIN, "dew_point_c": -10, "relative_humidity_pct": 90}, id="RH 90"),
+    two_hour_frost_case([("frost", IN)], {**COLD_SKIN, "dew_point_c": None, "relative_humidity_pct": None},
+                        id="humidity unknown"),
+    two_hour_frost_case(NONE, {**HUMID, "temperature_c": 4.1, "surface_temperature_c": None},
+                        id="no surface, air 4.1 (estimate 0.1)"),
+    two_hour_frost_case([("frost", IN)], {**HUMID, "temperature_c": 4.0, "surface_temperature_c": None},
+                        id="no surface, air 4.0 (estimate 0.0)"),
+    case(rules.frost, [("frost", IN)], None, {-2: {**HUMID, "surface_temperature_c": -1},
+                                              -1: {**HUMID, "surface_temperature_c": -1}}, id="frost in the last 2 h"),
     case(rules.frost, NONE, None, {-2: {**HUMID, "surface_temperature_c": -1}}, id="frost 2 h ago, thawed since"),
     case(rules.frost, [("frost", IN)], CLEAR_NIGHT, {o: CLEAR_NIGHT for o in range(-8, 0)},
          id="clear calm night, skin below the dew point"),
@@ -359,7 +370,8 @@ def test_measured_gust_evidence():
     (rules.snow_falling, {"weather_code": 73}, None, 60.0),
     (rules.snow_on_ground, {"snow_depth_m": 0.05}, None, 60.0),
     (rules.black_ice, None, wet_then(-2), 60.0),
-    (rules.frost, {"surface_temperature_c": -2, "relative_humidity_pct": 95}, None, 60.0),
+    (rules.frost, {"surface_temperature_c": -2, "relative_humidity_pct": 95},
+     {-1: {"surface_temperature_c": -2, "relative_humidity_pct": 95}}, 60.0),
     (rules.near_freezing, {"temperature_c": 2}, None, 60.0),
     (rules.rain, {"precipitation_mm": 1}, None, 60.0),
     (rules.rain_likely, {"precipitation_probability_pct": 40}, None, 60.0),
