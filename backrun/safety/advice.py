@@ -199,12 +199,33 @@ class _Evaluator:
         self._problems = [(s, p) for s in (*forecast.hours, *forecast.quarter_hours) for p in rules.step_problems(s)]
         self._sun = SunTracker(latitude, longitude)
         self._horizon = max(filter(None, (self._hours.end, self._quarters.end)), default=now)
-        self._track = gm.track(forecast.hours or forecast.quarter_hours, now)
+        self._track = gm.track(self._worst_hours(forecast) or forecast.quarter_hours, now)
         first_quarter = self._quarters.steps[0].start if self._quarters.steps else None
         self._conflicting = ({id(h) for h in self._hours.overlapping(first_quarter, self._quarters.end)
                               if self._conflicts(h)} if first_quarter is not None else set())
         # Where the past is known well enough for the ground model: merged spans of usable steps.
         self._history_spans = _merged_spans(rules.history_steps(forecast.hours))
+
+    def _worst_hours(self, forecast: Forecast) -> tuple[Step, ...]:
+        """Hourly steps for the ground pass, each taking the 15-minute precipitation inside it when
+        that is more (and then the worse weather code): where the two disagree, the worse counts."""
+        if not forecast.quarter_hours:
+            return forecast.hours
+        first = min(q.start for q in forecast.quarter_hours)
+        last = max(q.end for q in forecast.quarter_hours)
+        hours = []
+        for hour in forecast.hours:
+            if hour.end <= first or hour.start >= last:
+                hours.append(hour)
+                continue
+            inside = [q for q in forecast.quarter_hours if q.start >= hour.start and q.end <= hour.end]
+            amounts = [q.precipitation_mm for q in inside if q.precipitation_mm is not None]
+            if amounts and hour.precipitation_mm is not None and sum(amounts) > hour.precipitation_mm:
+                worst = max(inside, key=_code_rank)
+                code = worst.weather_code if _code_rank(worst) > _code_rank(hour) else hour.weather_code
+                hour = replace(hour, precipitation_mm=sum(amounts), weather_code=code)
+            hours.append(hour)
+        return tuple(hours)
 
     def _hour_containing(self, when: datetime) -> Step | None:
         return next((h for h in self._hours.overlapping(when, when + timedelta(microseconds=1))), None)

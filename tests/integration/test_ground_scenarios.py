@@ -203,6 +203,15 @@ def test_hourly_rain_counts_when_quarter_hours_show_none(client, open_meteo, her
     assert body["verdict"] == "indoors" and "rain" in codes(body)
 
 
+def test_quarter_hour_rain_just_before_the_start_wets_the_ground(client, open_meteo, here):
+    # The hour before says dry; its 15-minute steps (Open-Meteo gives the past hour) say 2.4 mm.
+    grey = air(11.0, 92, 11.0, **DRY, **CALM_GREY)
+    open_meteo.set_weather(lambda o: grey, quarters={-2: {"weather_code": 63, "precipitation": 1.2},
+                                                     -1: {"weather_code": 63, "precipitation": 1.2}})
+    body = advice(client, here)
+    assert body["verdict"] in ("caution", "indoors") and "wet_surface" in codes(body), body["reasons"]
+
+
 def test_hourly_and_quarter_hours_agreeing_on_dry_is_go(client, open_meteo, here):
     open_meteo.set_weather({}, quarters=lambda q: {"weather_code": 1, "precipitation": 0.0})
     assert advice(client, here)["verdict"] == "go"
