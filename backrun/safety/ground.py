@@ -17,7 +17,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from backrun.safety import indices
@@ -38,6 +38,7 @@ SUMMARY = {
     "wet": "wet surface", "damp": "surface drying", "dry": "dry ground",
 }
 CONFIDENCE = ("low", "medium", "high")
+HISTORY = timedelta(hours=th.GROUND_HISTORY_H)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +323,9 @@ def _pass(hours: Sequence[Step], now: datetime | None, assume: bool) -> GroundTr
         water = min(water, th.WATER_HOLD_MAX_MM)
 
         state = _classify(water, snow, ice, frost, snow_hours, air)
-        confidence = "low" if gap_low or unknown_precip or air is None else ("medium" if estimated else "high")
+        short_history = step.end - steps[0].start < HISTORY  # e.g. MET Norway: no past at all
+        confidence = ("low" if gap_low or short_history or unknown_precip or air is None
+                      else "medium" if estimated else "high")
         if state != current:
             current, since = state, step.end
             events.append(Event(step.end, state))

@@ -278,6 +278,7 @@ def test_met_norway_only_is_never_go_for_any_start(client, open_meteo, met_no, h
     body = advice(client, here, start=start.isoformat())
     assert body["source"] == "met-no"
     assert body["verdict"] in NOT_GO, body["reasons"]
+    assert body["ground"]["confidence"] == "low"  # no past days to judge the ground by
     assert {"recent_rain_unknown", "missing_history"} & set(codes(body))
 
 
