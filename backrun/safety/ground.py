@@ -123,6 +123,10 @@ def surface_c(step: Step) -> tuple[float | None, bool]:
     return None, True
 
 
+def _foggy(step: Step) -> bool:
+    return step.weather_code in th.FOG_CODES or (step.visibility_m is not None and step.visibility_m < th.FOG_VISIBILITY_M)
+
+
 def freeze_c(surface: float | None, air: float | None) -> float | None:
     """The temperature that decides freezing and thawing: the colder of the surface and the air.
     A warm skin temperature under freezing air (a model's natural ground, a sunny patch) doesn't
@@ -288,7 +292,7 @@ def _pass(hours: Sequence[Step], now: datetime | None, assume: bool) -> GroundTr
         if cold is None or cold <= th.FROST_SURFACE_C:
             humid = dew_point is None or cold is None or dew_point >= cold - th.FROST_DEW_POINT_MARGIN_C or (
                 step.relative_humidity_pct is not None and step.relative_humidity_pct >= th.FROST_HUMIDITY_PCT)
-            if humid:
+            if humid or _foggy(step):  # hoar frost, or rime from freezing fog
                 frost_mm += th.DEW_MM_PER_H * hours_long
             elif frost_mm > 0 and cold is not None:
                 frost_mm = max(0.0, frost_mm - evaporation_mm_per_h(step, cold) * hours_long)
