@@ -8,7 +8,7 @@ the same cell is asked for again and again by everyone at one venue.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import datetime, timedelta, timezone
 
@@ -32,6 +32,8 @@ class AdviceResult:
     weather: ForecastResult
     latitude: float
     longitude: float
+    # Values derived once per memoised result by the views that serve it (e.g. the JSON body).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def advice_dict(self) -> dict:

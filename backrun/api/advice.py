@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import jsonify
+from flask import current_app
 
 from backrun.advice_service import get_advice
 from backrun.api import bp
@@ -26,10 +26,20 @@ def advice():
     args = parse_query(AdviceQuery)
     now = datetime.now(timezone.utc)
     result = get_advice(args["lat"], args["lon"], minutes=args["minutes"], start=args["start"], now=now)
-    body = advice_json(result, now)
-    response = jsonify(body)
+    response = current_app.response_class(advice_body(result, now), mimetype="application/json")
     response.headers["Cache-Control"] = "private, max-age=60"
     return response
+
+
+def advice_body(result, now: datetime) -> str:
+    """The JSON text, serialised once per memoised result (and staleness): the cached path serves
+    the same body many times a minute."""
+    stale = result.is_stale(now)
+    body = result.memo.get(("json", stale))
+    if body is None:  # compact, as jsonify writes it
+        body = result.memo[("json", stale)] = current_app.json.dumps(advice_json(result, now),
+                                                                     separators=(",", ":")) + "\n"
+    return body
 
 
 def advice_json(result, now: datetime) -> dict:
