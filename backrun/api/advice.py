@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app
+from flask import current_app, request
 
 from backrun.advice_service import get_advice
 from backrun.api import bp
@@ -23,12 +23,30 @@ from backrun.api.validation import parse_query
     responses={200: (AdviceSchema, "The advice."), 400: (ErrorSchema, "Invalid parameters.")},
 )
 def advice():
-    args = parse_query(AdviceQuery)
+    args = _query_args()
     now = datetime.now(timezone.utc)
     result = get_advice(args["lat"], args["lon"], minutes=args["minutes"], start=args["start"], now=now)
     response = current_app.response_class(advice_body(result, now), mimetype="application/json")
     response.headers["Cache-Control"] = "private, max-age=60"
     return response
+
+
+_ARGS_MEMO: dict[bytes, dict] = {}
+_ARGS_MEMO_MAX = 1024
+
+
+def _query_args() -> dict:
+    """Validated arguments, remembered per query string: the same few URLs are asked again and
+    again. Not with `start`, whose validity depends on the clock; errors are never remembered."""
+    raw = request.query_string
+    args = _ARGS_MEMO.get(raw)
+    if args is None:
+        args = parse_query(AdviceQuery)
+        if args.get("start") is None:
+            if len(_ARGS_MEMO) >= _ARGS_MEMO_MAX:
+                _ARGS_MEMO.clear()
+            _ARGS_MEMO[raw] = args
+    return dict(args)
 
 
 def advice_body(result, now: datetime) -> str:
