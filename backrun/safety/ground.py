@@ -360,7 +360,8 @@ def _classify(water: float, snow: float, ice: float, frost: bool, snow_hours: fl
 
 def story_parts(state: GroundState, events: Sequence[Event]) -> tuple[list[tuple[str, datetime]], str]:
     """The last transitions (label, since) that lead to `state`, and what it means."""
-    recent = [e for e in events if e.state != "dry"][-2:] or list(events[-1:])
+    last_dry = max((i for i, e in enumerate(events) if e.state == "dry"), default=-1)
+    recent = [e for e in events[last_dry + 1:]][-2:] or list(events[-1:])  # since it was last dry
     if not recent or recent[-1].state != state.state:
         recent = [*recent[-1:], Event(state.since, state.state)]
     return [(LABELS[e.state].lower(), e.at) for e in recent], SUMMARY[state.state]
