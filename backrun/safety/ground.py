@@ -79,7 +79,7 @@ def phase(step: Step) -> Phase:
         solid, liquid = 0.0, total
     elif code is None and total > 0:
         solid, liquid = total, total  # no code, no snowfall: it may have been either, so count both
-    elif total > 0 and _snow_by_temperature(step):
+    elif total > 0 and snow_by_temperature(step):
         solid, liquid = total, 0.0
     else:
         solid, liquid = 0.0, total
@@ -88,7 +88,7 @@ def phase(step: Step) -> Phase:
     return Phase(liquid, solid, freezing)
 
 
-def _snow_by_temperature(step: Step) -> bool:
+def snow_by_temperature(step: Step) -> bool:
     wet_bulb = step.wet_bulb_c
     if wet_bulb is not None:
         return wet_bulb <= th.SNOW_WET_BULB_C

@@ -59,6 +59,7 @@ HAZARD_OF: dict[str, str] = {
     "freezing_rain": "ground", "black_ice": "ground", "snow_on_ground": "ground", "frost": "ground",
     "wet_surface": "ground", "near_freezing": "ground", "freezing_fog": "ground",
     "snow_falling": "precipitation", "rain": "precipitation", "rain_likely": "precipitation",
+    "snow_likely": "precipitation",
     "gale": "wind", "strong_gusts": "wind",
     "fog": "visibility", "darkness": "light", "uv": "sun", "heat": "heat", "wind_chill": "cold",
     "no_data": "data", "stale_data": "data", "missing_data": "data", "implausible_data": "data",
@@ -340,14 +341,15 @@ def rain_likely(c: RunConditions) -> list[Reason]:
     if not probable:
         return []
     step, probability = max(probable, key=lambda pair: pair[1])
-    what = "Snow" if gm._snow_by_temperature(step) else "Rain"
+    snow = gm.snow_by_temperature(step)  # the phase, decided the same way as on the ground
+    what, code = ("Snow", "snow_likely") if snow else ("Rain", "rain_likely")
     evidence = {"at": iso(step.start), "precipitation_probability_pct": probability}
     if probability >= th.RAIN_LIKELY_INDOORS_PCT:
-        return [Reason("rain_likely", INDOORS,
+        return [Reason(code, INDOORS,
                        f"{what} is more likely than not during your run ({probability:.0f} %). If it comes you'll "
                        "be on slippery ground you can't see. Plan an indoor run.", evidence)]
     if probability >= th.RAIN_LIKELY_CAUTION_PCT:
-        return [Reason("rain_likely", CAUTION,
+        return [Reason(code, CAUTION,
                        f"There's a {probability:.0f} % chance of {what.lower()} during your run. Pick a short loop "
                        "near shelter and switch indoors if it starts.", evidence)]
     return []
@@ -519,6 +521,7 @@ SUPERSEDED_BY: dict[str, frozenset[str]] = {
     "near_freezing": ICE_CODES,
     "fog": frozenset({"freezing_fog"}),
     "rain_likely": frozenset({"rain", "snow_falling", "freezing_rain"}),
+    "snow_likely": frozenset({"rain", "snow_falling", "freezing_rain"}),
     # Precipitation during the run already says the ground will be wet; the ground reason then
     # adds nothing. (Ice and snow on the ground are never superseded.)
     "wet_surface": frozenset({"rain", "snow_falling", "freezing_rain"}),

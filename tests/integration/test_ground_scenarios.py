@@ -131,6 +131,13 @@ def test_snow_that_melted_in_a_mild_day_is_gone_when_snow_depth_is_null(client, 
     assert "snow_on_ground" not in codes(body)
 
 
+def test_snow_likely_after_the_snow_stopped_is_not_called_rain(client, open_meteo, here):
+    cold = air(-1.5, 88, -2.0, **DRY, **CALM_GREY)
+    open_meteo.set_weather(timeline((-96, 30, cold), (0, 3, {"precipitation_probability": 80})))
+    body = advice(client, here)
+    assert "snow_likely" in codes(body) and not {"rain", "rain_likely"} & set(codes(body)), body["reasons"]
+
+
 def test_snow_falling_at_minus_one_and_a_half_is_snow_not_rain(client, open_meteo, here):
     cold = air(-1.5, 90, -2.0, **DRY, **CALM_GREY)
     open_meteo.set_weather(timeline((-96, 30, cold), (-3, 3, {**SNOWFALL, **air(-1.5, 92, -2.0),
