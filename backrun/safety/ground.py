@@ -83,8 +83,11 @@ def phase(step: Step) -> Phase:
         solid, liquid = total, 0.0
     else:
         solid, liquid = 0.0, total
+    if code in th.FREEZING_PRECIP_CODES:
+        # A freezing-rain code with (almost) no amount still glazes: ice is never ruled out by rounding.
+        return Phase(max(liquid, th.FREEZING_PRECIP_MIN_MM), solid, True)
     air = step.temperature_c
-    freezing = code in th.FREEZING_PRECIP_CODES or (liquid > 0 and (air is None or air <= th.FREEZING_AIR_C))
+    freezing = liquid > 0 and (air is None or air <= th.FREEZING_AIR_C)
     return Phase(liquid, solid, freezing)
 
 
