@@ -13,7 +13,6 @@ evaluates.
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -375,7 +374,3 @@ def story(state: GroundState, events: Sequence[Event]) -> str:
     parts, summary = story_parts(state, events)
     line = ", ".join(f"{label} since {at.strftime('%H:%M')}" for label, at in parts)
     return f"{line[:1].upper()}{line[1:]}: {summary}"
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -11,7 +11,7 @@ data-quality rules at the bottom turn the gap into an "unknown" verdict instead.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -110,12 +110,6 @@ def _symbol_has(step: Step, *words: str) -> bool:
     return any(word in base for word in words)
 
 
-def _cold_c(step: Step) -> float | None:
-    """The colder of air and surface temperature: what the ground is most likely to feel."""
-    known = [t for t in (step.temperature_c, step.surface_temperature_c) if t is not None]
-    return min(known) if known else None
-
-
 def _snow_signal(step: Step) -> bool:
     return gm.phase(step).solid_mm > 0 or step.weather_code in th.SNOW_CODES or _symbol_has(step, "snow", "sleet") or (
         step.snowfall_cm is not None and step.snowfall_cm > 0)
@@ -168,10 +162,6 @@ def _is_foggy(step: Step) -> bool:
         or (step.visibility_m is not None and step.visibility_m < th.FOG_VISIBILITY_M)
         or symbol_base(step) == "fog"
     )
-
-
-def _when(step: Step, conditions: RunConditions) -> str:
-    return "during your run" if step.end > conditions.start else "in the last 12 hours"
 
 
 def _code_evidence(step: Step) -> dict[str, Any]:
