@@ -51,7 +51,8 @@ def _query_args() -> dict:
 
 def advice_body(result, now: datetime) -> str:
     """The JSON text, serialised once per memoised result (and staleness): the cached path serves
-    the same body many times a minute."""
+    the same body many times a minute. Only what depends on the result alone may go in here;
+    anything per request or per runner (a signed token) needs its own serialisation."""
     stale = result.is_stale(now)
     body = result.memo.get(("json", stale))
     if body is None:  # compact, as jsonify writes it

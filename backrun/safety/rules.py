@@ -254,7 +254,7 @@ def freezing_rain(c: RunConditions) -> list[Reason]:
                 "temperature_c": step.temperature_c, "surface_temperature_c": step.surface_temperature_c})]
     return _ground_rule(c, lambda g: g.state == "ice" and g.ice_kind == "glaze", lambda state, events: Reason(
         "freezing_rain", INDOORS,
-        f"Freezing rain glazed the ground and it hasn't thawed since ({gm.story(state, events)}). "
+        "Freezing rain glazed the ground and it hasn't thawed since. "
         "Clear ice you won't see behind you: run indoors.", _ground_evidence(state, events)))
 
 
@@ -282,14 +282,14 @@ _SNOW_KINDS = {"snow": "snow", "compacted_snow": "packed snow", "slush": "slush"
 def snow_on_ground(c: RunConditions) -> list[Reason]:
     return _ground_rule(c, lambda g: g.state in _SNOW_KINDS, lambda state, events: Reason(
         "snow_on_ground", INDOORS,
-        f"There's {_SNOW_KINDS[state.state]} on the ground ({gm.story(state, events)}). Packed snow and slush "
+        f"There's {_SNOW_KINDS[state.state]} on the ground. Packed snow and slush "
         "hide ice. Run indoors until paths are clear.", _ground_evidence(state, events)))
 
 
 def black_ice(c: RunConditions) -> list[Reason]:
     return _ground_rule(c, lambda g: g.state == "ice" and g.ice_kind != "glaze", lambda state, events: Reason(
         "black_ice", INDOORS,
-        f"Water on the ground has frozen and the surface hasn't thawed since ({gm.story(state, events)}). "
+        "Water on the ground has frozen and the surface hasn't thawed since. "
         "Refrozen puddles and black ice are likely. Run indoors.", _ground_evidence(state, events)))
 
 
@@ -353,10 +353,10 @@ def _wet_reason(state: gm.GroundState, events: tuple[gm.Event, ...]) -> Reason:
     evidence = _ground_evidence(state, events)
     if state.state == "water_film":
         return Reason("wet_surface", INDOORS,
-                      f"The ground is still soaked ({gm.story(state, events)}): standing water and puddles you "
+                      "The ground is still soaked: standing water and puddles you "
                       "can't see behind you. Run indoors until it has dried.", evidence)
     return Reason("wet_surface", CAUTION,
-                  f"The ground hasn't dried yet ({gm.story(state, events)}). Slow down and check the surface of "
+                  "The ground hasn't dried yet. Slow down and check the surface of "
                   "your route before you start.", evidence)
 
 
