@@ -8,7 +8,8 @@ the same cell is asked for again and again by everyone at one venue.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
@@ -31,6 +32,14 @@ class AdviceResult:
     weather: ForecastResult
     latitude: float
     longitude: float
+    # Values derived once per memoised result by the views that serve it (e.g. the JSON body).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def advice_dict(self) -> dict:
+        """advice.to_dict(), built once per memoised result: the cached path serves it many times.
+        Callers must not modify it."""
+        return self.advice.to_dict()
 
     @property
     def source(self) -> str | None:

@@ -14,7 +14,9 @@ import os
 import subprocess
 import sys
 
-from bench import advice_throughput, logbook_pages, push_briefings, single_flight, venues_import, venues_query
+from bench import (
+    advice_throughput, logbook_pages, push_briefings, single_flight, venues_import, venues_query, verdict_compute,
+)
 from bench.common import PROJECT_ROOT, log
 
 
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     code = commit()
     log("advice throughput (cached) vs hello world ...")
     throughput = advice_throughput.run(advice_throughput.parser().parse_args([]))
+    log("verdict computation (advise) on a full Open-Meteo answer ...")
+    verdicts = verdict_compute.run(verdict_compute.parser().parse_args([]))
     log("single flight ...")
     flight = single_flight.run(single_flight.parser().parse_args([]))
     log("venue query: 1,000,000 against 10,000 venues ...")
@@ -57,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# Benchmark results ({throughput['date']}, code: {code})\n")
     print("## Advice: cached throughput against hello world\n")
     print(advice_throughput.markdown(throughput))
+    print("\n## Advice: verdict computation (uncached)\n")
+    print(verdict_compute.markdown(verdicts))
     print("\n## Advice: single flight for an uncached location\n")
     print(single_flight.markdown(flight))
     print("\n## Venues: query with 1,000,000 against 10,000 venues\n")
@@ -70,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n## Summary\n")
     print(f"- Cached advice throughput ratio {throughput['ratio']:.2f} (target >= {advice_throughput.TARGET_RATIO}): "
           f"{'pass' if throughput['passed'] else 'FAIL'}")
+    print(f"- Verdict computation, slowest scenario <= {verdict_compute.BUDGET_MS:g} ms: "
+          f"{'pass' if verdicts['passed'] else 'FAIL'}")
     calls = ", ".join(str(r["upstream_calls"]) for r in flight["rounds"])
     print(f"- Upstream calls per {flight['requests_per_round']} concurrent requests: {calls} "
           f"(target: exactly 1 each): {'pass' if flight['passed'] else 'FAIL'}")
@@ -81,10 +89,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.json:
         with open(args.json, "w") as fh:
-            json.dump({"commit": code, "advice_throughput": throughput, "single_flight": flight,
-                       "venues_query": query, "venues_import": imports, "push_briefings": push}, fh, indent=2, default=str)
-    passed = (throughput["passed"] and flight["passed"] and query["passed"] and imports["passed"] and logbook_ok
-              and push["passed"])
+            json.dump({"commit": code, "advice_throughput": throughput, "verdict_compute": verdicts,
+                       "single_flight": flight, "venues_query": query, "venues_import": imports,
+                       "push_briefings": push}, fh, indent=2, default=str)
+    passed = (throughput["passed"] and verdicts["passed"] and flight["passed"] and query["passed"]
+              and imports["passed"] and logbook_ok and push["passed"])
     return 0 if passed else 1
 
 

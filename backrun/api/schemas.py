@@ -37,9 +37,14 @@ class AdviceQuery(LatLonQuery):
             raise ValidationError("must be at most 18 hours ahead: the forecast doesn't reach further.", "start")
 
 
+GROUND_STATES = ["ice", "slush", "snow", "compacted_snow", "frost", "water_film", "wet", "damp", "dry"]
+
+
 class ReasonSchema(Schema):
     code = fields.String(required=True, metadata={"description": "Stable code, e.g. `rain`, `black_ice`, `no_data`."})
     severity = fields.String(required=True, validate=validate.OneOf(SEVERITIES))
+    hazard = fields.String(metadata={"description": "The hazard the reason belongs to (`ground`, `lightning`, "
+                                                    "`precipitation`, `wind`, `data`...); reasons come grouped by it."})
     message = fields.String(required=True)
     evidence = fields.Dict(required=True, metadata={"description": "The values that fired the rule, units in the key names."})
 
@@ -68,6 +73,32 @@ class WeatherErrorSchema(Schema):
     detail = fields.String(required=True)
 
 
+class GroundEventSchema(Schema):
+    at = fields.String(required=True, metadata={"format": "date-time"})
+    state = fields.String(required=True, validate=validate.OneOf(GROUND_STATES))
+    label = fields.String(required=True)
+
+
+class GroundSchema(Schema):
+    state = fields.String(required=True, validate=validate.OneOf(GROUND_STATES),
+                          metadata={"description": "The worst state of the ground the run meets."})
+    label = fields.String(required=True)
+    since = fields.String(required=True, metadata={"format": "date-time", "description": "When the ground entered it."})
+    confidence = fields.String(required=True, validate=validate.OneOf(["high", "medium", "low"]),
+                               metadata={"description": "`medium` when the surface temperature is estimated from "
+                                                        "the air; `low` after a gap in the data."})
+    surface_temperature_c = fields.Float(allow_none=True, required=True)
+    surface_estimated = fields.Boolean(required=True)
+    water_mm = fields.Float(required=True)
+    snow_mm = fields.Float(required=True, metadata={"description": "Snow on the ground, water equivalent."})
+    ice_mm = fields.Float(required=True)
+    ice_kind = fields.String(allow_none=True, required=True, validate=validate.OneOf(["glaze", "refrozen"]))
+    story = fields.String(required=True, metadata={"description": "One line, times in UTC: "
+                                                   "\"Standing water since 19:00, frozen since 22:00: ice likely\"."})
+    events = fields.List(fields.Nested(GroundEventSchema), required=True,
+                         metadata={"description": "The state changes that led there, oldest first."})
+
+
 class AdviceSchema(Schema):
     verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
     reasons = fields.List(fields.Nested(ReasonSchema), required=True, metadata={"description": "Most severe first."})
@@ -85,3 +116,8 @@ class AdviceSchema(Schema):
                        "session you log (POST /api/v1/sessions) within two days to keep the advice with it."})
     weather_errors = fields.List(fields.Nested(WeatherErrorSchema), required=True, metadata={
         "description": "Why the weather data is missing or came from the fallback provider; empty when all went well."})
+
+
+    ground = fields.Nested(GroundSchema, allow_none=True, required=True,
+                           metadata={"description": "The state of the ground from the past 72 h of weather; "
+                                                    "`null` without weather data."})

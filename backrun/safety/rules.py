@@ -11,11 +11,12 @@ data-quality rules at the bottom turn the gap into an "unknown" verdict instead.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from backrun.safety import ground as gm
 from backrun.safety import indices
 from backrun.safety import thresholds as th
 from backrun.safety.daylight import is_dark
@@ -38,13 +39,32 @@ class Reason:
     message: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def hazard(self) -> str:
+        return HAZARD_OF.get(self.code, "other")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "severity": self.severity,
+            "hazard": self.hazard,
             "message": self.message,
             "evidence": dict(self.evidence),
         }
+
+
+# Reasons are shown grouped by hazard (the group with the most severe reason first).
+HAZARD_OF: dict[str, str] = {
+    "thunder": "lightning",
+    "freezing_rain": "ground", "black_ice": "ground", "snow_on_ground": "ground", "frost": "ground",
+    "wet_surface": "ground", "near_freezing": "ground", "freezing_fog": "ground",
+    "snow_falling": "precipitation", "rain": "precipitation", "rain_likely": "precipitation",
+    "snow_likely": "precipitation",
+    "gale": "wind", "strong_gusts": "wind",
+    "fog": "visibility", "darkness": "light", "uv": "sun", "heat": "heat", "wind_chill": "cold",
+    "no_data": "data", "stale_data": "data", "missing_data": "data", "implausible_data": "data",
+    "missing_history": "data", "recent_rain_unknown": "data",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +73,14 @@ class RunConditions:
     end: datetime
     run: tuple[Step, ...]  # quarter-hours where they cover the run, hourly otherwise
     around_run: tuple[Step, ...]  # every step (both resolutions) within the thunder margin
-    past: tuple[Step, ...]  # hourly steps overlapping the 24 h before the start
+    past: tuple[Step, ...]  # hourly steps overlapping the GROUND_HISTORY_H before the start
     lowest_sun: tuple[datetime, float] | None = None  # (when, elevation °) during the run
+    # The worst ground state the run meets and the transitions before it (advice computes the
+    # pass once per forecast; rules called on their own compute it from past + run).
+    ground: gm.GroundState | None = None
+    ground_events: tuple[gm.Event, ...] = ()
+    # The same in the worst-case pass (past hours without precipitation counted as heavy rain).
+    ground_worst: gm.GroundState | None = None
 
     def past_within(self, hours: float) -> tuple[Step, ...]:
         since = self.start - timedelta(hours=hours)
@@ -84,39 +110,30 @@ def _symbol_has(step: Step, *words: str) -> bool:
     return any(word in base for word in words)
 
 
-def _cold_c(step: Step) -> float | None:
-    """The colder of air and surface temperature: what the ground is most likely to feel."""
-    known = [t for t in (step.temperature_c, step.surface_temperature_c) if t is not None]
-    return min(known) if known else None
-
-
 def _snow_signal(step: Step) -> bool:
-    return (
-        step.weather_code in th.SNOW_CODES
-        or (step.snowfall_cm is not None and step.snowfall_cm > 0)
-        or _symbol_has(step, "snow", "sleet")
-    )
+    return gm.phase(step).solid_mm > 0 or step.weather_code in th.SNOW_CODES or _symbol_has(step, "snow", "sleet") or (
+        step.snowfall_cm is not None and step.snowfall_cm > 0)
 
 
 def liquid_precipitation_mm(step: Step) -> float | None:
-    """Precipitation that is not snow. Snowfall is subtracted as water; if the only signal is a
-    snow code or symbol, all of it is snow. Otherwise we assume it could be liquid."""
+    """Precipitation that is not snow, with the phase decided once (ground.phase)."""
     if step.precipitation_mm is None:
         return None
-    if step.snowfall_cm is not None:
-        return max(0.0, step.precipitation_mm - indices.snowfall_water_mm(step.snowfall_cm))
-    if step.weather_code in th.SNOW_CODES or (_symbol_has(step, "snow") and not _symbol_has(step, "sleet")):
-        return 0.0
-    return step.precipitation_mm
+    return gm.phase(step).liquid_mm
 
 
 def gust_kmh(step: Step) -> tuple[float | None, bool]:
-    """(gust, estimated?) using the mean wind times the gust factor when gusts are missing."""
-    if step.wind_gusts_kmh is not None:
-        return step.wind_gusts_kmh, False
-    if step.wind_speed_kmh is not None:
-        return indices.estimated_gust_kmh(step.wind_speed_kmh), True
-    return None, False
+    """(gust, estimated?): the larger of the reported gust and mean wind × gust factor.
+
+    A gust is the peak wind, so a reported gust below mean × factor (or missing) is replaced by that
+    estimate; taking the larger always keeps "stronger gusts" from ever lowering the value.
+    """
+    estimate = indices.estimated_gust_kmh(step.wind_speed_kmh) if step.wind_speed_kmh is not None else None
+    if step.wind_gusts_kmh is None:
+        return estimate, estimate is not None
+    if estimate is not None and estimate > step.wind_gusts_kmh:
+        return estimate, True
+    return step.wind_gusts_kmh, False
 
 
 def _mean_wind_kmh(step: Step) -> float | None:
@@ -128,11 +145,7 @@ def _mean_wind_kmh(step: Step) -> float | None:
 
 
 def _dew_point(step: Step) -> float | None:
-    if step.dew_point_c is not None:
-        return step.dew_point_c
-    if step.temperature_c is not None and step.relative_humidity_pct is not None:
-        return indices.dew_point_c(step.temperature_c, step.relative_humidity_pct)
-    return None
+    return gm.dew_point_c(step)
 
 
 def _humidity_pct(step: Step) -> float | None:
@@ -149,10 +162,6 @@ def _is_foggy(step: Step) -> bool:
         or (step.visibility_m is not None and step.visibility_m < th.FOG_VISIBILITY_M)
         or symbol_base(step) == "fog"
     )
-
-
-def _when(step: Step, conditions: RunConditions) -> str:
-    return "during your run" if step.end > conditions.start else "in the last 12 hours"
 
 
 def _code_evidence(step: Step) -> dict[str, Any]:
@@ -182,26 +191,76 @@ def thunder(c: RunConditions) -> list[Reason]:
     return []
 
 
+def ground_of(c: RunConditions) -> tuple[gm.GroundState | None, tuple[gm.Event, ...]]:
+    """The ground state the run meets, from advice's shared pass or computed here."""
+    if c.ground is not None:
+        return c.ground, c.ground_events
+    return _own_pass(c)[:2]
+
+
+def worst_ground_of(c: RunConditions) -> gm.GroundState | None:
+    if c.ground is not None:
+        return c.ground_worst
+    return _own_pass(c)[2]
+
+
+def _own_pass(c: RunConditions) -> tuple[gm.GroundState | None, tuple[gm.Event, ...], gm.GroundState | None]:
+    hours = tuple(s for s in c.past if s.start < c.start) + tuple(s for s in c.run if s.start >= c.start)
+    pass_ = gm.track(hours, c.start)
+    state = pass_.during(c.start, c.end)
+    return state, (pass_.events_until(c.end) if state else ()), pass_.worst_during(c.start, c.end)
+
+
+def _ground_rule(c: RunConditions, fires: Callable[[gm.GroundState], bool],
+                 reason: Callable[[gm.GroundState, tuple[gm.Event, ...]], Reason]) -> list[Reason]:
+    """A ground hazard from the known pass; else, if only the worst-case pass (unknown past
+    precipitation counted as heavy rain) shows it, the same hazard as "unknown"."""
+    state, events = ground_of(c)
+    found = [reason(state, events)] if state is not None and fires(state) else []
+    worst = worst_ground_of(c)
+    if worst is not None and fires(worst):
+        known = reason(worst, ())
+        if found and SEVERITY_RANK[found[0].severity] <= SEVERITY_RANK[known.severity]:
+            return found  # the known data already says as much
+        return found + [Reason(known.code, UNKNOWN,
+                       "Some past hours have no precipitation value, and if it rained then, this holds: "
+                       + known.message + " " + CHECK_YOURSELF,
+                       dict(known.evidence) | {"assumed": "past hours without precipitation counted as "
+                                                          f"{th.PRECIP_UNKNOWN_MM:g} mm of rain"})]
+    return found
+
+
+def _ground_evidence(state: gm.GroundState, events: Sequence[gm.Event]) -> dict[str, Any]:
+    return {"ground_state": state.state, "since": iso(state.since), "at": iso(state.at),
+            "confidence": state.confidence, "water_mm": state.water_mm, "snow_mm": state.snow_mm,
+            "ice_mm": state.ice_mm, "surface_temperature_c": state.surface_c,
+            "surface_estimated": state.surface_estimated, "story": gm.story(state, events)}
+
+
 def freezing_rain(c: RunConditions) -> list[Reason]:
-    for step in c.past_within(th.ICE_LOOKBACK_H) + c.run:
+    """Freezing rain or drizzle during the run, or glaze it left that hasn't thawed."""
+    for step in c.run:
         if step.weather_code in th.FREEZING_PRECIP_CODES:
             return [_freezing_rain_reason(step, c, _code_evidence(step))]
         liquid = liquid_precipitation_mm(step)
         if liquid is None or liquid < th.FREEZING_PRECIP_MIN_MM:
             continue
         air_freezing = step.temperature_c is not None and step.temperature_c <= th.FREEZING_AIR_C
-        ground_freezing = (step.surface_temperature_c is not None
-                           and step.surface_temperature_c <= th.FREEZING_SURFACE_C)
+        surface, _ = gm.surface_c(step)
+        ground_freezing = surface is not None and surface <= th.ICE_SURFACE_C
         if air_freezing or ground_freezing:
             return [_freezing_rain_reason(step, c, {
                 "at": iso(step.start), "liquid_precipitation_mm": _r(liquid, 2),
                 "temperature_c": step.temperature_c, "surface_temperature_c": step.surface_temperature_c})]
-    return []
+    return _ground_rule(c, lambda g: g.state == "ice" and g.ice_kind == "glaze", lambda state, events: Reason(
+        "freezing_rain", INDOORS,
+        "Freezing rain glazed the ground and it hasn't thawed since. "
+        "Clear ice you won't see behind you: run indoors.", _ground_evidence(state, events)))
 
 
 def _freezing_rain_reason(step: Step, c: RunConditions, evidence: dict[str, Any]) -> Reason:
     return Reason("freezing_rain", INDOORS,
-                  f"Freezing rain or drizzle {_when(step, c)} can glaze paths with clear ice you won't see "
+                  "Freezing rain or drizzle during your run can glaze paths with clear ice you won't see "
                   "behind you. Run indoors.", evidence)
 
 
@@ -217,84 +276,34 @@ def snow_falling(c: RunConditions) -> list[Reason]:
     return []
 
 
+_SNOW_KINDS = {"snow": "snow", "compacted_snow": "packed snow", "slush": "slush"}
+
+
 def snow_on_ground(c: RunConditions) -> list[Reason]:
-    for step in c.past_within(th.SNOW_DEPTH_LOOKBACK_H) + c.run:
-        if step.snow_depth_m is not None and step.snow_depth_m >= th.SNOW_DEPTH_M:
-            return [Reason("snow_on_ground", INDOORS,
-                           f"There's snow on the ground (about {step.snow_depth_m * 100:.0f} cm). Packed snow and "
-                           "slush hide ice. Run indoors until paths are clear.",
-                           {"at": iso(step.start), "snow_depth_m": step.snow_depth_m})]
-    return []
+    return _ground_rule(c, lambda g: g.state in _SNOW_KINDS, lambda state, events: Reason(
+        "snow_on_ground", INDOORS,
+        f"There's {_SNOW_KINDS[state.state]} on the ground. Packed snow and slush "
+        "hide ice. Run indoors until paths are clear.", _ground_evidence(state, events)))
 
 
 def black_ice(c: RunConditions) -> list[Reason]:
-    wet_mm = sum(s.precipitation_mm for s in c.past if s.precipitation_mm is not None and s.precipitation_mm > 0)
-    snowed = any(_snow_signal(s) for s in c.past)
-    coldest = _coldest(c.past_within(th.ICE_LOOKBACK_H) + c.run)
-    if (wet_mm >= th.BLACK_ICE_PRECIP_MM or snowed) and coldest and coldest[1] <= th.BLACK_ICE_TEMP_C:
-        return [_black_ice_reason(wet_mm, snowed, coldest)]
-    crossing = _zero_crossing_with_precipitation(c.past + c.run)
-    if crossing is not None:
-        return [_black_ice_reason(wet_mm, snowed, crossing)]
-    return []
-
-
-def _coldest(steps: Iterable[Step]) -> tuple[Step, float] | None:
-    known = [(s, t) for s in steps if (t := _cold_c(s)) is not None]
-    return min(known, key=lambda pair: pair[1]) if known else None
-
-
-def _zero_crossing_with_precipitation(steps: Sequence[Step]) -> tuple[Step, float] | None:
-    """FMI: slipperiness peaks when the temperature crosses 0 °C and there is precipitation."""
-    ordered = sorted(steps, key=lambda s: s.start)
-    for before, after in zip(ordered, ordered[1:]):
-        t0, t1 = _cold_c(before), _cold_c(after)
-        if t0 is None or t1 is None or (t0 <= th.BLACK_ICE_TEMP_C) == (t1 <= th.BLACK_ICE_TEMP_C):
-            continue
-        if any(s.precipitation_mm is not None and s.precipitation_mm > 0 for s in (before, after)):
-            return (before, t0) if t0 <= t1 else (after, t1)
-    return None
-
-
-def _black_ice_reason(wet_mm: float, snowed: bool, coldest: tuple[Step, float]) -> Reason:
-    step, temperature = coldest
-    return Reason("black_ice", INDOORS,
-                  "It was wet in the last 24 hours and temperatures have been at or below freezing, so refrozen "
-                  "puddles and black ice are likely. Run indoors.",
-                  {"precipitation_24h_mm": round(wet_mm, 1), "snow_24h": snowed,
-                   "coldest_c": temperature, "at": iso(step.start)})
+    return _ground_rule(c, lambda g: g.state == "ice" and g.ice_kind != "glaze", lambda state, events: Reason(
+        "black_ice", INDOORS,
+        "Water on the ground has frozen and the surface hasn't thawed since. "
+        "Refrozen puddles and black ice are likely. Run indoors.", _ground_evidence(state, events)))
 
 
 def frost(c: RunConditions) -> list[Reason]:
-    for step in c.past_within(th.FROST_LOOKBACK_H) + c.run:
-        surface = step.surface_temperature_c
-        if surface is not None:
-            reference, cold = surface, surface <= th.FROST_SURFACE_C
-        elif step.temperature_c is not None:
-            reference, cold = step.temperature_c, step.temperature_c <= th.FROST_AIR_C
-        else:
-            continue
-        if cold and _humid_enough_for_frost(step, reference):
-            return [Reason("frost", INDOORS,
-                           "Frost is likely on the ground: it's at or below freezing and the air is humid. "
-                           "Frosty paths are slippery and you can't check them behind you. Run indoors.",
-                           {"at": iso(step.start), "surface_temperature_c": surface,
-                            "temperature_c": step.temperature_c, "dew_point_c": _r(_dew_point(step)),
-                            "relative_humidity_pct": _r(_humidity_pct(step))})]
-    return []
-
-
-def _humid_enough_for_frost(step: Step, surface_c: float) -> bool:
-    dew_point, humidity = _dew_point(step), _humidity_pct(step)
-    if dew_point is None and humidity is None:
-        return True  # unknown humidity counts as humid: frost cannot be ruled out
-    return ((dew_point is not None and dew_point >= surface_c - th.FROST_DEW_POINT_MARGIN_C)
-            or (humidity is not None and humidity >= th.FROST_HUMIDITY_PCT))
+    return _ground_rule(c, lambda g: g.state == "frost", lambda state, events: Reason(
+        "frost", INDOORS,
+        "Frost is likely on the ground: it's at or below freezing and the air is humid enough to deposit "
+        "it. Frosty paths are slippery and you can't check them behind you. Run indoors.",
+        _ground_evidence(state, events) | {"dew_point_c": _r(_dew_point(c.run[0])) if c.run else None}))
 
 
 def near_freezing(c: RunConditions) -> list[Reason]:
     for step in c.run:
-        air, surface = step.temperature_c, step.surface_temperature_c
+        air, surface = step.temperature_c, gm.surface_c(step)[0]
         if (air is not None and air <= th.NEAR_FREEZING_AIR_C) or (
                 surface is not None and surface <= th.NEAR_FREEZING_SURFACE_C):
             return [Reason("near_freezing", CAUTION,
@@ -322,32 +331,33 @@ def rain_likely(c: RunConditions) -> list[Reason]:
     if not probable:
         return []
     step, probability = max(probable, key=lambda pair: pair[1])
+    snow = gm.snow_by_temperature(step)  # the phase, decided the same way as on the ground
+    what, code = ("Snow", "snow_likely") if snow else ("Rain", "rain_likely")
     evidence = {"at": iso(step.start), "precipitation_probability_pct": probability}
     if probability >= th.RAIN_LIKELY_INDOORS_PCT:
-        return [Reason("rain_likely", INDOORS,
-                       f"Rain is more likely than not during your run ({probability:.0f} %). If it comes you'll be "
-                       "on wet ground you can't see. Plan an indoor run.", evidence)]
+        return [Reason(code, INDOORS,
+                       f"{what} is more likely than not during your run ({probability:.0f} %). If it comes you'll "
+                       "be on slippery ground you can't see. Plan an indoor run.", evidence)]
     if probability >= th.RAIN_LIKELY_CAUTION_PCT:
-        return [Reason("rain_likely", CAUTION,
-                       f"There's a {probability:.0f} % chance of rain during your run. Pick a short loop near "
-                       "shelter and switch indoors if it starts.", evidence)]
+        return [Reason(code, CAUTION,
+                       f"There's a {probability:.0f} % chance of {what.lower()} during your run. Pick a short loop "
+                       "near shelter and switch indoors if it starts.", evidence)]
     return []
 
 
 def wet_surface(c: RunConditions) -> list[Reason]:
-    recent = c.past_within(th.WET_SURFACE_LOOKBACK_H)
-    total = sum(mm for s in recent if (mm := s.precipitation_mm) is not None and mm > 0)
-    evidence = {"precipitation_2h_mm": round(total, 2),
-                "since": iso(c.start - timedelta(hours=th.WET_SURFACE_LOOKBACK_H))}
-    if total > th.WET_SURFACE_INDOORS_MM:
-        return [Reason("wet_surface", INDOORS,
-                       "Heavy rain in the last 2 hours has left puddles and running water. Run indoors until the "
-                       "ground has dried.", evidence)]
-    if total >= th.WET_SURFACE_CAUTION_MM:
-        return [Reason("wet_surface", CAUTION,
-                       "It rained in the last 2 hours, so the ground may still be wet. Slow down and check the "
-                       "surface of your route before you start.", evidence)]
-    return []
+    return _ground_rule(c, lambda g: g.state in ("water_film", "wet"), _wet_reason)
+
+
+def _wet_reason(state: gm.GroundState, events: tuple[gm.Event, ...]) -> Reason:
+    evidence = _ground_evidence(state, events)
+    if state.state == "water_film":
+        return Reason("wet_surface", INDOORS,
+                      "The ground is still soaked: standing water and puddles you "
+                      "can't see behind you. Run indoors until it has dried.", evidence)
+    return Reason("wet_surface", CAUTION,
+                  "The ground hasn't dried yet. Slow down and check the surface of "
+                  "your route before you start.", evidence)
 
 
 def freezing_fog(c: RunConditions) -> list[Reason]:
@@ -500,7 +510,11 @@ ICE_CODES = frozenset({"freezing_rain", "snow_falling", "snow_on_ground", "black
 SUPERSEDED_BY: dict[str, frozenset[str]] = {
     "near_freezing": ICE_CODES,
     "fog": frozenset({"freezing_fog"}),
-    "rain_likely": frozenset({"rain"}),
+    "rain_likely": frozenset({"rain", "snow_falling", "freezing_rain"}),
+    "snow_likely": frozenset({"rain", "snow_falling", "freezing_rain"}),
+    # Precipitation during the run already says the ground will be wet; the ground reason then
+    # adds nothing. (Ice and snow on the ground are never superseded.)
+    "wet_surface": frozenset({"rain", "snow_falling", "freezing_rain"}),
 }
 
 # Cautions a runner can manage in daylight but cannot see coming in the dark.
@@ -587,28 +601,32 @@ def first_gap(steps: Sequence[Step], start: datetime, end: datetime) -> tuple[da
 
 
 def missing_history(c: RunConditions, history_gap: tuple[datetime, datetime] | None) -> list[Reason]:
-    """Without the past 24 h we can't rule out refrozen water (when it's cold) or a wet surface.
-
-    A source without history (MET Norway has none) can therefore never clear a run as `go`:
-    in the cold it's unknown, in mild weather a caution to look at the ground first.
+    """Without the past GROUND_HISTORY_H we can't know the state of the ground: ice that formed days
+    ago, or rain an hour ago. A source without history (MET Norway has none) or a gap in the past
+    block can therefore never clear a run as `go`, for any start time: where it's cold enough for
+    ice it's unknown, in mild weather a caution to look at the ground first.
     """
     if history_gap is None:
         return []
-    evidence = {"uncovered_from": iso(history_gap[0]), "uncovered_to": iso(history_gap[1])}
-    if _cold_enough_for_ice(c.run):
+    evidence = {"uncovered_from": iso(history_gap[0]), "uncovered_to": iso(history_gap[1]),
+                "history_h": th.GROUND_HISTORY_H}
+    if _cold_enough_for_ice((*c.past, *c.run)):
         return [Reason("missing_history", UNKNOWN,
-                       "It's cold enough for ice and we can't see the past day's weather, so we can't rule out "
-                       "black ice. " + CHECK_YOURSELF, evidence)]
-    if history_gap[1] <= c.start - timedelta(hours=th.WET_SURFACE_LOOKBACK_H):
-        return []  # only older history is missing; the recent hours that decide "wet" are known
+                       "It's cold enough for ice and we can't see the past days' weather, so we can't rule out "
+                       "ice on the ground. " + CHECK_YOURSELF, evidence)]
     return [Reason("recent_rain_unknown", CAUTION,
-                   "We can't see whether it rained in the last hours, so the ground may be wet. Look at the "
-                   "surface before you start and turn back if it's slick.", evidence)]
+                   "We can't see the past hours' weather, so the ground may still be wet. Look at the surface "
+                   "before you start and turn back if it's slick.", evidence)]
 
 
-def _cold_enough_for_ice(run: Sequence[Step]) -> bool:
-    for step in run:
-        air, surface = step.temperature_c, step.surface_temperature_c
+def history_steps(steps: Sequence[Step]) -> tuple[Step, ...]:
+    """Past steps the ground model can use: a step without temperature or precipitation is a gap."""
+    return tuple(s for s in steps if s.temperature_c is not None and s.precipitation_mm is not None)
+
+
+def _cold_enough_for_ice(steps: Sequence[Step]) -> bool:
+    for step in steps:
+        air, surface = step.temperature_c, gm.surface_c(step)[0]
         if air is None or air <= th.NEAR_FREEZING_AIR_C:
             return True
         if surface is not None and surface <= th.NEAR_FREEZING_SURFACE_C:
@@ -630,8 +648,13 @@ _RANGES: dict[str, tuple[float, float]] = {
     "wind_gusts_kmh": (0, math.inf),
     "visibility_m": (0, math.inf),
     "uv_index": (0, math.inf),
+    "wet_bulb_c": (th.TEMPERATURE_MIN_C, th.TEMPERATURE_MAX_C),
+    "cloud_cover_pct": (0, 100),
+    "shortwave_w_m2": (0, th.SHORTWAVE_MAX_W_M2),
 }
 _NUMERIC_FIELDS = tuple(f.name for f in fields(Step) if f.name in _RANGES)
+_CHECKS = tuple((name, *_RANGES[name]) for name in _NUMERIC_FIELDS)
+_INFINITIES = (math.inf, -math.inf)
 
 
 def step_problems(step: Step) -> list[str]:
@@ -639,19 +662,20 @@ def step_problems(step: Step) -> list[str]:
     problems = []
     if step.end <= step.start:
         problems.append("step ends before it starts")
-    for name in _NUMERIC_FIELDS:
+    for name, low, high in _CHECKS:
         value = getattr(step, name)
-        if value is None:
-            continue
-        low, high = _RANGES[name]
-        if not _finite(value) or not low <= value <= high:
+        # NaN fails every comparison; infinities are caught by the bounds or by the explicit test.
+        if value is not None and not (low <= value <= high and value not in _INFINITIES):
             problems.append(f"{name}={value!r}")
     t, dp = step.temperature_c, step.dew_point_c
     if _finite(t) and _finite(dp) and dp - t > th.DEW_POINT_EXCESS_MAX_C:
         problems.append(f"dew_point_c={dp} above temperature_c={t}")
-    speed, gust = step.wind_speed_kmh, step.wind_gusts_kmh
-    if _finite(speed) and _finite(gust) and speed - gust > th.GUST_DEFICIT_MAX_KMH:
-        problems.append(f"wind_gusts_kmh={gust} far below wind_speed_kmh={speed}")
+    wb = step.wet_bulb_c
+    if _finite(t) and _finite(wb) and wb - t > th.DEW_POINT_EXCESS_MAX_C:
+        problems.append(f"wet_bulb_c={wb} above temperature_c={t}")
+    if step.weather_code is not None and step.weather_code not in th.DOCUMENTED_CODES:
+        problems.append(f"weather_code={step.weather_code} is not a code the provider documents")
+    # A gust below the mean wind is not an error here: gust_kmh uses mean × GUST_FACTOR instead.
     return problems
 
 

@@ -65,12 +65,12 @@ SURFACE_TEMPERATURE_MIN_C = _threshold(
 SURFACE_TEMPERATURE_MAX_C = _threshold(
     "SURFACE_TEMPERATURE_MAX_C", 80, "°C", "Satellite land-surface maxima are about 70 °C (Lut desert)",
     "Sunlit ground runs hotter than air, but not beyond this.")
+SHORTWAVE_MAX_W_M2 = _threshold(
+    "SHORTWAVE_MAX_W_M2", 1400, "W/m²", "Solar constant ≈ 1361 W/m² (WMO/WRC): no more sunshine reaches the ground",
+    "Global radiation above the solar constant means the data is broken.")
 DEW_POINT_EXCESS_MAX_C = _threshold(
     "DEW_POINT_EXCESS_MAX_C", 1, "°C", "Physics: dew point ≤ air temperature; margin for model rounding",
     "A dew point well above the air temperature is impossible, so the source is inconsistent.")
-GUST_DEFICIT_MAX_KMH = _threshold(
-    "GUST_DEFICIT_MAX_KMH", 10, "km/h", "Definition: a gust is the peak wind, so gust ≥ mean wind",
-    "A gust far below the mean wind contradicts itself; small deficits are timing/rounding noise.")
 
 # --- Thunder -----------------------------------------------------------------------------------
 THUNDER_MARGIN_MIN = _threshold(
@@ -81,57 +81,109 @@ THUNDER_PROBABILITY_PCT = _threshold(
     "One in five is too high a chance of lightning for an exposed runner.")
 
 # --- Ice, snow, freezing rain -------------------------------------------------------------------
-ICE_LOOKBACK_H = _threshold(
-    "ICE_LOOKBACK_H", 12, "h", _FMI + " (the model looks back four days; we use 12 h for freezing rain and frost-cold)",
-    "Glaze from freezing rain overnight is still on the ground in the morning.")
 FREEZING_AIR_C = _threshold(
     "FREEZING_AIR_C", 0, "°C", "Freezing point of water; " + _OPEN_METEO_CODES,
     "Rain at or below 0 °C air temperature can freeze on contact; Open-Meteo rarely codes it outside the US.")
-FREEZING_SURFACE_C = _threshold(
-    "FREEZING_SURFACE_C", 0.5, "°C", "UK gritting practice: road surface 'towards 0 °C' (Met Office via Nottinghamshire CC)",
-    "Model skin temperature is for natural ground; keep a margin for colder paths and bridges.")
 FREEZING_PRECIP_MIN_MM = _threshold(
     "FREEZING_PRECIP_MIN_MM", 0.1, "mm", _OPEN_METEO_DOCS + " (precipitation probability counts > 0.1 mm)",
     "Smallest liquid amount we trust after subtracting snowfall; smaller values are rounding noise.")
 SNOWFALL_CM_PER_MM_WATER = _threshold(
     "SNOWFALL_CM_PER_MM_WATER", 0.7, "cm/mm", _OPEN_METEO_DOCS + " (snowfall: 'divide by 7' for water equivalent)",
     "Converts snowfall back to water so snow is not mistaken for rain.")
-SNOW_DEPTH_M = _threshold(
-    "SNOW_DEPTH_M", 0.01, "m", "gtsc/run-weather scoring engine (snow depth ≥ 0.01 m); " + _FMI,
-    "Even a thin layer of snow or slush hides ice you cannot see behind you.")
-SNOW_DEPTH_LOOKBACK_H = _threshold(
-    "SNOW_DEPTH_LOOKBACK_H", 1, "h", _BACKRUN,
-    "Snow reported on the ground in the hour before you start is still there when you set off.")
-BLACK_ICE_LOOKBACK_H = _threshold(
-    "BLACK_ICE_LOOKBACK_H", 24, "h", _FMI,
-    "Water from yesterday's rain or melt can refreeze into black ice overnight.")
-BLACK_ICE_PRECIP_MM = _threshold(
-    "BLACK_ICE_PRECIP_MM", 0.2, "mm", _BACKRUN + "; " + _FMI,
-    "Enough water in the last 24 h to leave puddles and films that can freeze.")
-BLACK_ICE_TEMP_C = _threshold(
-    "BLACK_ICE_TEMP_C", 0, "°C", _FMI + " ('temperature crosses 0 °C and there is precipitation')",
-    "Water on the ground freezes at 0 °C; we use the colder of air and surface temperature.")
 FROST_SURFACE_C = _threshold(
     "FROST_SURFACE_C", 0, "°C", "Frost forms when the surface is at or below 0 °C and below the dew point",
     "Hoar frost and rime make surfaces slippery without any precipitation.")
-FROST_AIR_C = _threshold(
-    "FROST_AIR_C", 1, "°C", "RAC: at 4 °C air or lower the road may be near or below freezing; " + _BACKRUN,
-    "Without a surface temperature, clear nights cool the ground below the air, so 1 °C air can mean frost.")
 FROST_DEW_POINT_MARGIN_C = _threshold(
     "FROST_DEW_POINT_MARGIN_C", 1, "°C", _BACKRUN + " (dew point vs surface temperature)",
     "Frost deposits when the surface is colder than the dew point; 1 °C margin for model error.")
 FROST_HUMIDITY_PCT = _threshold(
     "FROST_HUMIDITY_PCT", 90, "%", _BACKRUN,
     "Near-saturated air deposits frost on cold ground.")
-FROST_LOOKBACK_H = _threshold(
-    "FROST_LOOKBACK_H", 1, "h", _BACKRUN,
-    "Frost that formed just before you start is still on the ground when you set off.")
 NEAR_FREEZING_AIR_C = _threshold(
     "NEAR_FREEZING_AIR_C", 3, "°C", "RAC 'car thermometer 4 °C or lower' guidance; black ice often at 1–3 °C air",
     "Shaded spots, bridges and metal covers can ice over while the air is a few degrees above zero.")
 NEAR_FREEZING_SURFACE_C = _threshold(
     "NEAR_FREEZING_SURFACE_C", 1, "°C", _BACKRUN + " (1–2 °C margin on the model surface temperature)",
     "Model ground temperature just above zero still allows icy patches on real pavement.")
+
+# --- The ground model (backrun/safety/ground.py) ---------------------------------------------------
+_METRO = ("Environment Canada METRo road-weather model (Crevier & Delage, J. Appl. Meteor. 40, 2001; "
+          "framagit.org/metroprojects/metro)")
+_HOCK = "Hock, 'Temperature index melt modelling in mountain areas', J. Hydrology 282 (2003), degree-day factors"
+_TEB = "TEB town energy balance (Masson, Boundary-Layer Meteorol. 94, 2000; SURFEX: road water store max 1 mm)"
+_FAO24 = "FAO Irrigation and Drainage Paper 24 (Doorenbos & Pruitt 1977): Penman wind function 0.27(1 + U2/100)"
+GROUND_HISTORY_H = _threshold(
+    "GROUND_HISTORY_H", 72, "h", _FMI + " (the model reads the past four days)",
+    "Ice that formed two or three days ago is still there if the ground has stayed frozen since.")
+ICE_SURFACE_C = _threshold(
+    "ICE_SURFACE_C", 0.5, "°C", "UK gritting practice: road surface 'towards 0 °C' (Met Office via Nottinghamshire CC); "
+    + _METRO + " (ice when the road is at or below 0 °C)",
+    "Water on a surface at or below this freezes, and ice on it does not melt; margin because the model's skin "
+    "temperature is for natural ground, not for colder paths and bridges.")
+SURFACE_BELOW_AIR_C = _threshold(
+    "SURFACE_BELOW_AIR_C", 4, "°C", "RAC: at 4 °C air or lower the road may be near or below freezing; " + _METRO,
+    "Without a skin temperature we assume the ground is this much colder than the air, as on a clear calm night.")
+WATER_HOLD_MAX_MM = _threshold(
+    "WATER_HOLD_MAX_MM", 1.0, "mm", _TEB,
+    "A paved surface holds about a millimetre of water; more runs off.")
+WATER_FILM_MM = _threshold(
+    "WATER_FILM_MM", 0.8, "mm", _BACKRUN + "; " + _TEB,
+    "A surface near its holding limit has standing water and puddles you can't see behind you.")
+WET_MM = _threshold(
+    "WET_MM", 0.1, "mm", _BACKRUN + " (as RAIN_MM: the smallest amount Open-Meteo's probabilities count)",
+    "Enough water to make the surface wet and slick.")
+DAMP_MM = _threshold(
+    "DAMP_MM", 0.02, "mm", _BACKRUN,
+    "Traces of water: not slick now, but enough to freeze into thin ice.")
+FREEZE_WATER_MIN_MM = _threshold(
+    "FREEZE_WATER_MIN_MM", 0.02, "mm", _METRO + " (water on a road below 0 °C turns to ice)",
+    "Even a damp surface that freezes leaves thin, invisible ice.")
+ICE_MIN_MM = _threshold(
+    "ICE_MIN_MM", 0.02, "mm", _BACKRUN,
+    "Less than this is counted as gone once the surface thaws.")
+ICE_MELT_MM_PER_DEGREE_DAY = _threshold(
+    "ICE_MELT_MM_PER_DEGREE_DAY", 7, "mm/(°C·day)", _HOCK + " (ice 6.6–20; low end: slow thaw is the safe guess)",
+    "Ice melts only while the surface is above 0 °C, and the warmer, the faster: a thaw needs time.")
+SNOW_MELT_MM_PER_DEGREE_DAY = _threshold(
+    "SNOW_MELT_MM_PER_DEGREE_DAY", 4, "mm/(°C·day)", _HOCK + " (snow 2.5–11.6 mm w.e.)",
+    "Snow cover shrinks with the warmth of the air (and of the ground) over time, not at once.")
+SNOW_COVER_MIN_MM = _threshold(
+    "SNOW_COVER_MIN_MM", 0.3, "mm w.e.", _BACKRUN + " (about 0.2 cm of fresh snow at Open-Meteo's 0.7 cm/mm)",
+    "A thin layer of snow already hides what is under it.")
+SNOW_COMPACTED_H = _threshold(
+    "SNOW_COMPACTED_H", 24, "h", _FMI + " ('snow becomes hard-packed slippery')",
+    "Snow that has lain a day on paths is trodden into packed snow.")
+SNOW_WET_BULB_C = _threshold(
+    "SNOW_WET_BULB_C", 1, "°C", "Wet-bulb rain/snow partition near 1 °C (Ding et al., J. Hydrology 513, 2014)",
+    "Decides the phase when neither the weather code nor the snowfall says.")
+SNOW_AIR_C = _threshold(
+    "SNOW_AIR_C", 1, "°C", "Air-temperature rain/snow partition 1–2 °C (Ding et al., J. Hydrology 513, 2014); "
+    "lower end", "Used for the phase when the wet-bulb temperature is unknown.")
+DEW_MM_PER_H = _threshold(
+    "DEW_MM_PER_H", 0.03, "mm/h", "Dew yields rarely exceed about 0.5 mm per night (Beysens, 'Dew Water', 2018)",
+    "A surface below the dew point wets slowly; below 0 °C the same moisture is frost.")
+DEW_WATER_MAX_MM = _threshold(
+    "DEW_WATER_MAX_MM", 0.05, "mm", _BACKRUN + " (dew forms droplets, not a film)",
+    "Dew alone leaves a surface damp, not wet: a dewy night is not a rainy one (but the damp can freeze).")
+FROST_MIN_MM = _threshold(
+    "FROST_MIN_MM", 0.05, "mm", _BACKRUN + " (about two hours of deposition at DEW_MM_PER_H)",
+    "A surface dipping below the dew point for a moment grows no frost worth the name; a cold humid night "
+    "does.")
+WIND_2M_FACTOR = _threshold(
+    "WIND_2M_FACTOR", 0.75, "×", "Open-Meteo Meteorology.swift (ws2m = 0.75 · ws10m)",
+    "The evaporation formula wants the wind at 2 m; forecasts give it at 10 m.")
+EVAPORATION_WIND_A = _threshold(
+    "EVAPORATION_WIND_A", 0.27, "mm/(day·hPa)", _FAO24,
+    "Evaporation grows with the vapour-pressure difference between the surface and the air and with wind.")
+SUN_EVAPORATION_SHARE = _threshold(
+    "SUN_EVAPORATION_SHARE", 0.15, "fraction", _BACKRUN + " (energy-limited evaporation, FAO-56 latent heat)",
+    "Part of the sunshine reaching wet pavement goes into evaporating it; most heats the ground.")
+PRECIP_UNKNOWN_MM = _threshold(
+    "PRECIP_UNKNOWN_MM", 7.6, "mm", _OPEN_METEO_CODES + " (heavy rain, code 65, from 7.6 mm/h)",
+    "An hour without a precipitation value is counted as heavy rain: missing data must never clear the ground.")
+LATENT_HEAT_J_PER_KG = _threshold(
+    "LATENT_HEAT_J_PER_KG", 2450000, "J/kg", "FAO Irrigation and Drainage Paper 56 (Allen et al. 1998), λ = 2.45 MJ/kg",
+    "Turns sunshine (W/m²) into evaporated water (mm/h).")
 
 # --- Rain and wet surfaces -----------------------------------------------------------------------
 RAIN_MM = _threshold(
@@ -143,15 +195,6 @@ RAIN_LIKELY_CAUTION_PCT = _threshold(
 RAIN_LIKELY_INDOORS_PCT = _threshold(
     "RAIN_LIKELY_INDOORS_PCT", 60, "%", _BACKRUN,
     "Rain is more likely than not; if it comes you run on a wet surface, which we already call indoors.")
-WET_SURFACE_LOOKBACK_H = _threshold(
-    "WET_SURFACE_LOOKBACK_H", 2, "h", _BACKRUN + " (no authoritative drying time found)",
-    "Surfaces stay wet for a while after rain stops.")
-WET_SURFACE_CAUTION_MM = _threshold(
-    "WET_SURFACE_CAUTION_MM", 0.2, "mm", _BACKRUN,
-    "Enough recent rain to leave damp, slick patches.")
-WET_SURFACE_INDOORS_MM = _threshold(
-    "WET_SURFACE_INDOORS_MM", 2, "mm", "gtsc/run-weather rain penalty saturates at 2 mm/h; " + _BACKRUN,
-    "Heavy recent rain leaves puddles and running water you cannot see behind you.")
 
 # --- Fog and visibility --------------------------------------------------------------------------
 FOG_VISIBILITY_M = _threshold(
@@ -213,13 +256,19 @@ UV_VERY_HIGH = _threshold(
     "Unprotected skin burns in well under an hour.")
 
 
-# WMO weather codes as Open-Meteo returns them (docs table and WeatherCode.swift).
-THUNDER_CODES = frozenset({95, 96, 99})
+# WMO weather codes as Open-Meteo returns them (docs table and WeatherCode.swift). Thunder takes
+# every WMO 4677 thunderstorm code a provider may send (13 lightning, 17 and 29 thunderstorm,
+# 91-99 thunderstorm with rain, snow or hail), not only Open-Meteo's 95/96/99.
+THUNDER_CODES = frozenset({13, 17, 29, 91, 92, 93, 94, 95, 96, 97, 98, 99})
 FREEZING_PRECIP_CODES = frozenset({56, 57, 66, 67})
 SNOW_CODES = frozenset({71, 73, 75, 77, 85, 86})
 RAIN_CODES = frozenset({51, 53, 55, 61, 63, 65, 80, 81, 82})
 FOG_CODES = frozenset({45, 48})
 RIME_FOG_CODE = 48
+
+CLEAR_CODES = frozenset({0, 1, 2, 3})
+# The codes Open-Meteo documents, plus the thunder family; any other code is data we can't read.
+DOCUMENTED_CODES = CLEAR_CODES | FOG_CODES | RAIN_CODES | FREEZING_PRECIP_CODES | SNOW_CODES | THUNDER_CODES
 
 CODE_GROUPS: dict[str, frozenset[int]] = {
     "THUNDER_CODES": THUNDER_CODES,
@@ -227,4 +276,5 @@ CODE_GROUPS: dict[str, frozenset[int]] = {
     "SNOW_CODES": SNOW_CODES,
     "RAIN_CODES": RAIN_CODES,
     "FOG_CODES": FOG_CODES,
+    "CLEAR_CODES": CLEAR_CODES,
 }

@@ -40,6 +40,10 @@ class Step:
     is_day: bool | None = None
     thunder_probability_pct: float | None = None
     symbol: str | None = None  # MET Norway symbol_code, kept for the evidence shown to runners
+    # For the ground model (issue 12): phase of precipitation, and drying by sun.
+    wet_bulb_c: float | None = None
+    cloud_cover_pct: float | None = None
+    shortwave_w_m2: float | None = None  # mean global radiation over the preceding period
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -23,8 +23,9 @@ QUARTER_HOUR = timedelta(minutes=15)
 HOURLY = (
     "temperature_2m,relative_humidity_2m,dew_point_2m,precipitation,precipitation_probability,"
     "snowfall,snow_depth,weather_code,wind_speed_10m,wind_gusts_10m,visibility,"
-    "soil_temperature_0cm,uv_index,is_day"
+    "soil_temperature_0cm,uv_index,is_day,wet_bulb_temperature_2m,cloud_cover,shortwave_radiation"
 )
+PAST_HOURS = 96
 MINUTELY_15 = "precipitation,snowfall,weather_code,wind_gusts_10m,visibility"
 
 
@@ -54,6 +55,9 @@ VARIABLES: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "visibility_m": (("visibility",), as_number),
     "uv_index": (("uv_index",), as_number),
     "is_day": (("is_day",), _flag),
+    "wet_bulb_c": (("wet_bulb_temperature_2m",), as_number),
+    "cloud_cover_pct": (("cloud_cover", "cloudcover"), as_number),
+    "shortwave_w_m2": (("shortwave_radiation",), as_number),
 }
 
 
@@ -63,9 +67,10 @@ def request_params(latitude: float, longitude: float) -> dict[str, str | int]:
         "longitude": str(round(longitude, 4)),
         "hourly": HOURLY,
         "minutely_15": MINUTELY_15,
-        # The past day for the state of the ground (wet, icy); the next day for "when is
-        # it safe later today".
-        "past_hours": 24,
+        # Four days back for the state of the ground (ice that formed days ago and stayed; FMI's
+        # slipperiness model also looks back four days): 72 h before any start we accept, which
+        # may be an hour in the past. The next day for "when is it safe later today".
+        "past_hours": PAST_HOURS,
         "forecast_hours": 24,
         "past_minutely_15": 4,
         "forecast_minutely_15": 12,
@@ -82,7 +87,7 @@ def fetch(
     *,
     now: datetime | None = None,
 ) -> Forecast:
-    """One request for the past and next 24 hours. `now` stamps fetched_at (the caller's clock)."""
+    """One request for the past 96 and the next 24 hours. `now` stamps fetched_at (the caller's clock)."""
     try:
         response = session.get(base_url, params=request_params(latitude, longitude), timeout=timeout)
     except requests.Timeout as exc:

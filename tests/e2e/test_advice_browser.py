@@ -29,6 +29,11 @@ def test_use_my_location_shows_the_verdict(context, page, live_server, open_mete
     assert re.search(r"/advice\?lat=5\.0+&lon=", page.url)
     # Times are shown in the browser's own zone, not as UTC.
     expect(page.locator(".verdict-meta time").first).not_to_contain_text("UTC")
+    # Issue 12: the ground's story in one line, its times in the browser's zone too.
+    story = page.locator(".ground-story")
+    expect(story).to_have_count(1)
+    expect(story).to_contain_text(": dry ground")
+    expect(story.locator("time").first).not_to_contain_text("UTC")
     assert page.console_errors == []
 
 

@@ -18,7 +18,8 @@ Weather is given per hour, relative to now, in Open-Meteo's own variable names. 
 is the hour we are in (Open-Meteo stamps it with the next full hour, because its period values
 cover the hour before their timestamp), -1 the hour before, 1 the next one. `hours` is a dict
 {offset: values} or a function offset -> values; values not given come from `base`, then from
-a mild, dry, daylit default. 15-minute values come from the hour they fall in (sums split in
+a mild, dry, daylit default; dew point, wet bulb and skin temperature follow the temperature and
+humidity given unless given themselves. 15-minute values come from the hour they fall in (sums split in
 four) unless `quarters` gives them (offset 0 = the quarter hour we are in).
 
 Like the real service it answers only the variables asked for, honours past_hours /
@@ -28,6 +29,7 @@ and answers unknown variables with HTTP 400 and {"error": true, "reason": ...}.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
@@ -61,6 +63,8 @@ DEFAULT_HOUR: dict[str, Any] = {
     "soil_temperature_0cm": 12.0,
     "uv_index": 2.0,
     "is_day": 1,
+    "wet_bulb_temperature_2m": 8.9,
+    "shortwave_radiation": 250.0,
 }
 UNITS = {
     "temperature_2m": "°C",
@@ -81,8 +85,10 @@ UNITS = {
     "soil_temperature_0cm": "°C",
     "uv_index": "",
     "is_day": "",
+    "wet_bulb_temperature_2m": "°C",
+    "shortwave_radiation": "W/m²",
 }
-SUMMED = {"precipitation", "rain", "showers", "snowfall"}  # period sums: a quarter gets a quarter
+SUMMED = {"precipitation", "rain", "showers", "snowfall"}  # period sums: a quarter gets a quarter (radiation is a mean)
 # Old names the API still accepts (and old fixtures use); the response echoes the name asked for.
 LEGACY = {
     "weather_code": "weathercode",
@@ -90,6 +96,7 @@ LEGACY = {
     "wind_gusts_10m": "windgusts_10m",
     "relative_humidity_2m": "relativehumidity_2m",
     "dew_point_2m": "dewpoint_2m",
+    "cloud_cover": "cloudcover",
 }
 CURRENT_NAME = {legacy: name for name, legacy in LEGACY.items()}
 FAILURES = {"timeout", "drop", "garbage", "wrong_shape", "empty"}
@@ -116,6 +123,26 @@ def _values(spec: Spec | None, offset: int) -> Mapping[str, Any]:
     return spec.get(offset, {})
 
 
+def derive(row: dict[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """Fill what a test didn't give from what it did, as the real model's output hangs together:
+    dew point (Magnus) and wet bulb (Stull 2011) from temperature and humidity, and a skin
+    temperature equal to the air's. So a scenario that sets only `temperature_2m: -5` doesn't
+    serve a 12 °C ground and a 6.7 °C dew point beside it."""
+    t, rh = row.get("temperature_2m"), row.get("relative_humidity_2m")
+    if "soil_temperature_0cm" not in given and "temperature_2m" in given:
+        row["soil_temperature_0cm"] = t
+    if t is None or rh is None or rh <= 0:
+        return row
+    if "dew_point_2m" not in given and ("temperature_2m" in given or "relative_humidity_2m" in given):
+        gamma = math.log(rh / 100.0) + 17.27 * t / (237.7 + t)
+        row["dew_point_2m"] = round(237.7 * gamma / (17.27 - gamma), 1)
+    if "wet_bulb_temperature_2m" not in given and ("temperature_2m" in given or "relative_humidity_2m" in given):
+        wet_bulb = (t * math.atan(0.151977 * math.sqrt(rh + 8.313659)) + math.atan(t + rh)
+                    - math.atan(rh - 1.676331) + 0.00391838 * rh ** 1.5 * math.atan(0.023101 * rh) - 4.686035)
+        row["wet_bulb_temperature_2m"] = round(min(wet_bulb, t), 1)
+    return row
+
+
 def _split(raw: list[str] | None) -> list[str]:
     return [name for value in raw or [] for name in value.split(",") if name]
 
@@ -139,6 +166,7 @@ class OpenMeteoFake(FakeService):
         with self._settings_lock:
             self._hours, self._quarters = hours, quarters
             self._base = {**DEFAULT_HOUR, **(base or {})}
+            self._given_base = dict(base or {})
 
     def fail_with(self, mode: int | str | None, *, times: int | None = None, delay_s: float = 5.0) -> None:
         """Misbehave until `fail_with(None)`, or for the next `times` requests.
@@ -288,7 +316,8 @@ class OpenMeteoFake(FakeService):
         return [anchor + i * step for i in range(-past, forecast)]
 
     def _hour(self, offset: int) -> dict[str, Any]:
-        return {**self._base, **_values(self._hours, offset)}
+        given = {**self._given_base, **_values(self._hours, offset)}
+        return derive({**self._base, **given}, given)
 
     def _quarter(self, start: datetime, quarter0: datetime, hour0: datetime) -> dict[str, Any]:
         hour = self._hour((start - hour0) // HOUR)

@@ -64,7 +64,11 @@ def test_clear_mild_day_is_go_with_the_documented_shape(client, open_meteo, here
     assert body["verdict"] == "go", body["reasons"]
     assert body["reasons"] == []
     assert set(body) == {"verdict", "reasons", "window", "outlook", "next_safe_window", "source", "fetched_at",
-                         "stale", "data_age_s", "attribution", "location", "weather_errors"}
+                         "stale", "data_age_s", "attribution", "location", "ground",
+                         "weather_errors"}
+    ground = body["ground"]
+    assert ground["state"] == "dry" and ground["confidence"] == "high" and ground["surface_estimated"] is False
+    assert ground["story"].endswith(": dry ground") and ground["events"][-1]["state"] == "dry"
     assert body["source"] == "open-meteo" and body["stale"] is False and body["weather_errors"] == []
     assert body["attribution"] == {"text": "Weather data by Open-Meteo.com", "url": "https://open-meteo.com/"}
     start = datetime.fromisoformat(body["window"]["start"])
@@ -101,7 +105,11 @@ def test_missing_data_is_unknown_never_go(client, open_meteo, here, variable):
 
 
 def test_rain_clearing_later_gives_a_next_safe_window(client, open_meteo, here):
-    open_meteo.set_weather(each(range(-1, 2), {"precipitation": 1.5, "rain": 1.5, "weather_code": 61}))
+    # Rain until the next hour, then dry breezy sunshine: the ground dries by evaporation.
+    open_meteo.set_weather(each(range(-1, 2), {"precipitation": 1.5, "rain": 1.5, "weather_code": 61}),
+                           base={"relative_humidity_2m": 45, "dew_point_2m": 0.5, "wet_bulb_temperature_2m": 6.5,
+                                 "wind_speed_10m": 18.0, "wind_gusts_10m": 30.0, "shortwave_radiation": 600.0,
+                                 "soil_temperature_0cm": 20.0})
     body = ask(client, *here).json
     assert body["verdict"] == "indoors"
     assert body["next_safe_window"] is not None

@@ -60,9 +60,12 @@ def test_request_asks_for_the_documented_variables_and_window(session, fake):
         "temperature_2m", "relative_humidity_2m", "dew_point_2m", "precipitation", "precipitation_probability",
         "snowfall", "snow_depth", "weather_code", "wind_speed_10m", "wind_gusts_10m", "visibility",
         "soil_temperature_0cm", "uv_index", "is_day",
+        # issue 12: the ground model's phase (wet bulb) and drying (sun)
+        "wet_bulb_temperature_2m", "cloud_cover", "shortwave_radiation",
     }
     assert set(query["minutely_15"].split(",")) == {"precipitation", "snowfall", "weather_code", "wind_gusts_10m", "visibility"}
-    assert (query["past_hours"], query["forecast_hours"]) == ("24", "24")
+    # issue 12: 72 h of ground history before any start we accept (up to an hour back), in one request
+    assert (query["past_hours"], query["forecast_hours"]) == ("96", "24")
     assert query["timeformat"] == "unixtime"
     assert request.headers["User-Agent"].startswith("Backrun/")
     assert "https://example.org/backrun-tests" in request.headers["User-Agent"]
@@ -74,7 +77,7 @@ def test_scenario_values_land_on_the_right_hours(session, fake):
 
     forecast = fetch(session, fake)
 
-    assert len(forecast.hours) == 48  # the past day and the next
+    assert len(forecast.hours) == 120  # the past four days and the next day
     now_step = step_now(forecast.hours)
     assert (now_step.precipitation_mm, now_step.weather_code) == (2.5, 63)
     assert step_hours_ago(forecast.hours, 3).temperature_c == -2.0
@@ -111,13 +114,13 @@ def test_nulls_missing_variables_and_short_arrays(session, fake):
     fake.set_weather(hours={0: {"temperature_2m": None}})
     fake.null_variables("soil_temperature_0cm")
     fake.drop_variables("visibility")
-    fake.truncate_arrays(30)  # `time` has 48 hourly entries
+    fake.truncate_arrays(110)  # `time` has 120 hourly entries (96 past, 24 ahead)
 
     forecast = fetch(session, fake)
 
-    assert len(forecast.hours) == 48
+    assert len(forecast.hours) == 120
     assert all(s.surface_temperature_c is None and s.visibility_m is None for s in forecast.hours)
-    assert [s.wind_speed_kmh is not None for s in forecast.hours] == [True] * 30 + [False] * 18
+    assert [s.wind_speed_kmh is not None for s in forecast.hours] == [True] * 110 + [False] * 10
     assert step_hours_ago(forecast.hours, 1).temperature_c == 12.0
     assert step_now(forecast.hours).temperature_c is None
 

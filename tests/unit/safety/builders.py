@@ -44,7 +44,7 @@ def whole_hour(when: datetime) -> datetime:
     return when.replace(minute=0, second=0, microsecond=0)
 
 
-def hourly(now: datetime, *, before: int = 24, after: int = 12, base: Mapping[str, Any] = CALM,
+def hourly(now: datetime, *, before: int = 76, after: int = 12, base: Mapping[str, Any] = CALM,
            every: Mapping[str, Any] | None = None,
            changes: Mapping[int, Mapping[str, Any]] | None = None) -> tuple[Step, ...]:
     """Hourly steps from `before` hours before the hour of `now` to `after` hours after it."""
@@ -85,7 +85,7 @@ def conditions(run: Mapping[str, Any] | None = None, *, past: Mapping[int, Mappi
     """
     run_step = step(start, minutes, base, **(run or {}))
     past = past or {}
-    past_steps = tuple(step(start + timedelta(hours=o), 60, base, **past.get(o, {})) for o in range(-24, 0))
+    past_steps = tuple(step(start + timedelta(hours=o), 60, base, **past.get(o, {})) for o in range(-72, 0))
     lowest = None if sun is None else (start, sun)
     return RunConditions(start, run_step.end, (run_step,), (run_step,), past_steps, lowest)
 

@@ -13,7 +13,7 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "safety-rules.md"
 REASON_CODES = [
     "thunder", "freezing_rain", "snow_falling", "snow_on_ground", "black_ice", "frost", "near_freezing", "rain",
     "rain_likely", "wet_surface", "freezing_fog", "fog", "gale", "strong_gusts", "heat", "wind_chill", "darkness",
-    "uv", "no_data", "stale_data", "missing_data", "implausible_data", "missing_history", "recent_rain_unknown",
+    "uv", "snow_likely", "no_data", "stale_data", "missing_data", "implausible_data", "missing_history", "recent_rain_unknown",
 ]
 
 

@@ -36,15 +36,25 @@ THUNDER = [
 
 # --- freezing rain --------------------------------------------------------------------------------
 WET_RUN = {"precipitation_mm": 0.1}
+RAIN_RUN = {"precipitation_mm": 0.1, "weather_code": 61}
+FROZEN = {"temperature_c": -2.0, "surface_temperature_c": -3.0, "dew_point_c": -9.0, "relative_humidity_pct": 60.0}
+THAWED = {"temperature_c": 8.0, "surface_temperature_c": 9.0}
+GLAZE_30H_AGO_STILL_FROZEN = {-30: {**FROZEN, "precipitation_mm": 2.0, "weather_code": 66},
+                              **{o: FROZEN for o in range(-29, 0)}}
+GLAZE_30H_AGO_THEN_THAW = {-30: {**FROZEN, "precipitation_mm": 2.0, "weather_code": 66},
+                           **{o: FROZEN for o in range(-29, -12)}, **{o: THAWED for o in range(-12, 0)}}
 FREEZING_RAIN = [
     *[case(rules.freezing_rain, [("freezing_rain", IN)], {"weather_code": c, "precipitation_mm": 0}, id=f"code {c}")
       for c in (56, 57, 66, 67)],
-    case(rules.freezing_rain, [("freezing_rain", IN)], None, {-11: {"weather_code": 66}}, id="code 66 11 h ago"),
-    case(rules.freezing_rain, NONE, None, {-13: {"weather_code": 66}}, id="code 66 13 h ago"),
+    case(rules.freezing_rain, [("freezing_rain", IN)], None, GLAZE_30H_AGO_STILL_FROZEN, id="glaze 30 h ago, frozen since"),
+    case(rules.freezing_rain, NONE, None, GLAZE_30H_AGO_THEN_THAW, id="glaze 30 h ago, thawed since"),
+    case(rules.freezing_rain, [("freezing_rain", IN)], FROZEN,
+         {-20: {**FROZEN, "weather_code": 56, "precipitation_mm": 0.0}, **{o: FROZEN for o in range(-19, 0)}},
+         id="freezing drizzle code with 0.0 mm 20 h ago, frozen since"),
     case(rules.freezing_rain, NONE, {**WET_RUN, "temperature_c": 0.1, "surface_temperature_c": 5}, id="air 0.1"),
-    case(rules.freezing_rain, [("freezing_rain", IN)], {**WET_RUN, "temperature_c": 0.0, "surface_temperature_c": 5},
+    case(rules.freezing_rain, [("freezing_rain", IN)], {**RAIN_RUN, "temperature_c": 0.0, "surface_temperature_c": 5},
          id="air 0.0"),
-    case(rules.freezing_rain, [("freezing_rain", IN)], {**WET_RUN, "temperature_c": -0.1, "surface_temperature_c": 5},
+    case(rules.freezing_rain, [("freezing_rain", IN)], {**RAIN_RUN, "temperature_c": -0.1, "surface_temperature_c": 5},
          id="air -0.1"),
     case(rules.freezing_rain, NONE, {**WET_RUN, "temperature_c": 2, "surface_temperature_c": 0.6}, id="surface 0.6"),
     case(rules.freezing_rain, [("freezing_rain", IN)], {**WET_RUN, "temperature_c": 2, "surface_temperature_c": 0.5},
@@ -59,8 +69,10 @@ FREEZING_RAIN = [
     case(rules.freezing_rain, [("freezing_rain", IN)], {"precipitation_mm": 0.5, "snowfall_cm": None,
                                                         "weather_code": 61, "temperature_c": -1},
          id="rain code below zero"),
-    case(rules.freezing_rain, [("freezing_rain", IN)], None, {-6: {**WET_RUN, "temperature_c": -1}},
-         id="inferred 6 h ago"),
+    case(rules.freezing_rain, [("freezing_rain", IN)], {"temperature_c": -1, "surface_temperature_c": -1},
+         {-6: {**RAIN_RUN, "temperature_c": -1, "surface_temperature_c": -1},
+          **{o: {"temperature_c": -1, "surface_temperature_c": -1} for o in range(-5, 0)}},
+         id="rain at -1 °C 6 h ago, frozen since"),
 ]
 
 # --- snow ---------------------------------------------------------------------------------------
@@ -72,63 +84,111 @@ SNOW = [
     case(rules.snow_falling, [("snow_falling", IN)], {"symbol": "lightsnow_day"}, id="MET lightsnow"),
     case(rules.snow_falling, [("snow_falling", IN)], {"symbol": "sleetshowers_night"}, id="MET sleet"),
     case(rules.snow_falling, NONE, {"symbol": "rain"}, id="MET rain"),
-    case(rules.snow_on_ground, NONE, {"snow_depth_m": 0.009}, id="depth 0.009"),
-    case(rules.snow_on_ground, [("snow_on_ground", IN)], {"snow_depth_m": 0.01}, id="depth 0.01"),
-    case(rules.snow_on_ground, [("snow_on_ground", IN)], {"snow_depth_m": 0.011}, id="depth 0.011"),
+    case(rules.snow_on_ground, NONE, {"snow_depth_m": 0.002}, id="depth 0.002 (0.29 mm w.e.)"),
+    case(rules.snow_on_ground, [("snow_on_ground", IN)], {"snow_depth_m": 0.0022}, id="depth 0.0022 (0.31 mm w.e.)"),
+    case(rules.snow_on_ground, [("snow_on_ground", IN)], {"snow_depth_m": 0.05}, id="depth 0.05"),
     case(rules.snow_on_ground, [("snow_on_ground", IN)], None, {-1: {"snow_depth_m": 0.02}}, id="depth last hour"),
-    case(rules.snow_on_ground, NONE, None, {-2: {"snow_depth_m": 0.02}}, id="depth 2 h ago only"),
+    case(rules.snow_on_ground, NONE, None, {-2: {"snow_depth_m": 0.02}}, id="depth 2 h ago, 0 since"),
+    case(rules.snow_on_ground, [("snow_on_ground", IN)], FROZEN,
+         {-40: {**FROZEN, "snowfall_cm": 3.0, "precipitation_mm": 4.3, "weather_code": 73, "snow_depth_m": None},
+          **{o: {**FROZEN, "snow_depth_m": None} for o in range(-39, 0)}},
+         id="snowfall 40 h ago, snow_depth null, cold since"),
+    case(rules.snow_on_ground, NONE, THAWED,
+         {-40: {**FROZEN, "snowfall_cm": 3.0, "precipitation_mm": 4.3, "weather_code": 73, "snow_depth_m": None},
+          **{o: {**THAWED, "snow_depth_m": None} for o in range(-39, 0)}},
+         id="snowfall 40 h ago, snow_depth null, mild since"),
 ]
 
-# --- black ice ----------------------------------------------------------------------------------
-COLD_HOUR = {"temperature_c": 2.0, "surface_temperature_c": -0.5}  # cold = min(T, Ts)
+# --- black ice: the ORDER of wetting, freezing and thawing counts ---------------------------------
+HUMID_RAIN = {"precipitation_mm": 1.0, "weather_code": 61, "temperature_c": 3.0, "surface_temperature_c": 3.0,
+              "relative_humidity_pct": 95.0, "dew_point_c": 2.3}
+COLD_DRY_AIR = {"temperature_c": -2.0, "dew_point_c": -9.0, "relative_humidity_pct": 58.0}
+COOL_DRY_AIR = {"temperature_c": 2.0, "dew_point_c": -9.0, "relative_humidity_pct": 44.0}
 
 
-def wet_then_cold(mm: float, cold: float, wet_at: int = -20, cold_at: int = -5):
-    return {wet_at: {"precipitation_mm": mm}, cold_at: {"temperature_c": cold, "surface_temperature_c": cold}}
+def wet_then(surface: float, wet_at: int = -3, cold_from: int = -2, until: int = 0):
+    """Humid rain at `wet_at`, then dry air with the surface at `surface` °C from `cold_from`."""
+    past = {wet_at: HUMID_RAIN}
+    past |= {o: {**COLD_DRY_AIR, "surface_temperature_c": surface} for o in range(cold_from, until)}
+    return past
 
 
 BLACK_ICE = [
-    case(rules.black_ice, NONE, None, wet_then_cold(0.19, -1), id="0.19 mm then -1"),
-    case(rules.black_ice, [("black_ice", IN)], None, wet_then_cold(0.2, -1), id="0.2 mm then -1"),
-    case(rules.black_ice, [("black_ice", IN)], None, wet_then_cold(0.21, -1), id="0.21 mm then -1"),
-    case(rules.black_ice, NONE, None, wet_then_cold(0.5, 0.1), id="0.5 mm then 0.1"),
-    case(rules.black_ice, [("black_ice", IN)], None, wet_then_cold(0.5, 0.0), id="0.5 mm then 0.0"),
-    case(rules.black_ice, [("black_ice", IN)], None, wet_then_cold(0.5, -0.1), id="0.5 mm then -0.1"),
-    case(rules.black_ice, NONE, None, wet_then_cold(0.5, -1, cold_at=-13), id="cold only 13 h ago"),
-    case(rules.black_ice, [("black_ice", IN)], {"temperature_c": -1}, {-20: {"precipitation_mm": 0.5}},
+    case(rules.black_ice, [("black_ice", IN)], None, wet_then(0.5), id="wet, then surface 0.5"),
+    case(rules.black_ice, [("black_ice", IN)], None, wet_then(-0.1), id="wet, then surface -0.1"),
+    case(rules.black_ice, NONE, {"surface_temperature_c": 5}, {-3: HUMID_RAIN, -2: {**COOL_DRY_AIR,
+         "surface_temperature_c": 0.6}, -1: {**COOL_DRY_AIR, "surface_temperature_c": 0.6}},
+         id="wet, then surface 0.6 (above ICE_SURFACE_C), air 2"),
+    case(rules.black_ice, [("black_ice", IN)], None, {-3: HUMID_RAIN, -2: {**COLD_DRY_AIR,
+         "surface_temperature_c": 4.0}, -1: {**COLD_DRY_AIR, "surface_temperature_c": 4.0}},
+         id="wet, then air -2 over a 4 °C skin: the colder counts"),
+    case(rules.black_ice, [("black_ice", IN)], {**COLD_DRY_AIR, "surface_temperature_c": -3},
+         wet_then(-3, wet_at=-50, cold_from=-49), id="froze 49 h ago, frozen since"),
+    case(rules.black_ice, NONE, {"surface_temperature_c": 10},
+         {**wet_then(-3, wet_at=-50, cold_from=-49, until=-12),
+          **{o: {"temperature_c": 8, "surface_temperature_c": 10} for o in range(-12, 0)}},
+         id="froze 49 h ago, thawed 12 h ago"),
+    case(rules.black_ice, NONE, None, {-30: HUMID_RAIN, **{o: {"temperature_c": -3, "surface_temperature_c": -4,
+                                                               "dew_point_c": -12, "relative_humidity_pct": 50}
+                                                           for o in range(-10, 0)}},
+         id="rain dried before the cold"),
+    case(rules.black_ice, [("black_ice", IN)], {**COLD_DRY_AIR, "surface_temperature_c": -1}, {-1: HUMID_RAIN},
          id="freezing during the run"),
-    case(rules.black_ice, [("black_ice", IN)], None, {-20: {"snowfall_cm": 0.1}, -5: COLD_HOUR},
-         id="snow then cold surface"),
-    case(rules.black_ice, [("black_ice", IN)], None,
-         {-18: {"precipitation_mm": 0.05, "temperature_c": 1.0, "surface_temperature_c": 1.0},
-          -17: {"temperature_c": -1.0, "surface_temperature_c": -1.0}}, id="0 °C crossing with drizzle"),
-    case(rules.black_ice, NONE, None,
-         {-18: {"temperature_c": 1.0, "surface_temperature_c": 1.0},
-          -17: {"temperature_c": -1.0, "surface_temperature_c": -1.0}}, id="dry 0 °C crossing"),
+    case(rules.black_ice, NONE, {"temperature_c": -5, "surface_temperature_c": -6, "dew_point_c": -12,
+                                 "relative_humidity_pct": 55},
+         {o: {"temperature_c": -5, "surface_temperature_c": -6, "dew_point_c": -12, "relative_humidity_pct": 55}
+          for o in range(-72, 0)}, id="cold dry days: no ice"),
 ]
 
 # --- frost --------------------------------------------------------------------------------------
 HUMID = {"relative_humidity_pct": 95.0, "dew_point_c": None}
+CLEAR_NIGHT = {"temperature_c": -2.0, "surface_temperature_c": -6.0, "relative_humidity_pct": 85.0, "dew_point_c": -4.2,
+               "wind_speed_kmh": 3.0, "wind_gusts_kmh": 6.0, "cloud_cover_pct": 0.0, "shortwave_w_m2": 0.0}
+DRY_SUNNY_COLD = {"temperature_c": -1.0, "surface_temperature_c": -2.0, "relative_humidity_pct": 50.0,
+                  "dew_point_c": -9.9, "wind_speed_kmh": 15.0, "wind_gusts_kmh": 25.0, "shortwave_w_m2": 400.0}
+COLD_SKIN = {"temperature_c": 3, "surface_temperature_c": -2}
+
+
+def two_hour_frost_case(expected, run, id):
+    """Frost needs time to deposit (FROST_MIN_MM): the same values the hour before the run too."""
+    return case(rules.frost, expected, run, {-1: run}, id=id)
+
+
 FROST = [
-    case(rules.frost, NONE, {**HUMID, "temperature_c": 3, "surface_temperature_c": 0.1}, id="surface 0.1"),
-    case(rules.frost, [("frost", IN)], {**HUMID, "temperature_c": 3, "surface_temperature_c": 0.0}, id="surface 0.0"),
-    case(rules.frost, [("frost", IN)], {**HUMID, "temperature_c": 3, "surface_temperature_c": -0.1},
-         id="surface -0.1"),
-    case(rules.frost, [("frost", IN)], {"temperature_c": 3, "surface_temperature_c": -2, "dew_point_c": -3.0,
-                                        "relative_humidity_pct": 50}, id="dew point = surface - 1"),
-    case(rules.frost, NONE, {"temperature_c": 3, "surface_temperature_c": -2, "dew_point_c": -3.1,
-                             "relative_humidity_pct": 50}, id="dew point below surface - 1"),
-    case(rules.frost, NONE, {"temperature_c": 3, "surface_temperature_c": -2, "dew_point_c": -10,
-                             "relative_humidity_pct": 89.9}, id="RH 89.9"),
-    case(rules.frost, [("frost", IN)], {"temperature_c": 3, "surface_temperature_c": -2, "dew_point_c": -10,
-                                        "relative_humidity_pct": 90}, id="RH 90"),
-    case(rules.frost, [("frost", IN)], {"temperature_c": 3, "surface_temperature_c": -2, "dew_point_c": None,
-                                        "relative_humidity_pct": None}, id="humidity unknown"),
-    case(rules.frost, NONE, {**HUMID, "temperature_c": 1.1, "surface_temperature_c": None}, id="no surface, air 1.1"),
-    case(rules.frost, [("frost", IN)], {**HUMID, "temperature_c": 1.0, "surface_temperature_c": None},
-         id="no surface, air 1.0"),
-    case(rules.frost, [("frost", IN)], None, {-1: {**HUMID, "surface_temperature_c": -1}}, id="frost last hour"),
-    case(rules.frost, NONE, None, {-2: {**HUMID, "surface_temperature_c": -1}}, id="frost 2 h ago only"),
+    case(rules.frost, NONE, {**HUMID, "temperature_c": 3, "surface_temperature_c": -1},
+         id="one humid hour at -1: not yet"),
+    two_hour_frost_case(NONE, {**HUMID, "temperature_c": 3, "surface_temperature_c": 0.1},
+                        id="surface 0.1"),
+    two_hour_frost_case([("frost", IN)], {**HUMID, "temperature_c": 3, "surface_temperature_c": 0.0},
+                        id="surface 0.0"),
+    two_hour_frost_case([("frost", IN)], {**HUMID, "temperature_c": 3, "surface_temperature_c": -0.1},
+                        id="surface -0.1"),
+    two_hour_frost_case([("frost", IN)], {**COLD_SKIN, "dew_point_c": -3.0, "relative_humidity_pct": 50},
+                        id="dew point = surface - 1"),
+    two_hour_frost_case(NONE, {**COLD_SKIN, "dew_point_c": -3.1, "relative_humidity_pct": 50},
+                        id="dew point below surface - 1"),
+    two_hour_frost_case(NONE, {**COLD_SKIN, "dew_point_c": -10, "relative_humidity_pct": 89.9}, id="RH 89.9"),
+    two_hour_frost_case([("frost", IN)], {**COLD_SKIN, "dew_point_c": -10, "relative_humidity_pct": 90}, id="RH 90"),
+    two_hour_frost_case([("frost", IN)], {**COLD_SKIN, "dew_point_c": None, "relative_humidity_pct": None},
+                        id="humidity unknown"),
+    two_hour_frost_case(NONE, {**HUMID, "temperature_c": 4.1, "surface_temperature_c": None},
+                        id="no surface, air 4.1 (estimate 0.1)"),
+    two_hour_frost_case([("frost", IN)], {**HUMID, "temperature_c": 4.0, "surface_temperature_c": None},
+                        id="no surface, air 4.0 (estimate 0.0)"),
+    case(rules.frost, [("frost", IN)], None, {-2: {**HUMID, "surface_temperature_c": -1},
+                                              -1: {**HUMID, "surface_temperature_c": -1}}, id="frost in the last 2 h"),
+    case(rules.frost, NONE, None, {-2: {**HUMID, "surface_temperature_c": -1}}, id="frost 2 h ago, thawed since"),
+    case(rules.frost, [("frost", IN)], None, {o: {"weather_code": 48, "visibility_m": 300, "temperature_c": -2,
+                                                  "surface_temperature_c": -2, "dew_point_c": -9,
+                                                  "relative_humidity_pct": 60} for o in (-3, -2, -1)},
+         id="freezing fog left rime (dry dew point)"),
+    case(rules.frost, [("frost", IN)], CLEAR_NIGHT, {o: CLEAR_NIGHT for o in range(-8, 0)},
+         id="clear calm night, skin below the dew point"),
+    case(rules.frost, [("frost", IN)], DRY_SUNNY_COLD, {**{o: CLEAR_NIGHT for o in range(-10, -1)},
+                                                      -1: DRY_SUNNY_COLD}, id="frost from the night, first dry hour"),
+    case(rules.frost, NONE, DRY_SUNNY_COLD, {**{o: CLEAR_NIGHT for o in range(-12, -4)},
+                                            **{o: DRY_SUNNY_COLD for o in range(-4, 0)}},
+         id="frost from the night sublimated in dry sunshine"),
 ]
 
 NEAR_FREEZING = [
@@ -140,7 +200,19 @@ NEAR_FREEZING = [
     case(rules.near_freezing, NONE, {"temperature_c": 6, "surface_temperature_c": 1.1}, id="surface 1.1"),
     case(rules.near_freezing, [("near_freezing", CA)], {"temperature_c": 6, "surface_temperature_c": 1.0},
          id="surface 1.0"),
+    case(rules.near_freezing, [("near_freezing", CA)], {"temperature_c": 5.0, "surface_temperature_c": None},
+         id="no surface, air 5.0 (estimate 1.0)"),
+    case(rules.near_freezing, NONE, {"temperature_c": 5.1, "surface_temperature_c": None},
+         id="no surface, air 5.1 (estimate 1.1)"),
 ]
+
+HUMID_RAIN_15 = {"weather_code": 61, "temperature_c": 15.0, "surface_temperature_c": 15.0,
+                 "relative_humidity_pct": 95.0, "dew_point_c": 14.2}
+OVERCAST_HUMID = {"temperature_c": 14.0, "surface_temperature_c": 14.0, "relative_humidity_pct": 92.0,
+                  "dew_point_c": 12.7, "wind_speed_kmh": 8.0, "cloud_cover_pct": 100.0, "shortwave_w_m2": 60.0}
+SUNNY_BREEZY = {"temperature_c": 16.0, "surface_temperature_c": 22.0, "relative_humidity_pct": 65.0,
+                "dew_point_c": 9.4, "wind_speed_kmh": 18.0, "wind_gusts_kmh": 30.0, "cloud_cover_pct": 20.0,
+                "shortwave_w_m2": 550.0}
 
 # --- rain ---------------------------------------------------------------------------------------
 RAIN = [
@@ -155,13 +227,31 @@ RAIN = [
     case(rules.rain_likely, [("rain_likely", CA)], {"precipitation_probability_pct": 59.9}, id="59.9 %"),
     case(rules.rain_likely, [("rain_likely", IN)], {"precipitation_probability_pct": 60}, id="60 %"),
     case(rules.rain_likely, [("rain_likely", IN)], {"precipitation_probability_pct": 60.1}, id="60.1 %"),
-    case(rules.wet_surface, NONE, None, {-1: {"precipitation_mm": 0.19}}, id="0.19 mm last 2 h"),
-    case(rules.wet_surface, [("wet_surface", CA)], None, {-1: {"precipitation_mm": 0.2}}, id="0.2 mm last 2 h"),
-    case(rules.wet_surface, [("wet_surface", CA)], None, {-2: {"precipitation_mm": 0.1}, -1: {"precipitation_mm": 0.1}},
-         id="0.1 + 0.1 mm"),
-    case(rules.wet_surface, [("wet_surface", CA)], None, {-1: {"precipitation_mm": 2.0}}, id="2.0 mm last 2 h"),
-    case(rules.wet_surface, [("wet_surface", IN)], None, {-1: {"precipitation_mm": 2.01}}, id="2.01 mm last 2 h"),
-    case(rules.wet_surface, NONE, None, {-3: {"precipitation_mm": 5}}, id="5 mm 3 h ago"),
+    case(rules.rain_likely, [("snow_likely", IN)], {"precipitation_probability_pct": 70, "temperature_c": -1.5},
+         id="70 % at -1.5 °C: snow, not rain"),
+    case(rules.rain_likely, [("snow_likely", CA)], {"precipitation_probability_pct": 40, "temperature_c": 3,
+                                                    "wet_bulb_c": 0.8}, id="40 %, wet bulb 0.8: snow"),
+    case(rules.rain_likely, [("rain_likely", CA)], {"precipitation_probability_pct": 40, "temperature_c": 3,
+                                                    "wet_bulb_c": 1.2}, id="40 %, wet bulb 1.2: rain"),
+    case(rules.wet_surface, NONE, None, {-1: {**HUMID_RAIN_15, "precipitation_mm": 0.05}}, id="0.05 mm: damp"),
+    case(rules.wet_surface, [("wet_surface", CA)], None, {-1: {**HUMID_RAIN_15, "precipitation_mm": 0.3}},
+         id="0.3 mm last hour, humid"),
+    case(rules.wet_surface, [("wet_surface", IN)], None, {-1: {**HUMID_RAIN_15, "precipitation_mm": 3.0}},
+         id="3 mm last hour, humid: standing water"),
+    case(rules.wet_surface, [("wet_surface", IN)], None,
+         {-3: {**HUMID_RAIN_15, "precipitation_mm": 3.0}, -2: OVERCAST_HUMID, -1: OVERCAST_HUMID},
+         id="heavy rain ended 2 h ago, humid and grey: still soaked"),
+    case(rules.wet_surface, NONE, SUNNY_BREEZY,
+         {-6: {**HUMID_RAIN_15, "precipitation_mm": 3.0}, **{o: SUNNY_BREEZY for o in range(-5, 0)}},
+         id="heavy rain ended 5 h ago, sun and wind: dry"),
+    case(rules.wet_surface, [("wet_surface", CA)], None, {-3: {"precipitation_mm": 5}},
+         id="5 mm 3 h ago, mild air, no sun: drying, still wet"),
+    case(rules.wet_surface, NONE, None, {-6: {"precipitation_mm": 5}}, id="5 mm 6 h ago, mild air: dry"),
+    case(rules.wet_surface, [("wet_surface", UN)], None, {-1: {"precipitation_mm": None}},
+         id="no precipitation value last hour: soaked can't be ruled out"),
+    case(rules.black_ice, [("black_ice", UN)], FROZEN, {-3: {**FROZEN, "temperature_c": 3.0, "surface_temperature_c": 3.0,
+                                                           "precipitation_mm": None}, -2: FROZEN, -1: FROZEN},
+         id="no precipitation value, then frozen: ice can't be ruled out"),
 ]
 
 # --- fog ----------------------------------------------------------------------------------------
@@ -292,8 +382,9 @@ def test_measured_gust_evidence():
     (rules.freezing_rain, {"weather_code": 66}, None, 60.0),
     (rules.snow_falling, {"weather_code": 73}, None, 60.0),
     (rules.snow_on_ground, {"snow_depth_m": 0.05}, None, 60.0),
-    (rules.black_ice, None, wet_then_cold(1, -2), 60.0),
-    (rules.frost, {"surface_temperature_c": -2, "relative_humidity_pct": 95}, None, 60.0),
+    (rules.black_ice, None, wet_then(-2), 60.0),
+    (rules.frost, {"surface_temperature_c": -2, "relative_humidity_pct": 95},
+     {-1: {"surface_temperature_c": -2, "relative_humidity_pct": 95}}, 60.0),
     (rules.near_freezing, {"temperature_c": 2}, None, 60.0),
     (rules.rain, {"precipitation_mm": 1}, None, 60.0),
     (rules.rain_likely, {"precipitation_probability_pct": 40}, None, 60.0),
@@ -376,7 +467,13 @@ def test_quick_check_order_has_every_rule_once():
     ({"temperature_c": 10, "dew_point_c": 11}, True),
     ({"temperature_c": 10, "dew_point_c": 11.1}, False),
     ({"wind_speed_kmh": 30, "wind_gusts_kmh": 20}, True),
-    ({"wind_speed_kmh": 30, "wind_gusts_kmh": 19.9}, False),
+    # A gust below the mean is no longer an error: gust_kmh uses mean × GUST_FACTOR instead (issue 12).
+    ({"wind_speed_kmh": 30, "wind_gusts_kmh": 19.9}, True),
+    ({"weather_code": 4}, False),
+    ({"weather_code": 91}, True),
+    ({"weather_code": 0}, True),
+    ({"temperature_c": 5, "wet_bulb_c": 6.1}, False),
+    ({"shortwave_w_m2": 1401}, False),
     ({"temperature_c": float("nan")}, False),
     ({"wind_gusts_kmh": float("inf")}, False),
 ])
