@@ -17,6 +17,7 @@ import pytest
 from flask_migrate import upgrade
 
 from backrun import create_app
+from tests.fakes.air_quality import AirQualityFake
 from tests.fakes.met_no import MetNoFake
 from tests.fakes.nominatim import NominatimFake
 from tests.fakes.open_meteo import OpenMeteoFake
@@ -82,10 +83,30 @@ def nominatim():
         yield fake
 
 
+_AIR_QUALITY: AirQualityFake | None = None
+
+
+def shared_air_quality() -> AirQualityFake:
+    """One Air Quality fake for the whole run, started on first use: every app `make_app` builds
+    asks it (clean air unless a test says otherwise), so no test reaches the real service."""
+    global _AIR_QUALITY
+    if _AIR_QUALITY is None:
+        _AIR_QUALITY = AirQualityFake().start()
+    return _AIR_QUALITY
+
+
+@pytest.fixture
+def air_quality():
+    return shared_air_quality()
+
+
 @pytest.fixture(autouse=True)
 def _reset_fakes(request):
     # Reset only the fakes this test (or its fixtures) uses, before it runs: healthy, default
     # weather, no recorded requests.
+    if _AIR_QUALITY is not None:
+        _AIR_QUALITY.restore()
+        _AIR_QUALITY.reset()
     for name in ("open_meteo", "met_no", "nominatim"):
         if name in request.fixturenames:
             fake = request.getfixturevalue(name)
@@ -106,6 +127,7 @@ def make_app(tmp_path, open_meteo, met_no, nominatim, *, database: str | None = 
         "SECRET_KEY": "test-secret",
         "BACKRUN_OPEN_METEO_URL": open_meteo.endpoint,
         "BACKRUN_MET_NO_URL": met_no.endpoint,
+        "BACKRUN_AIR_QUALITY_URL": shared_air_quality().endpoint,
         "BACKRUN_NOMINATIM_URL": nominatim.url,
         "BACKRUN_OVERPASS_URL": "",  # no live venue lookups unless a test starts the Overpass fake
         "BACKRUN_HTTP_TIMEOUT": 1.0,

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import jsonify
+from flask import jsonify, request
+from flask_login import current_user
 
-from backrun.advice_service import get_advice
+from backrun.advice_service import AIR_ATTRIBUTION, get_advice
 from backrun.api import bp
 from backrun.api.openapi import ErrorSchema, documented
 from backrun.api.schemas import AdviceQuery, AdviceSchema
 from backrun.api.validation import parse_query
+from backrun.runner_profile import RunnerFit, fit_for
+
+AIR_UNKNOWN = "Air quality unknown: we couldn't get it for your run, so this verdict is from the weather alone."
 
 
 @bp.get("/advice")
@@ -25,14 +29,34 @@ from backrun.api.validation import parse_query
 def advice():
     args = parse_query(AdviceQuery)
     now = datetime.now(timezone.utc)
-    result = get_advice(args["lat"], args["lon"], minutes=args["minutes"], start=args["start"], now=now)
-    body = advice_json(result, now)
+    fit = fit_for(_runner(), args)
+    result = get_advice(args["lat"], args["lon"], minutes=args["minutes"], start=args["start"], now=now,
+                        profile=fit.profile, kit_offset_c=fit.kit_offset_c)
+    body = advice_json(result, now, fit)
     response = jsonify(body)
     response.headers["Cache-Control"] = "private, max-age=60"
     return response
 
 
-def advice_json(result, now: datetime) -> dict:
+def _runner():
+    """The signed-in runner (token or session), or None: advice is open to everyone."""
+    if request.headers.get("Authorization") is not None:
+        from backrun.api.auth import api_user  # a bad token is a 401, as everywhere in the API
+
+        return api_user()
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def air_json(result) -> dict:
+    reading = result.advice.air
+    values = reading.to_dict() if reading else {"us_aqi": None, "european_aqi": None, "pm2_5": None,
+                                                "pm10": None, "ozone": None, "pollen": {}}
+    return {"known": reading is not None, "message": None if reading else AIR_UNKNOWN, **values,
+            "attribution": AIR_ATTRIBUTION}
+
+
+def advice_json(result, now: datetime, fit: RunnerFit | None = None) -> dict:
+    fit = fit or RunnerFit()
     advice = result.advice.to_dict()
     return {
         "verdict": advice["verdict"],
@@ -46,4 +70,7 @@ def advice_json(result, now: datetime) -> dict:
         "data_age_s": advice["data_age_s"],
         "attribution": result.attribution,
         "location": {"lat": result.latitude, "lon": result.longitude},
+        "air_quality": air_json(result),
+        "profile": result.advice.profile.to_dict() | {"runs": fit.runs},
+        "kit": result.kit.to_dict(),
     }

@@ -64,7 +64,7 @@ def test_clear_mild_day_is_go_with_the_documented_shape(client, open_meteo, here
     assert body["verdict"] == "go", body["reasons"]
     assert body["reasons"] == []
     assert set(body) == {"verdict", "reasons", "window", "outlook", "next_safe_window", "source", "fetched_at",
-                         "stale", "data_age_s", "attribution", "location"}
+                         "stale", "data_age_s", "attribution", "location", "air_quality", "profile", "kit"}
     assert body["source"] == "open-meteo" and body["stale"] is False
     assert body["attribution"] == {"text": "Weather data by Open-Meteo.com", "url": "https://open-meteo.com/"}
     start = datetime.fromisoformat(body["window"]["start"])
