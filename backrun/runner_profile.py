@@ -19,7 +19,7 @@ from backrun import kit
 from backrun.accounts.models import User
 from backrun.extensions import db
 from backrun.logbook.models import TrainingSession
-from backrun.safety.profile import DEFAULT_PROFILE, Profile, parse_sensitivities
+from backrun.safety.profile import DEFAULT_PROFILE, EXPERIENCES, Profile, parse_sensitivities
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,16 @@ def fit_for(user: User | None, args: Mapping[str, object]) -> RunnerFit:
     feedback = recent_feedback(user) if user is not None else []
     runs = runs or "normal"
     return RunnerFit(profile, runs, kit.offset_c(runs, feedback))
+
+
+def profile_args(args: Mapping[str, str]) -> dict[str, object]:
+    """The page's query parameters checked like the API's (ValueError with a readable message)."""
+    experience = (args.get("experience") or "").strip() or None
+    if experience is not None and experience not in EXPERIENCES:
+        raise ValueError("Choose beginner, regular or experienced.")
+    runs = (args.get("runs") or "").strip() or None
+    if runs is not None and runs not in kit.RUNS:
+        raise ValueError("Choose whether you run hot, cold or neither.")
+    raw = args.get("sensitivity")
+    sensitivity = None if raw is None else parse_sensitivities(raw[:100])
+    return {"experience": experience, "sensitivity": sensitivity, "runs": runs}
