@@ -17,7 +17,7 @@ import pytest
 from flask_migrate import upgrade
 
 from backrun import create_app
-from tests.fakes.air_quality import AirQualityFake
+from tests.fakes.air_quality import air_quality_started, shared_air_quality
 from tests.fakes.met_no import MetNoFake
 from tests.fakes.nominatim import NominatimFake
 from tests.fakes.open_meteo import OpenMeteoFake
@@ -83,20 +83,9 @@ def nominatim():
         yield fake
 
 
-_AIR_QUALITY: AirQualityFake | None = None
-
-
-def shared_air_quality() -> AirQualityFake:
-    """One Air Quality fake for the whole run, started on first use: every app `make_app` builds
-    asks it (clean air unless a test says otherwise), so no test reaches the real service."""
-    global _AIR_QUALITY
-    if _AIR_QUALITY is None:
-        _AIR_QUALITY = AirQualityFake().start()
-    return _AIR_QUALITY
-
-
 @pytest.fixture
 def air_quality():
+    """The one Air Quality fake every app from `make_app` asks (see `shared_air_quality`)."""
     return shared_air_quality()
 
 
@@ -104,9 +93,9 @@ def air_quality():
 def _reset_fakes(request):
     # Reset only the fakes this test (or its fixtures) uses, before it runs: healthy, default
     # weather, no recorded requests.
-    if _AIR_QUALITY is not None:
-        _AIR_QUALITY.restore()
-        _AIR_QUALITY.reset()
+    if air_quality_started():
+        shared_air_quality().restore()
+        shared_air_quality().reset()
     for name in ("open_meteo", "met_no", "nominatim"):
         if name in request.fixturenames:
             fake = request.getfixturevalue(name)

@@ -141,3 +141,24 @@ class AirQualityFake(FakeService):
         if spec is None:
             return {}
         return (spec(offset) if callable(spec) else spec.get(offset, {})) or {}
+
+
+# One fake for the whole run, started on first use. It lives here, not in conftest.py, because
+# conftest is imported twice (as `conftest` by pytest and as `tests.conftest` by helpers), and two
+# copies would mean two fakes: the app asking one while the test sets up the other.
+_SHARED: AirQualityFake | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_air_quality() -> AirQualityFake:
+    """The fake every test app asks (clean air unless a test says otherwise), so no test reaches
+    the real service."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = AirQualityFake().start()
+        return _SHARED
+
+
+def air_quality_started() -> bool:
+    return _SHARED is not None
