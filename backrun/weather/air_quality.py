@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -174,6 +175,17 @@ class AirQualitySettings:
     def lock_wait_s(self) -> float:
         return self.deadline_s + 1.0
 
+    @property
+    def collect_after_s(self) -> float:
+        # The weather fetch may take 1.75 x the timeout; air quality gets as long, plus slack.
+        return self.timeout_s * 2
+
+
+@dataclass(frozen=True)
+class Pending:
+    future: Future[AirQualityResult]
+    started: float  # time.monotonic() at start
+
 
 @dataclass(frozen=True)
 class AirQualityResult:
@@ -222,17 +234,20 @@ class AirQualityService:
         self._fetch_pool.shutdown(wait=False, cancel_futures=True)
         self._session.close()
 
-    def start(self, latitude: float, longitude: float) -> Future[AirQualityResult] | None:
+    def start(self, latitude: float, longitude: float) -> Pending | None:
         """Begin finding out (alongside the weather fetch); `collect` the answer."""
         if not self.enabled:
             return None
-        return self._pool.submit(self.air_quality, latitude, longitude)
+        return Pending(self._pool.submit(self.air_quality, latitude, longitude), time.monotonic())
 
-    def collect(self, future: Future[AirQualityResult] | None) -> AirQualityResult:
-        if future is None:
+    def collect(self, pending: Pending | None) -> AirQualityResult:
+        """The answer, waiting at most until `collect_after_s` after `start`: air quality never
+        keeps the advice waiting longer than the weather's own worst case."""
+        if pending is None:
             return AirQualityResult(None, [ProviderError(PROVIDER, "disabled", "BACKRUN_AIR_QUALITY_URL is empty")])
+        remaining = pending.started + self._settings.collect_after_s - time.monotonic()
         try:
-            return future.result(timeout=self._settings.lock_wait_s + self._settings.deadline_s)
+            return pending.future.result(timeout=max(remaining, 0.0))
         except FutureTimeout:
             return AirQualityResult(None, [ProviderError(PROVIDER, "timeout", "no answer in time")])
         except Exception as exc:  # noqa: BLE001 - air quality never takes the advice down
