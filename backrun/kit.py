@@ -149,8 +149,13 @@ def kit_for(weather: KitWeather | None, offset: float = 0.0) -> Kit:
     if weather is None or dress_for is None:
         note = "We don't know the weather, so this is the kit every backward run needs; dress in layers."
     elif offset:
-        note = (f"Dressed for {dress_for:.0f} °C: feels like {weather.feels_like_c:.0f} °C, "
+        note = (f"Dressed for {_degrees(dress_for)}: feels like {_degrees(weather.feels_like_c)}, "
                 f"{'+' if offset > 0 else '−'}{abs(offset):g} °C for how you run warm or cold.")
     else:
-        note = f"Dressed for a feels-like {dress_for:.0f} °C; you'll warm up after the first minutes."
+        note = f"Dressed for a feels-like {_degrees(dress_for)}; you'll warm up after the first minutes."
     return Kit(tuple(items), None if weather is None else weather.feels_like_c, dress_for, offset, note)
+
+
+def _degrees(value: float) -> str:
+    whole = round(value) + 0  # + 0: no "-0 °C"
+    return f"{whole} °C" if whole >= 0 else f"−{-whole} °C"

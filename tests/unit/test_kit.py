@@ -98,3 +98,8 @@ def test_weather_for_kit_reads_the_run():
     assert summary.wind_kmh == 20.0 and summary.uv_index == 3.0  # the second step keeps the CALM 3.0
     assert summary.dark and summary.wet
     assert weather_for_kit(None) is None
+
+
+def test_the_note_never_says_minus_zero():
+    assert "−0" not in kit_for(weather(-0.3)).note and "-0" not in kit_for(weather(-0.3)).note
+    assert "−4 °C" in kit_for(weather(-4.2)).note
