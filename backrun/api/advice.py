@@ -15,6 +15,7 @@ from backrun.api.validation import parse_query
 from backrun.runner_profile import RunnerFit, fit_for
 
 AIR_UNKNOWN = "Air quality unknown: we couldn't get it for your run, so this verdict is from the weather alone."
+AIR_PARTIAL = "Air quality is known for part of your run only; the rest is unknown."
 
 
 @bp.get("/advice")
@@ -50,9 +51,9 @@ def _runner():
 def air_json(result) -> dict:
     reading = result.advice.air
     values = reading.to_dict() if reading else {"us_aqi": None, "european_aqi": None, "pm2_5": None,
-                                                "pm10": None, "ozone": None, "pollen": {}}
-    return {"known": reading is not None, "message": None if reading else AIR_UNKNOWN, **values,
-            "attribution": AIR_ATTRIBUTION}
+                                                "pm10": None, "ozone": None, "pollen": {}, "complete": False}
+    message = AIR_UNKNOWN if reading is None else None if reading.complete else AIR_PARTIAL
+    return {"known": reading is not None, "message": message, **values, "attribution": AIR_ATTRIBUTION}
 
 
 def advice_json(result, now: datetime, fit: RunnerFit | None = None) -> dict:

@@ -98,6 +98,8 @@ class AirQualitySchema(Schema):
     pm10 = fields.Float(allow_none=True, required=True, metadata={"description": "µg/m³"})
     ozone = fields.Float(allow_none=True, required=True, metadata={"description": "µg/m³"})
     pollen = fields.Dict(required=True, metadata={"description": "grains/m³ per kind where the model has it (Europe)."})
+    complete = fields.Boolean(required=True, metadata={
+        "description": "False when only part of the run has air-quality data (what is known still counts)."})
     attribution = fields.Nested(AttributionSchema, required=True)
 
 

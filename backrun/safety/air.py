@@ -42,28 +42,35 @@ class AirReading:
     ozone: float | None
     pollen: dict[str, float]  # only the kinds the model has here (Europe)
     at: datetime  # the first sample in the window
+    complete: bool = True  # False: some of the run has no AQI (what is known still counts)
 
     def to_dict(self) -> dict[str, Any]:
         return {"us_aqi": self.us_aqi, "european_aqi": self.european_aqi, "pm2_5": self.pm2_5,
-                "pm10": self.pm10, "ozone": self.ozone, "pollen": dict(self.pollen)}
+                "pm10": self.pm10, "ozone": self.ozone, "pollen": dict(self.pollen), "complete": self.complete}
 
 
 def reading_for(air: AirQuality | None, start: datetime, end: datetime) -> AirReading | None:
-    """The worst hour over [start, end); None when the window is not fully covered by an AQI."""
+    """The worst hour over [start, end); None when no hour of the run has an AQI.
+
+    When only part of the run is covered, what is known still counts (bad air in the first hour
+    is bad air), and `complete` says the rest is unknown.
+    """
     if air is None:
         return None
     samples = [h for h in air.hours if h.time < end and h.time + SAMPLE_SPAN > start]
-    with_index = [h for h in samples if h.us_aqi is not None or h.european_aqi is not None]
+    with_index = sorted((h for h in samples if h.us_aqi is not None or h.european_aqi is not None),
+                        key=lambda h: h.time)
+    if not with_index:
+        return None
     covered_to = start
-    for hour in sorted(with_index, key=lambda h: h.time):
+    for hour in with_index:
         if hour.time > covered_to:
             break
         covered_to = max(covered_to, hour.time + SAMPLE_SPAN)
-    if covered_to < end:
-        return None
     pollen = {name: v for name in POLLEN if (v := _worst(samples, name)) is not None}
     return AirReading(_worst(samples, "us_aqi"), _worst(samples, "european_aqi"), _worst(samples, "pm2_5"),
-                      _worst(samples, "pm10"), _worst(samples, "ozone"), pollen, with_index[0].time)
+                      _worst(samples, "pm10"), _worst(samples, "ozone"), pollen, with_index[0].time,
+                      complete=covered_to >= end)
 
 
 def _worst(samples, name: str) -> float | None:

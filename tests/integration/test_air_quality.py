@@ -168,3 +168,28 @@ def test_parse_reads_the_real_format_in_both_time_formats(air_quality):
 def test_parse_rejects_what_holds_nothing_usable(payload):
     with pytest.raises(ProviderError):
         parse(payload, 0, 0, datetime.now(timezone.utc))
+
+
+def test_an_empty_url_turns_air_quality_off_and_says_unknown(tmp_path, open_meteo, met_no, nominatim, air_quality,
+                                                               here):
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path, open_meteo, met_no, nominatim, BACKRUN_AIR_QUALITY_URL="")
+    body = ask(app.test_client(), *here, sensitivity="respiratory").json
+    assert body["verdict"] == "go" and body["air_quality"]["known"] is False
+    assert air_quality.count() == 0
+
+
+def test_air_known_for_part_of_the_run_still_counts(client, air_quality, here):
+    air_quality.set_air(base={"us_aqi": None, "european_aqi": None},
+                        hours={0: {"us_aqi": 170, "european_aqi": 90}})  # only the current hour's stamp has values
+    body = ask(client, *here, minutes=90).json
+    assert body["air_quality"]["known"] is True and body["air_quality"]["complete"] is False
+    assert "part of your run" in body["air_quality"]["message"]
+    assert body["verdict"] == "indoors"
+
+
+def test_no_air_quality_for_any_of_the_run_is_unknown(client, air_quality, here):
+    air_quality.set_air(base={"us_aqi": None, "european_aqi": None})
+    body = ask(client, *here).json
+    assert body["air_quality"]["known"] is False and body["verdict"] == "go"

@@ -139,7 +139,14 @@ def test_air_that_does_not_cover_the_run_is_unknown_not_clean():
     assert reading_for(short, NOON, NOON + timedelta(hours=1)) is None
     nulls = air(us_aqi=None, european_aqi=None)
     assert reading_for(nulls, NOON, NOON + timedelta(hours=1)) is None
-    assert reading_for(air(), NOON + timedelta(minutes=20), NOON + timedelta(minutes=50)) is not None
+    assert reading_for(air(), NOON + timedelta(minutes=20), NOON + timedelta(minutes=50)).complete
+
+
+def test_partly_covered_air_still_counts_what_is_known():
+    partial = air(hours=2, us_aqi=170.0)  # 11:00 and 12:00 only: a 90-minute run from noon is half covered
+    reading = reading_for(partial, NOON, NOON + timedelta(minutes=90))
+    assert reading is not None and not reading.complete and reading.us_aqi == 170
+    assert verdict(DEFAULT_PROFILE, partial)[0] == "indoors"
 
 
 # --- beginner and heat tightening --------------------------------------------------------------
