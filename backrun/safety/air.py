@@ -2,8 +2,8 @@
 
 Bands (docs/safety-rules.md, values in thresholds.py): the US AQI and the European AQI are both
 read and the stricter answer counts. For everyone: US "unhealthy for sensitive groups" or EAQI
-"poor" is a caution, US "unhealthy" or EAQI "very poor" and worse is indoors. A runner with a
-respiratory sensitivity is one band stricter. Pollen only counts for a runner who marked a pollen
+"poor" is a caution, US "unhealthy" or EAQI "very poor" and worse is indoors. For a runner with a
+respiratory sensitivity "unhealthy for sensitive groups" / "poor" is already indoors. Pollen only counts for a runner who marked a pollen
 allergy: "high" is a caution, "very high" indoors.
 
 No data is not clean air, but it is not a weather hazard either: the weather verdict stands and
@@ -110,11 +110,8 @@ def air_quality(reading: AirReading | None, profile: Profile) -> list[Reason]:
         return [Reason("air_quality", CAUTION,
                        "The air is unhealthy for sensitive groups. Keep the run short and easy, and stop if you "
                        "cough or feel short of breath.", evidence)]
-    if band == 1 and sensitive:
-        return [Reason("air_quality", CAUTION,
-                       "Air quality is moderate. With your respiratory sensitivity, keep it short and easy and "
-                       "carry your inhaler if you use one. Stricter for you because of that sensitivity.",
-                       evidence | {"stricter_for": "respiratory"})]
+    # Moderate (band 1) fires nothing, even for a respiratory sensitivity: EPA addresses only the
+    # "unusually sensitive" there, and sensitive groups (asthma included) from USG on.
     return []
 
 

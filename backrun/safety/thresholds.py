@@ -242,8 +242,8 @@ _ACSM_FLAGS = _ACSM_WBGT + " (yellow flag: moderate risk)"
 
 US_AQI_MODERATE = _threshold(
     "US_AQI_MODERATE", 51, "US AQI", _EPA_AQI + " (Moderate 51–100)",
-    "Unusually sensitive people should reduce prolonged or heavy exertion: a caution for a runner with a "
-    "respiratory sensitivity.")
+    "Band boundary shown in the evidence; no rule fires: EPA asks only 'unusually sensitive' people to "
+    "consider less exertion here, and addresses sensitive groups (asthma included) from 101.")
 US_AQI_SENSITIVE = _threshold(
     "US_AQI_SENSITIVE", 101, "US AQI", _EPA_AQI + " (Unhealthy for Sensitive Groups 101–150)",
     "'Take a walk instead of a run' for sensitive groups: caution for everyone, indoors for a runner with a "
@@ -253,8 +253,8 @@ US_AQI_UNHEALTHY = _threshold(
     "Unhealthy for everyone, 'a good day to work out at the gym': indoors.")
 EU_AQI_MODERATE = _threshold(
     "EU_AQI_MODERATE", 40, "EAQI", _EEA_AQI + " (Moderate 40–60)",
-    "Sensitive groups should consider reducing intense outdoor activity: a caution for a respiratory "
-    "sensitivity.")
+    "Band boundary shown in the evidence; no rule fires: the EEA's advice here is conditional on "
+    "symptoms.")
 EU_AQI_POOR = _threshold(
     "EU_AQI_POOR", 60, "EAQI", _EEA_AQI + " (Poor 60–80)",
     "Everyone should consider reducing intense outdoor activity: caution; sensitive groups reduce physical "

@@ -39,8 +39,8 @@ def verdict(profile: Profile, air_quality: AirQuality | None, fc=None, now=NOON)
 # (US AQI, expected verdict per profile). Each threshold, one below it and at it.
 US_BANDS = [
     (th.US_AQI_MODERATE - 1, {"default": "go", "respiratory": "go"}),
-    (th.US_AQI_MODERATE, {"default": "go", "respiratory": "caution"}),
-    (th.US_AQI_SENSITIVE - 1, {"default": "go", "respiratory": "caution"}),
+    (th.US_AQI_MODERATE, {"default": "go", "respiratory": "go"}),
+    (th.US_AQI_SENSITIVE - 1, {"default": "go", "respiratory": "go"}),
     (th.US_AQI_SENSITIVE, {"default": "caution", "respiratory": "indoors"}),
     (th.US_AQI_UNHEALTHY - 1, {"default": "caution", "respiratory": "indoors"}),
     (th.US_AQI_UNHEALTHY, {"default": "indoors", "respiratory": "indoors"}),
@@ -60,8 +60,8 @@ def test_us_aqi_bands_for_every_profile(value, expected, name):
 
 EU_BANDS = [
     (th.EU_AQI_MODERATE - 1, {"default": "go", "respiratory": "go"}),
-    (th.EU_AQI_MODERATE, {"default": "go", "respiratory": "caution"}),
-    (th.EU_AQI_POOR - 0.5, {"default": "go", "respiratory": "caution"}),
+    (th.EU_AQI_MODERATE, {"default": "go", "respiratory": "go"}),
+    (th.EU_AQI_POOR - 0.5, {"default": "go", "respiratory": "go"}),
     (th.EU_AQI_POOR, {"default": "caution", "respiratory": "indoors"}),
     (th.EU_AQI_VERY_POOR - 0.5, {"default": "caution", "respiratory": "indoors"}),
     (th.EU_AQI_VERY_POOR, {"default": "indoors", "respiratory": "indoors"}),
