@@ -12,6 +12,7 @@ from backrun.safety import advise
 from backrun.safety.profile import DEFAULT_PROFILE, EXPERIENCES, SENSITIVITIES, Profile
 from backrun.safety.rules import SEVERITY_RANK
 from backrun.weather.air_quality import POLLEN, AirHour, AirQuality
+from backrun.weather.model import Forecast
 from tests.unit.safety.builders import CALM, DEC_NIGHT, NOON, VADUZ, step, whole_hour
 
 maybe = lambda strategy: st.one_of(st.none(), strategy)  # noqa: E731 - a local shorthand
@@ -58,8 +59,6 @@ def test_no_profile_and_no_air_reading_is_ever_less_strict_than_the_default(now,
                                                                            air_spikes, profile):
     first = whole_hour(now)
     hours = tuple(step(first + timedelta(hours=i), 60, {**CALM, **base}, **spikes.get(i, {})) for i in range(-24, 12))
-    from backrun.weather.model import Forecast
-
     forecast = Forecast("open-meteo", VADUZ[0], VADUZ[1], now - timedelta(minutes=5), hours)
     air = None
     if air_base is not None:
