@@ -107,6 +107,10 @@ def _init_extensions(app: Flask) -> None:
 
     weather_service.init_app(app)
 
+    from backrun.weather import air_quality
+
+    air_quality.init_app(app)
+
 
 def _register_blueprints(app: Flask) -> None:
     from backrun.accounts import bp as accounts_bp

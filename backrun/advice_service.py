@@ -14,13 +14,19 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 
+from backrun.kit import Kit, kit_for, weather_for_kit
 from backrun.safety.advice import Advice, advise
+from backrun.safety.profile import DEFAULT_PROFILE, Profile
+from backrun.weather.air_quality import AirQualityResult, get_air_quality_service
 from backrun.weather.service import ForecastResult, get_weather_service
 
 ATTRIBUTION = {
     "open-meteo": {"text": "Weather data by Open-Meteo.com", "url": "https://open-meteo.com/"},
     "met-no": {"text": "Weather data from MET Norway", "url": "https://api.met.no/"},
 }
+# Open-Meteo's air quality data comes from CAMS, which must be credited.
+AIR_ATTRIBUTION = {"text": "Air quality by Open-Meteo.com from CAMS (Copernicus Atmosphere Monitoring Service)",
+                   "url": "https://open-meteo.com/en/docs/air-quality-api"}
 MEMO_TTL = timedelta(seconds=60)
 MEMO_MAX = 2048
 STALE_AFTER = timedelta(hours=2)
@@ -40,6 +46,14 @@ class AdviceResult:
         """advice.to_dict(), built once per memoised result: the cached path serves it many times.
         Callers must not modify it."""
         return self.advice.to_dict()
+
+    air: AirQualityResult | None = None
+    kit: Kit | None = None
+
+    @property
+    def air_known(self) -> bool:
+        """False when the air over the run could not be had: the verdict is the weather's alone."""
+        return self.advice.air is not None
 
     @property
     def source(self) -> str | None:
@@ -72,10 +86,14 @@ def _memo() -> _Memo:
 
 
 def get_advice(latitude: float, longitude: float, *, minutes: int = 30, start: datetime | None = None,
-               now: datetime | None = None) -> AdviceResult:
+               now: datetime | None = None, profile: Profile = DEFAULT_PROFILE,
+               kit_offset_c: float = 0.0) -> AdviceResult:
     now = now or datetime.now(timezone.utc)
     start = start or now
+    air_service = get_air_quality_service()
+    air_pending = air_service.start(latitude, longitude)  # alongside the weather, not after it
     weather = get_weather_service().forecast(latitude, longitude)
+    air = air_service.collect(air_pending)
     forecast = weather.forecast
     if forecast is not None and forecast.fetched_at > now:
         # Fetched after `now` was read: the data is brand new, not from the future (no negative age).
@@ -85,6 +103,8 @@ def get_advice(latitude: float, longitude: float, *, minutes: int = 30, start: d
         start.replace(second=0, microsecond=0),
         forecast.source if forecast else None,
         forecast.fetched_at if forecast else None,
+        air.air.fetched_at if air.air else None,
+        profile, kit_offset_c,
     )
     memo = _memo()
     with memo.lock:
@@ -92,8 +112,10 @@ def get_advice(latitude: float, longitude: float, *, minutes: int = 30, start: d
     if hit is not None and now - hit[0] < MEMO_TTL:
         return hit[1]
 
-    advice = advise(forecast, latitude=latitude, longitude=longitude, start=start, minutes=minutes, now=now)
-    result = AdviceResult(advice, weather, latitude, longitude)
+    advice = advise(forecast, latitude=latitude, longitude=longitude, start=start, minutes=minutes, now=now,
+                    profile=profile, air_quality=air.air)
+    kit = kit_for(weather_for_kit(advice.conditions), kit_offset_c)
+    result = AdviceResult(advice, weather, latitude, longitude, air, kit)
     with memo.lock:
         if len(memo.entries) >= MEMO_MAX:
             memo.entries.clear()  # crude but bounded; entries live for a minute anyway

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_OPEN_METEO_URL = "https://api.open-meteo.com/v1/forecast"
+DEFAULT_AIR_QUALITY_URL = "https://air-quality-api.open-meteo.com/v1/air-quality"
 DEFAULT_MET_NO_URL = "https://api.met.no/weatherapi/locationforecast/2.0/compact"
 DEFAULT_NOMINATIM_URL = "https://nominatim.openstreetmap.org"
 DEFAULT_OVERPASS_URL = "https://overpass-api.de/api/interpreter"
@@ -144,6 +145,8 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BACKRUN_OPEN_METEO_URL": os.environ.get("BACKRUN_OPEN_METEO_URL", DEFAULT_OPEN_METEO_URL).strip(),
+        # Air quality and pollen for the verdict; empty disables it (the answer says "unknown").
+        "BACKRUN_AIR_QUALITY_URL": os.environ.get("BACKRUN_AIR_QUALITY_URL", DEFAULT_AIR_QUALITY_URL).strip(),
         "BACKRUN_MET_NO_URL": os.environ.get("BACKRUN_MET_NO_URL", DEFAULT_MET_NO_URL).strip(),
         "BACKRUN_NOMINATIM_URL": os.environ.get("BACKRUN_NOMINATIM_URL", DEFAULT_NOMINATIM_URL).strip(),
         # Live venue lookup where no extract is imported; empty disables it.

@@ -102,6 +102,7 @@ def fresh_instance(open_meteo_url: str, met_no_url: str, **extra_env: str) -> In
         # Never a real service, even by mistake: Nominatim points at a closed port.
         "BACKRUN_NOMINATIM_URL": f"http://127.0.0.1:{free_port()}",
         "BACKRUN_CACHE_URL": "",
+        "BACKRUN_AIR_QUALITY_URL": "",  # never the real service; the weather path is what is measured
         "BACKRUN_RATELIMIT_DEFAULT": "",
         "PYTHONDONTWRITEBYTECODE": "1",
         **extra_env,

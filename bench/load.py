@@ -181,6 +181,7 @@ def run(args: argparse.Namespace) -> dict:
             "BACKRUN_MET_NO_URL": met_no.endpoint,
             "BACKRUN_NOMINATIM_URL": f"http://127.0.0.1:{free_port()}",
             "BACKRUN_OVERPASS_URL": "",
+            "BACKRUN_AIR_QUALITY_URL": "",
             "BACKRUN_CONTACT": "load-test@backrun.invalid",
             "PYTHONDONTWRITEBYTECODE": "1",
         }

@@ -17,6 +17,7 @@ import pytest
 from flask_migrate import upgrade
 
 from backrun import create_app
+from tests.fakes.air_quality import air_quality_started, shared_air_quality
 from tests.fakes.met_no import MetNoFake
 from tests.fakes.nominatim import NominatimFake
 from tests.fakes.open_meteo import OpenMeteoFake
@@ -82,10 +83,19 @@ def nominatim():
         yield fake
 
 
+@pytest.fixture
+def air_quality():
+    """The one Air Quality fake every app from `make_app` asks (see `shared_air_quality`)."""
+    return shared_air_quality()
+
+
 @pytest.fixture(autouse=True)
 def _reset_fakes(request):
     # Reset only the fakes this test (or its fixtures) uses, before it runs: healthy, default
     # weather, no recorded requests.
+    if air_quality_started():
+        shared_air_quality().restore()
+        shared_air_quality().reset()
     for name in ("open_meteo", "met_no", "nominatim"):
         if name in request.fixturenames:
             fake = request.getfixturevalue(name)
@@ -106,6 +116,7 @@ def make_app(tmp_path, open_meteo, met_no, nominatim, *, database: str | None = 
         "SECRET_KEY": "test-secret",
         "BACKRUN_OPEN_METEO_URL": open_meteo.endpoint,
         "BACKRUN_MET_NO_URL": met_no.endpoint,
+        "BACKRUN_AIR_QUALITY_URL": shared_air_quality().endpoint,
         "BACKRUN_NOMINATIM_URL": nominatim.url,
         "BACKRUN_OVERPASS_URL": "",  # no live venue lookups unless a test starts the Overpass fake
         "BACKRUN_ELEVATION_URL": "",  # no elevation lookups unless a test starts the elevation fake

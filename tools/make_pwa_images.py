@@ -103,6 +103,7 @@ def main() -> None:
             "INSTANCE_PATH": tmp, "SECRET_KEY": "images", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/db.sqlite3",
             "BACKRUN_OPEN_METEO_URL": weather.endpoint, "BACKRUN_MET_NO_URL": met_no.endpoint,
             "BACKRUN_NOMINATIM_URL": places.url, "BACKRUN_OVERPASS_URL": "",
+            "BACKRUN_AIR_QUALITY_URL": "",
         })
         with app.app_context():
             upgrade()

@@ -42,3 +42,4 @@ def _unauthorized():
 
 
 from backrun.accounts import views  # noqa: E402,F401  (routes register on import)
+from backrun.accounts import profile_views  # noqa: E402,F401  (runner profile settings, issue 18)

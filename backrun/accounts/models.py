@@ -40,6 +40,11 @@ class User(UserMixin, db.Model):
     weekly_target: Mapped[int] = mapped_column(default=DEFAULT_WEEKLY_TARGET)
     body_weight_kg: Mapped[float | None]
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
+    # Runner profile (issue 18, backrun/runner_profile.py): None = beginner while in the six-week
+    # plan, then regular; sensitivities comma-separated; how warm they run, for the kit list.
+    experience: Mapped[str | None] = mapped_column(String(12))
+    sensitivities: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    runs: Mapped[str] = mapped_column(String(8), default="normal", server_default="normal")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
     # The device's sign-in (backrun/accounts/signins.py), set when signing in or loading the user:

@@ -5,14 +5,19 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import current_app, request
+from flask_login import current_user
 
-from backrun.advice_service import get_advice
+from backrun.advice_service import AIR_ATTRIBUTION, get_advice
 from backrun.logbook import snapshot
 from backrun.api import bp
-from backrun.api.auth import optional_api_user
+from backrun.api.auth import api_user
 from backrun.api.openapi import ErrorSchema, documented
 from backrun.api.schemas import AdviceQuery, AdviceSchema
 from backrun.api.validation import parse_query
+from backrun.runner_profile import RunnerFit, fit_for
+
+AIR_UNKNOWN = "Air quality unknown: we couldn't get it for your run, so this verdict is from the weather alone."
+AIR_PARTIAL = "Air quality is known for part of your run only; the rest is unknown."
 
 
 @bp.get("/advice")
@@ -27,15 +32,16 @@ from backrun.api.validation import parse_query
 def advice():
     args = _query_args()
     now = datetime.now(timezone.utc)
-    result = get_advice(args["lat"], args["lon"], minutes=args["minutes"], start=args["start"], now=now)
-    user = optional_api_user()
+    fit = fit_for(user := _runner(), args)
+    result = get_advice(args["lat"], args["lon"], minutes=args["minutes"], start=args["start"], now=now,
+                        profile=fit.profile, kit_offset_c=fit.kit_offset_c)
     weather = snapshot.from_advice(result, now) if user is not None else None
     if weather is None:
-        body = advice_body(result, now)
+        body = advice_body(result, now, fit)
     else:
         # Signed for this runner: send it with the session as `weather_token` to keep this advice in the
         # log. Per runner, so never in the memoised body.
-        data = advice_json(result, now)
+        data = advice_json(result, now, fit)
         data["weather_token"] = snapshot.sign(weather, user.id)
         body = current_app.json.dumps(data, separators=(",", ":")) + "\n"
     response = current_app.response_class(body, mimetype="application/json")
@@ -61,19 +67,34 @@ def _query_args() -> dict:
     return dict(args)
 
 
-def advice_body(result, now: datetime) -> str:
+def advice_body(result, now: datetime, fit: RunnerFit) -> str:
     """The JSON text, serialised once per memoised result (and staleness): the cached path serves
     the same body many times a minute. Only what depends on the result alone may go in here;
     anything per request or per runner (a signed token) needs its own serialisation."""
-    stale = result.is_stale(now)
-    body = result.memo.get(("json", stale))
+    key = ("json", result.is_stale(now), fit.runs)  # the profile and kit offset are in the result's own key
+    body = result.memo.get(key)
     if body is None:  # compact, as jsonify writes it
-        body = result.memo[("json", stale)] = current_app.json.dumps(advice_json(result, now),
-                                                                     separators=(",", ":")) + "\n"
+        body = result.memo[key] = current_app.json.dumps(advice_json(result, now, fit), separators=(",", ":")) + "\n"
     return body
 
 
-def advice_json(result, now: datetime) -> dict:
+def _runner():
+    """The signed-in runner (token or session), or None: advice is open to everyone."""
+    if request.headers.get("Authorization") is not None:
+        return api_user()  # a bad token is a 401, as everywhere in the API
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def air_json(result) -> dict:
+    reading = result.advice.air
+    values = reading.to_dict() if reading else {"us_aqi": None, "european_aqi": None, "pm2_5": None,
+                                                "pm10": None, "ozone": None, "pollen": {}, "complete": False}
+    message = AIR_UNKNOWN if reading is None else None if reading.complete else AIR_PARTIAL
+    return {"known": reading is not None, "message": message, **values, "attribution": AIR_ATTRIBUTION}
+
+
+def advice_json(result, now: datetime, fit: RunnerFit | None = None) -> dict:
+    fit = fit or RunnerFit()
     advice = result.advice_dict
     return {
         "verdict": advice["verdict"],
@@ -89,4 +110,7 @@ def advice_json(result, now: datetime) -> dict:
         "location": {"lat": result.latitude, "lon": result.longitude},
         "weather_errors": [{"provider": e.provider, "kind": e.kind, "detail": e.detail} for e in result.weather.errors],
         "ground": advice["ground"],
+        "air_quality": air_json(result),
+        "profile": result.advice.profile.to_dict() | {"runs": fit.runs},
+        "kit": result.kit.to_dict(),
     }

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate, validates_schema, ValidationError
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 from datetime import datetime, timedelta, timezone
+
+from backrun.kit import RUNS
+from backrun.safety.profile import EXPERIENCES, SENSITIVITIES, parse_sensitivities
 
 VERDICTS = ["go", "caution", "indoors", "unknown"]
 SEVERITIES = ["indoors", "unknown", "caution"]
@@ -24,6 +27,32 @@ class AdviceQuery(LatLonQuery):
     start = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc,
                                  metadata={"description": "Planned start, ISO 8601 (UTC when no offset is given); "
                                            "default now. At most 1 hour ago and 18 hours ahead."})
+
+    experience = fields.String(load_default=None, validate=validate.OneOf(EXPERIENCES), metadata={
+        "description": "`beginner` gets stricter footing rules (near freezing, gusts, darkness: indoors). Default: "
+                       "for a signed-in runner their setting, else `beginner` during the six-week plan; `regular` "
+                       "otherwise. `experienced` is never less strict than `regular`."})
+    sensitivity = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
+        "description": "Comma-separated, any of `respiratory`, `pollen`, `heat`; they tighten the air-quality, "
+                       "pollen and heat rules. Empty for none. Default: a signed-in runner's setting, else none.",
+        "example": "respiratory,pollen"})
+    runs = fields.String(load_default=None, validate=validate.OneOf(RUNS), metadata={
+        "description": "`hot`, `normal` or `cold`: moves the `kit` list lighter or warmer. Never changes the verdict."})
+
+    @validates("sensitivity")
+    def _known_sensitivities(self, value, **kwargs):
+        if value is None:
+            return
+        try:
+            parse_sensitivities(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    @post_load
+    def _sensitivity_set(self, data, **kwargs):
+        if data.get("sensitivity") is not None:
+            data["sensitivity"] = parse_sensitivities(data["sensitivity"])
+        return data
 
     @validates_schema
     def _start_in_forecast_range(self, data, **kwargs):
@@ -99,6 +128,43 @@ class GroundSchema(Schema):
                          metadata={"description": "The state changes that led there, oldest first."})
 
 
+class AirQualitySchema(Schema):
+    known = fields.Boolean(required=True, metadata={
+        "description": "False when air quality could not be had: then the verdict is the weather's alone."})
+    message = fields.String(allow_none=True, required=True)
+    us_aqi = fields.Float(allow_none=True, required=True, metadata={"description": "Worst US AQI over the run."})
+    european_aqi = fields.Float(allow_none=True, required=True, metadata={"description": "Worst European AQI."})
+    pm2_5 = fields.Float(allow_none=True, required=True, metadata={"description": "µg/m³"})
+    pm10 = fields.Float(allow_none=True, required=True, metadata={"description": "µg/m³"})
+    ozone = fields.Float(allow_none=True, required=True, metadata={"description": "µg/m³"})
+    pollen = fields.Dict(required=True, metadata={"description": "grains/m³ per kind where the model has it (Europe)."})
+    complete = fields.Boolean(required=True, metadata={
+        "description": "False when only part of the run has air-quality data (what is known still counts)."})
+    attribution = fields.Nested(AttributionSchema, required=True)
+
+
+class KitItemSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "Stable: top, legs, windproof, gloves, hat, cap, "
+                                                                 "sun, rain_jacket, bright, shoes."})
+    text = fields.String(required=True)
+
+
+class KitSchema(Schema):
+    items = fields.List(fields.Nested(KitItemSchema), required=True)
+    feels_like_c = fields.Float(allow_none=True, required=True, metadata={"description": "Coldest feels-like in the run."})
+    dress_for_c = fields.Float(allow_none=True, required=True, metadata={"description": "Feels-like plus the offset."})
+    offset_c = fields.Float(required=True, metadata={"description": "From `runs` and post-run feedback; + dresses lighter."})
+    note = fields.String(required=True)
+
+
+class ProfileSchema(Schema):
+    experience = fields.String(required=True, validate=validate.OneOf(EXPERIENCES))
+    sensitivity = fields.List(fields.String(validate=validate.OneOf(SENSITIVITIES)), required=True)
+    plan_week = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "The beginner-plan week that made this runner a beginner, if that is why."})
+    runs = fields.String(required=True, validate=validate.OneOf(RUNS))
+
+
 class AdviceSchema(Schema):
     verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
     reasons = fields.List(fields.Nested(ReasonSchema), required=True, metadata={"description": "Most severe first."})
@@ -116,8 +182,9 @@ class AdviceSchema(Schema):
                        "session you log (POST /api/v1/sessions) within two days to keep the advice with it."})
     weather_errors = fields.List(fields.Nested(WeatherErrorSchema), required=True, metadata={
         "description": "Why the weather data is missing or came from the fallback provider; empty when all went well."})
-
-
     ground = fields.Nested(GroundSchema, allow_none=True, required=True,
                            metadata={"description": "The state of the ground from the past 72 h of weather; "
                                                     "`null` without weather data."})
+    air_quality = fields.Nested(AirQualitySchema, required=True)
+    profile = fields.Nested(ProfileSchema, required=True, metadata={"description": "Who the verdict is fitted to."})
+    kit = fields.Nested(KitSchema, required=True, metadata={"description": "What to wear and carry."})

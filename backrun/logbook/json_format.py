@@ -26,6 +26,7 @@ def session_to_json(session: TrainingSession) -> dict:
         "soreness": list(session.soreness or []),
         "notes": session.notes,
         "weather": session.weather,
+        "kit_feedback": session.kit_feedback,
         "created_at": session.created_at.isoformat(),
         "updated_at": session.updated_at.isoformat(),
     }

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from backrun.kit import FEEDBACK as KIT_FEEDBACK
 from backrun.logbook.models import PATTERNS, SETTINGS, SORENESS_PLACES, SURFACES
 from backrun.request_guard import contains_nul
 
@@ -152,6 +153,9 @@ class SessionSchema(StrictSchema):
                            metadata={"description": "Where it is sore afterwards; empty: nothing."})
     notes = fields.String(load_default="", validate=validate.Length(max=MAX_NOTES, error="At most 10,000 characters."))
     weather = fields.Nested(WeatherSnapshotSchema, allow_none=True, load_default=None)
+    kit_feedback = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(KIT_FEEDBACK),
+                                 metadata={"description": "How the clothes felt: `too_warm`, `right` or `too_cold`. "
+                                                          "Moves the runner's kit offset (docs/kit.md)."})
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)
 

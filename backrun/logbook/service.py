@@ -56,6 +56,7 @@ def _apply(session: TrainingSession, data: dict) -> None:
     session.soreness = list(data.get("soreness") or [])
     session.notes = data.get("notes") or ""
     session.weather = data.get("weather")
+    session.kit_feedback = data.get("kit_feedback")
 
 
 def create_session(user: User, data: dict) -> tuple[TrainingSession, bool]:

@@ -20,14 +20,14 @@ from backrun.logbook.schemas import load_session
 from backrun.logbook.units import distance_in_units, metres_per_unit
 
 TEXT_FIELDS = ("id", "started_local", "tz", "duration", "distance", "setting", "venue_name", "venue_osm", "surface",
-               "bouts", "backward_s", "recovery_s", "pattern", "effort", "notes", "weather_token")
+               "bouts", "backward_s", "recovery_s", "pattern", "effort", "notes", "weather_token", "kit_feedback")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,3}):([0-5]\d)$")
 
 # API field -> form field, for the messages.
 FIELD_OF = {"started_at": "started_local", "duration_s": "duration", "distance_m": "distance", "venue": "venue_name"}
 FORM_FIELDS = {"started_local", "duration", "distance", "setting", "venue_name", "surface", "bouts", "backward_s",
-               "recovery_s", "intervals", "pattern", "effort", "soreness", "notes", "id"}
+               "recovery_s", "intervals", "pattern", "effort", "soreness", "notes", "id", "kit_feedback"}
 # The schema speaks in seconds; the form asks for minutes.
 FRIENDLIER = {"duration": "Enter a duration over 0 and at most 12 hours."}
 
@@ -44,7 +44,7 @@ class SessionForm:
     @property
     def first_error_field(self) -> str | None:
         order = ["started_local", "duration", "distance", "setting", "venue_name", "surface", "pattern", "bouts",
-                 "backward_s", "recovery_s", "intervals", "effort", "soreness", "notes", "id"]
+                 "backward_s", "recovery_s", "intervals", "effort", "soreness", "kit_feedback", "notes", "id"]
         return next((name for name in order if name in self.errors), None)
 
     # --- building -----------------------------------------------------------------------
@@ -82,6 +82,7 @@ class SessionForm:
             "pattern": session.pattern,
             "effort": _text(session.effort),
             "notes": session.notes or "",
+            "kit_feedback": session.kit_feedback or "",
         }
         return cls(values=values, soreness=list(session.soreness or []))
 
@@ -110,6 +111,7 @@ class SessionForm:
         payload["surface"] = self.value("surface") or None
         self._intervals(payload)
         self._integer(payload, "effort", "effort")
+        payload["kit_feedback"] = self.value("kit_feedback") or None
         if self.errors:
             return None
         try:

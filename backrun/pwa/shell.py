@@ -17,6 +17,7 @@ SHELL_FILES = (
     "js/outbox.js",
     "js/offline-log.js",
     "js/offline-advice.js",
+    "js/profile.js",  # the runner profile kept on the phone (issue 18)
     "js/logbook.js",
     "js/push.js",
     "js/timer/engine.js",  # the interval timer (issue 6): its page and modules

@@ -15,10 +15,13 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from backrun.safety import ground as gm
-from backrun.safety import rules
+from backrun.safety import personal, rules
 from backrun.safety import thresholds as th
+from backrun.safety.air import AirReading, reading_for
 from backrun.safety.daylight import SunTracker
+from backrun.safety.profile import DEFAULT_PROFILE, Profile
 from backrun.safety.rules import Reason, RunConditions
+from backrun.weather.air_quality import AirQuality
 from backrun.weather.model import Forecast, Step
 
 __all__ = ["Advice", "OutlookHour", "Reason", "advise"]
@@ -48,6 +51,11 @@ class Advice:
     outlook: tuple[OutlookHour, ...]
     next_safe_window: tuple[datetime, datetime] | None
     data_age_s: float | None
+    # Fitted to the runner (issue 18): the profile the verdict is for, the air over the run
+    # (None: air quality unknown, the weather verdict stands) and the run's weather for the kit.
+    profile: Profile = DEFAULT_PROFILE
+    air: AirReading | None = None
+    conditions: RunConditions | None = None
     ground: gm.GroundState | None = None  # the worst state of the ground the run meets
     ground_events: tuple[gm.Event, ...] = ()  # the transitions that led there, oldest first
 
@@ -94,8 +102,11 @@ class Advice:
 
 
 def advise(forecast: Forecast | None, *, latitude: float, longitude: float, start: datetime, minutes: int,
-           now: datetime) -> Advice:
-    """Advice for a run of `minutes` starting at `start` (aware datetimes; returned in UTC)."""
+           now: datetime, profile: Profile = DEFAULT_PROFILE, air_quality: AirQuality | None = None) -> Advice:
+    """Advice for a run of `minutes` starting at `start` (aware datetimes; returned in UTC).
+
+    `profile` and `air_quality` can only make it stricter (backrun/safety/personal.py).
+    """
     if start.tzinfo is None or now.tzinfo is None:
         raise ValueError("start and now must be timezone-aware")
     if minutes <= 0:
@@ -104,18 +115,25 @@ def advise(forecast: Forecast | None, *, latitude: float, longitude: float, star
     duration = timedelta(minutes=minutes)
     outlook_starts = outlook_times(start)
 
+    air_now = reading_for(air_quality, start, start + duration)
+
     if forecast is None:
         outlook = tuple(OutlookHour(t, "unknown") for t in outlook_starts)
-        return Advice("unknown", (rules.no_data(),), start, start + duration, outlook, None, None)
+        bare = RunConditions(start, start + duration, (), (), ())
+        reasons = sort_reasons([rules.no_data(), *personal.extra_reasons(bare, air_quality, profile)])
+        return Advice(verdict_of(reasons), reasons, start, start + duration, outlook, None, None,
+                      profile, air_now, None)
 
-    evaluator = _Evaluator(forecast, latitude, longitude, now)
+    evaluator = _Evaluator(forecast, latitude, longitude, now, profile, air_quality)
     verdict_now, reasons = evaluator.evaluate(start, start + duration)
     ground, events = evaluator.ground(start, start + duration)
     outlook = tuple(OutlookHour(t, evaluator.evaluate(t, t + duration)[0]) for t in outlook_starts)
     next_safe = None
     if verdict_now != "go":
         next_safe = evaluator.first_go_window(start, duration, until=approximate_local_midnight(start, longitude))
-    return Advice(verdict_now, reasons, start, start + duration, outlook, next_safe, evaluator.age_s, ground, events)
+    return Advice(verdict_now, reasons, start, start + duration, outlook, next_safe, evaluator.age_s,
+                  profile=profile, air=air_now, conditions=evaluator.conditions(start, start + duration),
+                  ground=ground, ground_events=events)
 
 
 def verdict_of(reasons: Sequence[Reason]) -> str:
@@ -189,8 +207,10 @@ def _fill_from_hour(quarter: Step, hour: Step | None) -> Step:
 class _Evaluator:
     """Everything that does not depend on the window, computed once per `advise` call."""
 
-    def __init__(self, forecast: Forecast, latitude: float, longitude: float, now: datetime) -> None:
+    def __init__(self, forecast: Forecast, latitude: float, longitude: float, now: datetime,
+                 profile: Profile = DEFAULT_PROFILE, air_quality: AirQuality | None = None) -> None:
         self.now = now
+        self._profile, self._air = profile, air_quality
         self.age_s = (now - forecast.fetched_at).total_seconds()
         self._stale = rules.stale_data(self.age_s)
         self._hours = _StepIndex(forecast.hours)
@@ -296,7 +316,8 @@ class _Evaluator:
         reasons = self.data_quality(c)
         for rule in rules.HAZARD_RULES:
             reasons.extend(rule(c))
-        ordered = sort_reasons(rules.combine(reasons))
+        reasons.extend(personal.extra_reasons(c, self._air, self._profile))  # issue 18: air, pollen, profile
+        ordered = sort_reasons(personal.tighten(rules.combine(reasons), self._profile))
         return verdict_of(ordered), ordered
 
     def is_go(self, start: datetime, end: datetime) -> bool:
@@ -306,7 +327,8 @@ class _Evaluator:
         is exactly "go".
         """
         c = self.conditions(start, end)
-        return not any(rule(c) for rule in rules.QUICK_CHECK_ORDER) and not self.data_quality(c)
+        return (not any(rule(c) for rule in rules.QUICK_CHECK_ORDER) and not self.data_quality(c)
+                and not personal.extra_reasons(c, self._air, self._profile))
 
     def _problems_between(self, a: datetime, b: datetime) -> list[tuple[Step, str]]:
         return [(s, p) for s, p in self._problems if s.start < b and s.end > a]

@@ -64,6 +64,7 @@ HAZARD_OF: dict[str, str] = {
     "fog": "visibility", "darkness": "light", "uv": "sun", "heat": "heat", "wind_chill": "cold",
     "no_data": "data", "stale_data": "data", "missing_data": "data", "implausible_data": "data",
     "missing_history": "data", "recent_rain_unknown": "data",
+    "air_quality": "air", "pollen": "air", "heat_sensitive": "heat",  # issue 18: air.py, personal.py
 }
 
 

@@ -278,3 +278,63 @@ CODE_GROUPS: dict[str, frozenset[int]] = {
     "FOG_CODES": FOG_CODES,
     "CLEAR_CODES": CLEAR_CODES,
 }
+
+
+# --- Air quality, pollen and the runner's profile (issue 18; rules in backrun/safety/air.py) ----
+_EPA_AQI = ("US EPA AirNow AQI activity guidance (https://www3.epa.gov/airnow/mobile/AQItable.htm); "
+            "Open-Meteo Air Quality API us_aqi bands")
+_EEA_AQI = ("European Environment Agency European Air Quality Index bands and health messages "
+            "(https://airindex.eea.europa.eu); Open-Meteo Air Quality API european_aqi bands")
+_AAAAI_POLLEN = ("AAAAI National Allergy Bureau pollen levels (trees 15/90/1500, grasses 5/20/200, "
+                 "weeds 10/50/500 grains/m³ for moderate/high/very high), as published by Canton Health "
+                 "(http://cantonhealth.org/lab/?pg=255)")
+_ACSM_FLAGS = _ACSM_WBGT + " (yellow flag: moderate risk)"
+
+US_AQI_MODERATE = _threshold(
+    "US_AQI_MODERATE", 51, "US AQI", _EPA_AQI + " (Moderate 51–100)",
+    "Band boundary shown in the evidence; no rule fires: EPA asks only 'unusually sensitive' people to "
+    "consider less exertion here, and addresses sensitive groups (asthma included) from 101.")
+US_AQI_SENSITIVE = _threshold(
+    "US_AQI_SENSITIVE", 101, "US AQI", _EPA_AQI + " (Unhealthy for Sensitive Groups 101–150)",
+    "'Take a walk instead of a run' for sensitive groups: caution for everyone, indoors for a runner with a "
+    "respiratory sensitivity.")
+US_AQI_UNHEALTHY = _threshold(
+    "US_AQI_UNHEALTHY", 151, "US AQI", _EPA_AQI + " (Unhealthy 151–200)",
+    "Unhealthy for everyone, 'a good day to work out at the gym': indoors.")
+EU_AQI_MODERATE = _threshold(
+    "EU_AQI_MODERATE", 40, "EAQI", _EEA_AQI + " (Moderate 40–60)",
+    "Band boundary shown in the evidence; no rule fires: the EEA's advice here is conditional on "
+    "symptoms.")
+EU_AQI_POOR = _threshold(
+    "EU_AQI_POOR", 60, "EAQI", _EEA_AQI + " (Poor 60–80)",
+    "Everyone should consider reducing intense outdoor activity: caution; sensitive groups reduce physical "
+    "activity outdoors: indoors for a respiratory sensitivity.")
+EU_AQI_VERY_POOR = _threshold(
+    "EU_AQI_VERY_POOR", 80, "EAQI", _EEA_AQI + " (Very poor 80–100); " + _BACKRUN,
+    "A run is intense activity and the EEA tells sensitive groups to reduce it outdoors from here: indoors "
+    "for everyone, in line with US 'Unhealthy'.")
+POLLEN_TREE_HIGH = _threshold(
+    "POLLEN_TREE_HIGH", 90, "grains/m³", _AAAAI_POLLEN + " (trees: alder, birch, olive)",
+    "Most people with a tree-pollen allergy get symptoms: caution for a runner who marked a pollen allergy.")
+POLLEN_TREE_VERY_HIGH = _threshold(
+    "POLLEN_TREE_VERY_HIGH", 1500, "grains/m³", _AAAAI_POLLEN,
+    "Almost everyone allergic gets symptoms, some severe: indoors for a runner who marked a pollen allergy.")
+POLLEN_GRASS_HIGH = _threshold(
+    "POLLEN_GRASS_HIGH", 20, "grains/m³", _AAAAI_POLLEN + " (grasses)",
+    "Most people with a grass-pollen allergy get symptoms: caution for a pollen allergy.")
+POLLEN_GRASS_VERY_HIGH = _threshold(
+    "POLLEN_GRASS_VERY_HIGH", 200, "grains/m³", _AAAAI_POLLEN,
+    "Almost everyone allergic gets symptoms: indoors for a pollen allergy.")
+POLLEN_WEED_HIGH = _threshold(
+    "POLLEN_WEED_HIGH", 50, "grains/m³", _AAAAI_POLLEN + " (weeds: mugwort, ragweed)",
+    "Most people with a weed-pollen allergy get symptoms: caution for a pollen allergy.")
+POLLEN_WEED_VERY_HIGH = _threshold(
+    "POLLEN_WEED_VERY_HIGH", 500, "grains/m³", _AAAAI_POLLEN,
+    "Almost everyone allergic gets symptoms: indoors for a pollen allergy.")
+WBGT_HEAT_SENSITIVE_C = _threshold(
+    "WBGT_HEAT_SENSITIVE_C", 18, "°C", _ACSM_FLAGS,
+    "From the yellow flag, heat-sensitive runners are at risk before others: caution for a heat sensitivity "
+    "(and the usual heat caution becomes indoors).")
+BEGINNER_PLAN_WEEKS = _threshold(
+    "BEGINNER_PLAN_WEEKS", 6, "weeks", "Backrun's six-week beginner plan (docs/training.md)",
+    "Signed-in runners count as beginners until they finish the plan, unless they choose otherwise.")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import current_app, render_template, request
+from flask_login import current_user
 
 from backrun.advice_service import get_advice
 from backrun.extensions import limiter
 from backrun.places.coordinates import InvalidCoordinates
 from backrun.places.geocoding import GeocodingError, geocode
+from backrun.runner_profile import RunnerFit, fit_for, profile_args
 from backrun.venues.views import venues_for_advice
 from backrun.web import bp
 from backrun.web.conditions import conditions_now
@@ -37,6 +39,7 @@ def advice():
     upstream_down = False
     if not form.error and not form.has_location:
         form.error = "Type a place or address to get advice."  # true with or without JavaScript
+    fit = None if form.error else _runner_fit(form)  # checked before any place lookup
     if not form.error:
         try:
             if form.uses_coordinates:
@@ -55,7 +58,9 @@ def advice():
             status = 200 if upstream_down else 400 if exc.kind == "invalid" else 404
         else:
             now = datetime.now(timezone.utc)
-            context["result"] = get_advice(lat, lon, minutes=form.minutes, now=now)
+            context["fit"] = fit
+            context["result"] = get_advice(lat, lon, minutes=form.minutes, now=now, profile=fit.profile,
+                                           kit_offset_c=fit.kit_offset_c)
             context["now"] = now
             context["conditions"] = conditions_now(context["result"].weather.forecast, now)
             context["venues"] = venues_for_advice(context["result"], now)
@@ -66,3 +71,15 @@ def advice():
     if upstream_down:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _runner_fit(form) -> RunnerFit | None:
+    """Signed in: the account's profile. Signed out: what the phone keeps and sends (query
+    parameters, from static/js/profile.js). Bad values: a form error, nothing else."""
+    if current_user.is_authenticated:
+        return fit_for(current_user._get_current_object(), {})
+    try:
+        return fit_for(None, profile_args(request.args))
+    except ValueError as exc:
+        form.error = str(exc)
+        return None

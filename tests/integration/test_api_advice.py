@@ -65,7 +65,7 @@ def test_clear_mild_day_is_go_with_the_documented_shape(client, open_meteo, here
     assert body["reasons"] == []
     assert set(body) == {"verdict", "reasons", "window", "outlook", "next_safe_window", "source", "fetched_at",
                          "stale", "data_age_s", "attribution", "location", "ground",
-                         "weather_errors"}
+                         "weather_errors", "air_quality", "profile", "kit"}
     ground = body["ground"]
     assert ground["state"] == "dry" and ground["confidence"] == "high" and ground["surface_estimated"] is False
     assert ground["story"].endswith(": dry ground") and ground["events"][-1]["state"] == "dry"

@@ -21,7 +21,8 @@ class TestCrud:
         assert created.headers["Location"] == f"/api/v1/sessions/{body['id']}"
         stored = created.json
         assert set(stored) == {"id", "started_at", "duration_s", "distance_m", "setting", "venue", "surface",
-                               "intervals", "pattern", "effort", "soreness", "notes", "weather", "created_at", "updated_at"}
+                               "intervals", "pattern", "effort", "soreness", "notes", "weather", "kit_feedback",
+                               "created_at", "updated_at"}
         for key in ("id", "started_at", "duration_s", "distance_m", "setting", "venue", "surface", "intervals",
                     "effort", "soreness", "notes", "weather"):
             assert stored[key] == body[key], key
@@ -299,7 +300,7 @@ def test_the_sessions_api_is_in_the_openapi_document(app):
     ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     schema = spec["components"]["schemas"][ref]
     assert {"id", "started_at", "duration_s", "distance_m", "setting", "venue", "surface", "intervals", "pattern",
-            "effort", "soreness", "notes", "weather", "created_at", "updated_at"} == set(schema["properties"])
+            "effort", "soreness", "notes", "weather", "kit_feedback", "created_at", "updated_at"} == set(schema["properties"])
     assert schema["additionalProperties"] is False
 
 

@@ -13,4 +13,5 @@ def bare_app(instance_path: Path | str, database_url: str, **config) -> Flask:
 
     return create_app({"TESTING": True, "INSTANCE_PATH": str(instance_path), "SECRET_KEY": "x",
                        "SQLALCHEMY_DATABASE_URI": database_url, "BACKRUN_CACHE_URL": "",
-                       "BACKRUN_OVERPASS_URL": "", **config})
+                       "BACKRUN_OVERPASS_URL": "",
+                       "BACKRUN_AIR_QUALITY_URL": "", **config})

@@ -38,6 +38,7 @@ def app_env(instance_dir: Path, *, database_url: str, cache_url: str, open_meteo
         "BACKRUN_MET_NO_URL": met_no_url,
         "BACKRUN_NOMINATIM_URL": nominatim_url,
         "BACKRUN_OVERPASS_URL": overpass_url,
+        "BACKRUN_AIR_QUALITY_URL": "",  # air quality off: these tests are about the weather path
         "BACKRUN_HTTP_TIMEOUT": str(http_timeout_s),
         "BACKRUN_CONTACT": "tests@backrun.invalid",
         "PYTHONDONTWRITEBYTECODE": "1",

@@ -1,0 +1,47 @@
+"""The runner-profile part of the settings page (issue 18): experience, sensitivities, warmth.
+
+Its own form and route, so the rest of the settings page is untouched. Bad input changes nothing
+and answers 422 with the settings page and a message.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from backrun.accounts import bp
+from backrun.extensions import db
+from backrun.kit import RUNS
+from backrun.safety.profile import EXPERIENCES, SENSITIVITIES
+
+AUTOMATIC = "auto"  # beginner while the six-week plan is under way, then regular
+
+
+def profile_problem(experience: str, sensitivities: list[str], runs: str) -> str | None:
+    if experience not in (AUTOMATIC, *EXPERIENCES):
+        return "Choose how experienced you are from the list."
+    if any(s not in SENSITIVITIES for s in sensitivities) or len(set(sensitivities)) != len(sensitivities):
+        return "Tick only the sensitivities offered."
+    if runs not in RUNS:
+        return "Choose whether you run hot, cold or neither."
+    return None
+
+
+@bp.post("/settings/profile")
+@login_required
+def save_profile():
+    from backrun.accounts.views import _settings_page  # the one settings page renderer
+
+    experience = request.form.get("experience", "")
+    sensitivities = request.form.getlist("sensitivity")
+    runs = request.form.get("runs", "")
+    problem = profile_problem(experience, sensitivities, runs)
+    if problem:
+        flash(problem, "error")
+        return _settings_page(422)
+    current_user.experience = None if experience == AUTOMATIC else experience
+    current_user.sensitivities = ",".join(s for s in SENSITIVITIES if s in sensitivities)
+    current_user.runs = runs
+    db.session.commit()
+    flash("Runner profile saved.", "success")
+    return redirect(url_for("accounts.settings") + "#profile-heading", 303)

@@ -1,0 +1,81 @@
+"""The runner's profile for one request: from the query (any client), else the account.
+
+Query parameters win (`experience`, `sensitivity`, `runs`), so a signed-out phone sends what it
+keeps in localStorage and an API client says what it wants. A signed-in runner without a chosen
+experience is a beginner while the six-week plan is under way ("week 2"), then regular. The kit
+offset adds the runner's last post-run answers ("too warm / right / too cold").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from backrun import kit
+from backrun.accounts.models import User
+from backrun.extensions import db
+from backrun.logbook.models import TrainingSession
+from backrun.safety.profile import DEFAULT_PROFILE, EXPERIENCES, Profile, parse_sensitivities
+
+
+@dataclass(frozen=True)
+class RunnerFit:
+    profile: Profile = DEFAULT_PROFILE
+    runs: str = "normal"
+    kit_offset_c: float = 0.0
+
+
+def plan_week(user: User) -> int | None:
+    """The week of the beginner plan this runner is in, or None once it's done."""
+    from backrun.training.history import plan_position_for  # training imports logbook: keep it lazy
+
+    today = datetime.now(timezone.utc).astimezone(ZoneInfo(user.time_zone)).date()
+    position = plan_position_for(user, today)
+    return None if position.complete else position.week
+
+
+def recent_feedback(user: User) -> list[str]:
+    """The last post-run kit answers, newest first."""
+    rows = db.session.scalars(
+        select(TrainingSession.kit_feedback)
+        .where(TrainingSession.user_id == user.id, TrainingSession.kit_feedback.is_not(None))
+        .order_by(TrainingSession.started_at.desc()).limit(kit.FEEDBACK_RUNS))
+    return list(rows)
+
+
+def fit_for(user: User | None, args: Mapping[str, object]) -> RunnerFit:
+    """`args`: validated `experience` (str|None), `sensitivity` (frozenset|None), `runs` (str|None)."""
+    experience = args.get("experience")
+    sensitivity = args.get("sensitivity")
+    runs = args.get("runs")
+    week = None
+    if user is not None:
+        if experience is None:
+            experience = user.experience
+            if experience is None:
+                week = plan_week(user)
+                experience = "beginner" if week is not None else "regular"
+        if sensitivity is None:
+            sensitivity = parse_sensitivities(user.sensitivities or "")
+        runs = runs or user.runs
+    profile = Profile(experience or "regular", frozenset(sensitivity or ()), week if experience == "beginner" else None)
+    feedback = recent_feedback(user) if user is not None else []
+    runs = runs or "normal"
+    return RunnerFit(profile, runs, kit.offset_c(runs, feedback))
+
+
+def profile_args(args: Mapping[str, str]) -> dict[str, object]:
+    """The page's query parameters checked like the API's (ValueError with a readable message)."""
+    experience = (args.get("experience") or "").strip() or None
+    if experience is not None and experience not in EXPERIENCES:
+        raise ValueError("Choose beginner, regular or experienced.")
+    runs = (args.get("runs") or "").strip() or None
+    if runs is not None and runs not in kit.RUNS:
+        raise ValueError("Choose whether you run hot, cold or neither.")
+    raw = args.get("sensitivity")
+    sensitivity = None if raw is None else parse_sensitivities(raw[:100])
+    return {"experience": experience, "sensitivity": sensitivity, "runs": runs}
