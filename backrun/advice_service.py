@@ -38,6 +38,8 @@ class AdviceResult:
     weather: ForecastResult
     latitude: float
     longitude: float
+    air: AirQualityResult | None = None
+    kit: Kit | None = None
     # Values derived once per memoised result by the views that serve it (e.g. the JSON body).
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -46,9 +48,6 @@ class AdviceResult:
         """advice.to_dict(), built once per memoised result: the cached path serves it many times.
         Callers must not modify it."""
         return self.advice.to_dict()
-
-    air: AirQualityResult | None = None
-    kit: Kit | None = None
 
     @property
     def air_known(self) -> bool:

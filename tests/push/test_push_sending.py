@@ -56,7 +56,11 @@ def test_a_briefing_on_a_bad_morning_names_the_reason_and_the_next_safe_window(a
                                                                               timed_open_meteo):
     browser = push.new_subscription()
     subscribe(runner_a, token_a, browser, briefing_at="07:00", timezone="Europe/Vaduz", **SUNNY_AT_5Z)
-    timed_open_meteo.set_weather(hours={0: RAIN, 1: RAIN})  # wet now, dry from two hours on
+    # Wet now; then warm, dry, sunny and breezy, so the ground dries within hours (the ground model
+    # dries by evaporation: under a mild, humid sky a soaked track stays wet into the evening).
+    drying = {"temperature_2m": 22.0, "dew_point_2m": 8.0, "relative_humidity_2m": 41, "apparent_temperature": 21.0,
+              "shortwave_radiation": 700.0, "wind_speed_10m": 15.0, "wind_gusts_10m": 25.0}
+    timed_open_meteo.set_weather(hours={0: RAIN, 1: RAIN}, base=drying)
     send_due(app, SUMMER_7_VADUZ, clock)
     [message] = push.messages_for(browser)
     payload = message.payload

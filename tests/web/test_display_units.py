@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from backrun import units
+from backrun.extensions import db
+from backrun.logbook.models import TrainingSession
 from backrun.units import Units
 from tests.conftest import daylit_location
 from tests.logbook.helpers import FAST_HASH, make_logbook_app
@@ -176,11 +179,16 @@ def test_times_without_javascript_are_local(runner_a, client, open_meteo):
     assert "UTC</time>" in client.get("/advice", query_string={"lat": lat, "lon": lon}).get_data(as_text=True)
 
 
-def test_the_weather_kept_with_a_session_reads_in_the_runners_units(runner_a, token_a):
+def test_the_weather_kept_with_a_session_reads_in_the_runners_units(app, runner_a, token_a):
     _choose(runner_a, "km", "f", "mph")
-    stored = runner_a.log(token_a, weather={"verdict": "caution", "reasons": [
-        {"code": "gusts", "severity": "caution", "message": "Gusts up to 52 km/h can push you off balance."},
-        {"code": "wind_chill", "severity": "caution", "message": "Wind chill of -8 °C. Cover your skin."}]})
+    stored = runner_a.log(token_a)
+    # The API keeps only weather Backrun signed (issue 13): put a known snapshot in place directly.
+    with app.app_context():
+        session = db.session.get(TrainingSession, uuid.UUID(stored["id"]))
+        session.weather = {"verdict": "caution", "reasons": [
+            {"code": "gusts", "severity": "caution", "message": "Gusts up to 52 km/h can push you off balance."},
+            {"code": "wind_chill", "severity": "caution", "message": "Wind chill of -8 °C. Cover your skin."}]}
+        db.session.commit()
     html = runner_a.client.get(f"/log/{stored['id']}").get_data(as_text=True)
     assert "Gusts up to 32 mph" in html and "Wind chill of 18 °F" in html
     assert runner_a.api("GET", f"/api/v1/sessions/{stored['id']}", token_a).json["weather"]["reasons"][0]["message"] == (
