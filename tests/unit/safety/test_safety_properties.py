@@ -116,7 +116,6 @@ def index(offset: int) -> int:
     return BEFORE + offset
 
 
-RUN_HOURS = (index(0), index(1))  # a 45-minute run from 12:20 touches 12:00-14:00
 
 
 @SETTINGS
@@ -170,9 +169,17 @@ def test_lower_visibility_is_never_less_strict(hours, data):
     assert at_least_as_strict(verdict(murkier), verdict(hours))
 
 
-def distance_to_run(i: int) -> int:
-    low, high = RUN_HOURS
-    return 0 if low <= i <= high else (low - i if i < low else i - high)
+def distance_to_run(i: int, minutes: int = 45) -> timedelta:
+    """Time between hour i and the run (zero when they overlap): in time, not in hour indexes, so
+    an hour ending 20 minutes before the start counts as nearer than one starting 55 minutes after
+    the end."""
+    start = HOUR0 + timedelta(hours=i - BEFORE)
+    end, run_end = start + timedelta(hours=1), NOW + timedelta(minutes=minutes)
+    if end <= NOW:
+        return NOW - end
+    if start >= run_end:
+        return start - run_end
+    return timedelta(0)
 
 
 @SETTINGS
