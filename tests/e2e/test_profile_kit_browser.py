@@ -14,11 +14,18 @@ pytestmark = pytest.mark.e2e
 GUSTS = {offset: {"wind_gusts_10m": 48.0, "wind_speed_10m": 28.0} for offset in range(-2, 10)}
 
 
+def tap_use_my_location(page):
+    """After a result the location form is folded to one line (issue 14): open it, then tap."""
+    if page.locator("#location").get_attribute("open") is None:
+        page.locator("#location summary").click()
+    page.get_by_role("button", name="Use my location").click()
+
+
 def locate(context, page, live_server):
     lat, lon = daylit_location()
     context.grant_permissions(["geolocation"], origin=live_server.url)
     context.set_geolocation({"latitude": lat, "longitude": lon, "accuracy": 20})
-    page.get_by_role("button", name="Use my location").click()
+    tap_use_my_location(page)
 
 
 def test_signed_out_profile_is_kept_on_the_phone_and_tightens_the_verdict(context, page, live_server, open_meteo,
@@ -42,7 +49,7 @@ def test_signed_out_profile_is_kept_on_the_phone_and_tightens_the_verdict(contex
     stored = page.evaluate("JSON.parse(localStorage.getItem('backrun.profile'))")
     assert stored == {"experience": "beginner", "sensitivity": "respiratory", "runs": "cold"}
 
-    page.get_by_role("button", name="Use my location").click()
+    tap_use_my_location(page)
     expect(page.locator("#verdict-heading")).to_have_text("Indoors")
     expect(page.locator(".reason[data-code=air_quality]")).to_contain_text("respiratory sensitivity")
     expect(page.locator(".profile-note")).to_contain_text("beginner")

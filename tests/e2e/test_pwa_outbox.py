@@ -165,7 +165,7 @@ def test_signing_out_drops_the_runners_kept_pages(context, page, live_server):
     first_runner = runner_caches(page)
     assert first_runner
     page.goto(base + "/settings")  # Sign out sits in the settings, away from the header's links
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     wait_for(lambda: runner_caches(page) == [], message="the runner's pages to go")
 
     sign_up(page, base, "next@example.org")  # another runner on the same phone
@@ -174,7 +174,7 @@ def test_signing_out_drops_the_runners_kept_pages(context, page, live_server):
     assert runner_caches(page) and not set(runner_caches(page)) & set(first_runner)
 
     page.goto(base + "/settings")  # Sign out sits in the settings, away from the header's links
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     wait_for(lambda: runner_caches(page) == [], message="the runner's pages to go")
     context.set_offline(True)
     page.goto(base + "/log/new")
