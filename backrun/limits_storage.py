@@ -23,6 +23,18 @@ SCHEME = "backrun-sqlite"
 BUSY_TIMEOUT_S = 5.0
 
 
+def _when_unlocked(statement):
+    """Run `statement`, retrying while SQLite says the database is locked, for BUSY_TIMEOUT_S."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def uri_for(path: Path | str) -> str:
     return f"{SCHEME}://{Path(path).resolve()}"
 
@@ -36,9 +48,8 @@ class SQLiteStorage(Storage):
         if self._path != ":memory:":
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._connection() as connection:
-            connection.execute("CREATE TABLE IF NOT EXISTS counter "
-                               "(key TEXT PRIMARY KEY, hits INTEGER NOT NULL, expires_at REAL NOT NULL)")
+        _when_unlocked(lambda: self._connection().execute(
+            "CREATE TABLE IF NOT EXISTS counter (key TEXT PRIMARY KEY, hits INTEGER NOT NULL, expires_at REAL NOT NULL)"))
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -50,7 +61,9 @@ class SQLiteStorage(Storage):
             # isolation_level=None: transactions are spelled out (BEGIN IMMEDIATE takes the write lock first).
             connection = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                          check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
+            # Workers booting together race to switch a new file to WAL; SQLite answers that race
+            # with "database is locked" at once, without waiting for the busy timeout.
+            _when_unlocked(lambda: connection.execute("PRAGMA journal_mode=WAL"))
             connection.execute("PRAGMA synchronous=NORMAL")  # counters, not records: a crash may lose the last hits
             self._local.connection = connection
         return connection
