@@ -103,12 +103,15 @@ def _reset_fakes(request):
             fake.reset()
 
 
-def make_app(tmp_path, open_meteo, met_no, nominatim, *, database: str | None = None, **overrides):
+def make_app(tmp_path, open_meteo, met_no, nominatim, *, database: str | None = None, per_run: bool = False,
+             **overrides):
     """An app on a fresh, migrated database of this run's backend (a copy of the `database`
-    template when given, see backend.template) and, in the PostgreSQL pass, Redis as its cache."""
+    template when given, see backend.template) and, in the PostgreSQL pass, Redis as its cache.
+    `per_run`: the database outlives the test (module-scoped apps: the PostgreSQL pass drops a
+    test's databases after it)."""
     current = backend.current()
     if "SQLALCHEMY_DATABASE_URI" not in overrides:
-        overrides["SQLALCHEMY_DATABASE_URI"] = current.database_url(tmp_path, template=database)
+        overrides["SQLALCHEMY_DATABASE_URI"] = current.database_url(tmp_path, template=database, per_run=per_run)
     overrides.setdefault("BACKRUN_CACHE_URL", current.cache_url)
     config = {
         "TESTING": True,

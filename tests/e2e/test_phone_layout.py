@@ -20,7 +20,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory, open_meteo, met_no, nominatim):
     template = imported_database(tmp_path_factory, open_meteo, met_no, nominatim)
-    app = app_with_venues(tmp_path_factory.mktemp("phone-walk"), template, open_meteo, met_no, nominatim)
+    app = app_with_venues(tmp_path_factory.mktemp("phone-walk"), template, open_meteo, met_no, nominatim,
+                          per_run=True)  # module-scoped: its database outlives each test
     session_id = seed_runner(app)
     with LiveServer(app) as server:
         server.screens = screens(session_id, "/venues/" + TARTAN_OVAL)

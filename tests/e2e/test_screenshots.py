@@ -26,7 +26,8 @@ VARIANTS = [(320, "light"), (320, "dark"), (390, "light"), (390, "dark")]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, open_meteo, met_no, nominatim):
     template = imported_database(tmp_path_factory, open_meteo, met_no, nominatim)
-    app = app_with_venues(tmp_path_factory.mktemp("screenshots"), template, open_meteo, met_no, nominatim)
+    app = app_with_venues(tmp_path_factory.mktemp("screenshots"), template, open_meteo, met_no, nominatim,
+                          per_run=True)  # module-scoped: its database outlives each test
     server = LiveServer(app)
     server.session_id = seed_runner(app)
     with server:

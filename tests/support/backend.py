@@ -53,8 +53,9 @@ class Backend:
     def cache_url(self) -> str:
         return ""
 
-    def database_url(self, tmp_path: Path, template: str | None = None) -> str:
-        """A fresh database for one app (a copy of `template` when given)."""
+    def database_url(self, tmp_path: Path, template: str | None = None, *, per_run: bool = False) -> str:
+        """A fresh database for one app (a copy of `template` when given). `per_run`: it outlives
+        the test that made it (for module-scoped apps; a file lives as long as its folder)."""
         tmp_path.mkdir(parents=True, exist_ok=True)
         path = tmp_path / SQLITE_FILE
         if template is not None:
@@ -132,9 +133,9 @@ class PostgresBackend(Backend):
         self.databases  # noqa: B018 - starts the cluster when it is ours
         return self.cluster is not None
 
-    def database_url(self, tmp_path: Path, template: str | None = None) -> str:
+    def database_url(self, tmp_path: Path, template: str | None = None, *, per_run: bool = False) -> str:
         tmp_path.mkdir(parents=True, exist_ok=True)
-        return self.databases.url(self.databases.create(template=template))
+        return self.databases.url(self.databases.create(template=template, per_run=per_run))
 
     def empty_database_url(self, tmp_path: Path) -> str:
         tmp_path.mkdir(parents=True, exist_ok=True)
