@@ -29,7 +29,7 @@ from backrun.coordination import Coordinator
 from backrun.extensions import cache
 from backrun.http import make_session
 from backrun.weather.model import UTC, ProviderError, as_number
-from backrun.weather.open_meteo import parse_time
+from backrun.weather.open_meteo import get_json, parse_time
 from backrun.weather.service import Cell, SafeStore, utc_now
 
 log = logging.getLogger(__name__)
@@ -104,23 +104,8 @@ def request_params(latitude: float, longitude: float) -> dict[str, str | int]:
 
 def fetch(session: requests.Session, base_url: str, latitude: float, longitude: float, timeout: float, *,
           now: datetime | None = None) -> AirQuality:
-    try:
-        response = session.get(base_url, params=request_params(latitude, longitude), timeout=timeout)
-    except requests.Timeout as exc:
-        raise ProviderError(PROVIDER, "timeout", str(exc)) from exc
-    except requests.RequestException as exc:
-        raise ProviderError(PROVIDER, "connection", str(exc)) from exc
+    payload = get_json(session, base_url, request_params(latitude, longitude), timeout, PROVIDER)
     fetched_at = now or datetime.now(UTC)
-    try:
-        payload = response.json()
-    except ValueError:
-        payload = None
-    if response.status_code != 200 or (isinstance(payload, dict) and payload.get("error")):
-        kind = "rate_limited" if response.status_code == 429 else "http"
-        reason = payload.get("reason") if isinstance(payload, dict) else None
-        raise ProviderError(PROVIDER, kind, f"{response.status_code} {reason or response.reason or ''}".strip())
-    if payload is None:
-        raise ProviderError(PROVIDER, "malformed", "response is not JSON")
     return parse(payload, latitude, longitude, fetched_at)
 
 

@@ -88,23 +88,29 @@ def fetch(
     now: datetime | None = None,
 ) -> Forecast:
     """One request for the past 96 and the next 24 hours. `now` stamps fetched_at (the caller's clock)."""
+    payload = get_json(session, base_url, request_params(latitude, longitude), timeout, PROVIDER)
+    return parse(payload, latitude, longitude, now or datetime.now(UTC))
+
+
+def get_json(session: requests.Session, base_url: str, params: dict[str, Any], timeout: float, provider: str) -> Any:
+    """GET one of Open-Meteo's APIs (forecast, air quality: the same errors) and return its JSON;
+    ProviderError for a timeout, a failed connection, an error answer or a body that isn't JSON."""
     try:
-        response = session.get(base_url, params=request_params(latitude, longitude), timeout=timeout)
+        response = session.get(base_url, params=params, timeout=timeout)
     except requests.Timeout as exc:
-        raise ProviderError(PROVIDER, "timeout", str(exc)) from exc
+        raise ProviderError(provider, "timeout", str(exc)) from exc
     except requests.RequestException as exc:
-        raise ProviderError(PROVIDER, "connection", str(exc)) from exc
-    fetched_at = now or datetime.now(UTC)
+        raise ProviderError(provider, "connection", str(exc)) from exc
     try:
         payload = response.json()
     except ValueError:
         payload = None
     if response.status_code != 200 or (isinstance(payload, dict) and payload.get("error")):
         kind = "rate_limited" if response.status_code == 429 else "http"
-        raise ProviderError(PROVIDER, kind, f"{response.status_code} {_reason(payload, response)}")
+        raise ProviderError(provider, kind, f"{response.status_code} {_reason(payload, response)}".strip())
     if payload is None:
-        raise ProviderError(PROVIDER, "malformed", "response is not JSON")
-    return parse(payload, latitude, longitude, fetched_at)
+        raise ProviderError(provider, "malformed", "response is not JSON")
+    return payload
 
 
 def _reason(payload: Any, response: requests.Response) -> str:
