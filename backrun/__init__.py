@@ -37,7 +37,16 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from backrun import compression, errors, logging_setup, request_guard, resilience, security, serving, web_helpers
+    from backrun import (
+        compression,
+        errors,
+        logging_setup,
+        request_guard,
+        resilience,
+        security,
+        serving,
+        web_helpers,
+    )
 
     logging_setup.init_app(app)
     security.init_app(app)
@@ -79,8 +88,9 @@ def _init_extensions(app: Flask) -> None:
         # Counters in a SQLite file, shared by every worker process of this machine (Redis: all machines).
         from backrun import limits_storage
 
-        app.config.setdefault("RATELIMIT_STORAGE_URI",
-                              limits_storage.uri_for(Path(app.instance_path) / "limits.sqlite3"))
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_URI", limits_storage.uri_for(Path(app.instance_path) / "limits.sqlite3")
+        )
     app.config.setdefault("CACHE_KEY_PREFIX", "backrun:")
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 900)
     cache.init_app(app)

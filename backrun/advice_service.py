@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 
@@ -25,8 +25,10 @@ ATTRIBUTION = {
     "met-no": {"text": "Weather data from MET Norway", "url": "https://api.met.no/"},
 }
 # Open-Meteo's air quality data comes from CAMS, which must be credited.
-AIR_ATTRIBUTION = {"text": "Air quality by Open-Meteo.com from CAMS (Copernicus Atmosphere Monitoring Service)",
-                   "url": "https://open-meteo.com/en/docs/air-quality-api"}
+AIR_ATTRIBUTION = {
+    "text": "Air quality by Open-Meteo.com from CAMS (Copernicus Atmosphere Monitoring Service)",
+    "url": "https://open-meteo.com/en/docs/air-quality-api",
+}
 MEMO_TTL = timedelta(seconds=60)
 MEMO_MAX = 2048
 STALE_AFTER = timedelta(hours=2)
@@ -84,10 +86,17 @@ def _memo() -> _Memo:
     return memo
 
 
-def get_advice(latitude: float, longitude: float, *, minutes: int = 30, start: datetime | None = None,
-               now: datetime | None = None, profile: Profile = DEFAULT_PROFILE,
-               kit_offset_c: float = 0.0) -> AdviceResult:
-    now = now or datetime.now(timezone.utc)
+def get_advice(
+    latitude: float,
+    longitude: float,
+    *,
+    minutes: int = 30,
+    start: datetime | None = None,
+    now: datetime | None = None,
+    profile: Profile = DEFAULT_PROFILE,
+    kit_offset_c: float = 0.0,
+) -> AdviceResult:
+    now = now or datetime.now(UTC)
     start = start or now
     air_service = get_air_quality_service()
     air_pending = air_service.start(latitude, longitude)  # alongside the weather, not after it
@@ -98,12 +107,15 @@ def get_advice(latitude: float, longitude: float, *, minutes: int = 30, start: d
         # Fetched after `now` was read: the data is brand new, not from the future (no negative age).
         now = forecast.fetched_at
     key = (
-        round(latitude, 2), round(longitude, 2), minutes,
+        round(latitude, 2),
+        round(longitude, 2),
+        minutes,
         start.replace(second=0, microsecond=0),
         forecast.source if forecast else None,
         forecast.fetched_at if forecast else None,
         air.air.fetched_at if air.air else None,
-        profile, kit_offset_c,
+        profile,
+        kit_offset_c,
     )
     memo = _memo()
     with memo.lock:
@@ -111,8 +123,16 @@ def get_advice(latitude: float, longitude: float, *, minutes: int = 30, start: d
     if hit is not None and now - hit[0] < MEMO_TTL:
         return hit[1]
 
-    advice = advise(forecast, latitude=latitude, longitude=longitude, start=start, minutes=minutes, now=now,
-                    profile=profile, air_quality=air.air)
+    advice = advise(
+        forecast,
+        latitude=latitude,
+        longitude=longitude,
+        start=start,
+        minutes=minutes,
+        now=now,
+        profile=profile,
+        air_quality=air.air,
+    )
     kit = kit_for(weather_for_kit(advice.conditions), kit_offset_c)
     result = AdviceResult(advice, weather, latitude, longitude, air, kit)
     with memo.lock:

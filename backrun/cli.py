@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import Flask
@@ -20,7 +20,9 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("advice", context_settings={"ignore_unknown_options": True})
     @click.argument("lat")
     @click.argument("lon")
-    @click.option("--minutes", default=30, show_default=True, type=click.IntRange(5, 240), help="Planned run length.")
+    @click.option(
+        "--minutes", default=30, show_default=True, type=click.IntRange(5, 240), help="Planned run length."
+    )
     def advice_command(lat: str, lon: str, minutes: int) -> None:
         """Print the backward-running verdict and its reasons for LAT LON."""
         from backrun.advice_service import get_advice
@@ -30,7 +32,7 @@ def register_commands(app: Flask) -> None:
             latitude, longitude = parse_lat_lon(lat, lon)
         except InvalidCoordinates as exc:
             raise click.BadParameter(str(exc)) from None
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         result = get_advice(latitude, longitude, minutes=minutes, now=now)
         advice = result.advice
         colour = {"go": "green", "caution": "yellow", "indoors": "red"}.get(advice.verdict, "white")

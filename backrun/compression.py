@@ -14,10 +14,19 @@ from collections import OrderedDict
 
 from flask import Flask, request
 
-COMPRESSIBLE = frozenset({
-    "text/html", "text/css", "text/javascript", "application/javascript", "text/plain", "text/csv",
-    "application/json", "application/manifest+json", "image/svg+xml",
-})
+COMPRESSIBLE = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "text/plain",
+        "text/csv",
+        "application/json",
+        "application/manifest+json",
+        "image/svg+xml",
+    }
+)
 MIN_BYTES = 512  # below this the gzip header and a round of CPU aren't worth it
 LEVEL = 6
 STATIC_MEMO_SIZE = 128

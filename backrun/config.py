@@ -117,8 +117,13 @@ def vapid_private_key(instance_path: str) -> str:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    pem = (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        .decode()
+    )
     key_file.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -169,7 +174,9 @@ def from_environment(instance_path: str) -> dict:
         # Sign-ups per client address (each tells whether an address has an account), and wrong
         # current passwords per account at /settings/password and /settings/delete.
         "BACKRUN_SIGNUP_RATELIMIT": os.environ.get("BACKRUN_SIGNUP_RATELIMIT", "5/minute;20/hour").strip(),
-        "BACKRUN_PASSWORD_CHECK_RATELIMIT": os.environ.get("BACKRUN_PASSWORD_CHECK_RATELIMIT", "5/minute;20/hour").strip(),
+        "BACKRUN_PASSWORD_CHECK_RATELIMIT": os.environ.get(
+            "BACKRUN_PASSWORD_CHECK_RATELIMIT", "5/minute;20/hour"
+        ).strip(),
         # Reverse proxies in front (backrun/serving.py): their X-Forwarded-* headers are believed.
         "BACKRUN_TRUSTED_PROXIES": _count("BACKRUN_TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_SECURE": _flag("BACKRUN_SECURE_COOKIES"),
@@ -177,9 +184,12 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_DURATION": _days("BACKRUN_REMEMBER_DAYS", 365),
         # Web Push (backrun/push): which push services subscriptions may point at, the VAPID key,
         # the quiet hours of "it's safe now" alerts and how long one push may take.
-        "BACKRUN_PUSH_ALLOWED_ORIGINS": _origins("BACKRUN_PUSH_ALLOWED_ORIGINS", DEFAULT_PUSH_ALLOWED_ORIGINS),
+        "BACKRUN_PUSH_ALLOWED_ORIGINS": _origins(
+            "BACKRUN_PUSH_ALLOWED_ORIGINS", DEFAULT_PUSH_ALLOWED_ORIGINS
+        ),
         "BACKRUN_VAPID_PRIVATE_KEY": vapid_private_key(instance_path),
-        "BACKRUN_PUSH_QUIET_HOURS": os.environ.get("BACKRUN_PUSH_QUIET_HOURS", "").strip() or DEFAULT_QUIET_HOURS,
+        "BACKRUN_PUSH_QUIET_HOURS": os.environ.get("BACKRUN_PUSH_QUIET_HOURS", "").strip()
+        or DEFAULT_QUIET_HOURS,
         "BACKRUN_PUSH_TIMEOUT": _float("BACKRUN_PUSH_TIMEOUT", 10.0),
     }
 

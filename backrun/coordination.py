@@ -53,7 +53,9 @@ class Coordinator(ABC):
         """
 
 
-def reserve_slot(now: float, previous_slot: float | None, min_interval_s: float, max_wait_s: float) -> float | None:
+def reserve_slot(
+    now: float, previous_slot: float | None, min_interval_s: float, max_wait_s: float
+) -> float | None:
     """The time the next call may go, or None if that is more than max_wait_s away.
 
     Each permitted caller books the slot after the previous one, so waiters queue up in order
@@ -151,7 +153,9 @@ def _read_float(path: Path) -> float | None:
 
 
 class RedisCoordinator(Coordinator):
-    def __init__(self, client: redis.Redis, fallback: FileCoordinator, lease_s: float = DEFAULT_LEASE_S) -> None:
+    def __init__(
+        self, client: redis.Redis, fallback: FileCoordinator, lease_s: float = DEFAULT_LEASE_S
+    ) -> None:
         self._client = client
         self._fallback = fallback
         # A holder that dies keeps the lock until the lease expires, so it must outlast
@@ -184,7 +188,9 @@ class RedisCoordinator(Coordinator):
             acquired = False
             if self._redis_usable():
                 try:
-                    redis_lock = self._client.lock(f"backrun:lock:{name}", timeout=self._lease_s, sleep=POLL_S)
+                    redis_lock = self._client.lock(
+                        f"backrun:lock:{name}", timeout=self._lease_s, sleep=POLL_S
+                    )
                     acquired = redis_lock.acquire(blocking_timeout=_remaining(deadline))
                 except redis.RedisError as exc:
                     self._mark_down(exc)
@@ -239,10 +245,16 @@ class RedisCoordinator(Coordinator):
             was_up = self._redis_usable()
             self._down_until = time.monotonic() + REDIS_RETRY_AFTER_S
         if was_up:
-            log.warning("Redis unreachable (%s): using file locks in this process for %.0f s", exc, REDIS_RETRY_AFTER_S)
+            log.warning(
+                "Redis unreachable (%s): using file locks in this process for %.0f s",
+                exc,
+                REDIS_RETRY_AFTER_S,
+            )
 
 
-def create_coordinator(lock_dir: Path | str, cache_url: str = "", lease_s: float = DEFAULT_LEASE_S) -> Coordinator:
+def create_coordinator(
+    lock_dir: Path | str, cache_url: str = "", lease_s: float = DEFAULT_LEASE_S
+) -> Coordinator:
     files = FileCoordinator(lock_dir)
     if not cache_url:
         return files

@@ -149,7 +149,8 @@ class DeadlineSession(requests.Session):
             if deadline.expired:
                 raise requests.exceptions.ReadTimeout(
                     f"no complete answer within {total:g} s (took {time.monotonic() - started:.1f} s)",
-                    request=request) from exc
+                    request=request,
+                ) from exc
             raise
         finally:
             _current.deadline = None

@@ -61,10 +61,12 @@ def weather_for_kit(c: RunConditions | None) -> KitWeather | None:
     uvs = [s.uv_index for s in c.run if s.uv_index is not None]
     wet = any((mm := liquid_precipitation_mm(s)) is not None and mm > 0 for s in c.run) or any(
         s.precipitation_probability_pct is not None and s.precipitation_probability_pct >= WET_PROBABILITY_PCT
-        for s in c.run)
+        for s in c.run
+    )
     dark = c.lowest_sun is not None and is_dark(c.lowest_sun[1])
-    return KitWeather(min(feels) if feels else None, max(winds) if winds else None, max(uvs) if uvs else None,
-                      dark, wet)
+    return KitWeather(
+        min(feels) if feels else None, max(winds) if winds else None, max(uvs) if uvs else None, dark, wet
+    )
 
 
 def _feels_like_c(step) -> float | None:
@@ -88,7 +90,9 @@ def offset_c(runs: str = "normal", feedback: Sequence[str] = ()) -> float:
     """
     offset = RUNS_OFFSET_C.get(runs, 0.0)
     for answer in list(feedback)[:FEEDBACK_RUNS]:
-        offset += FEEDBACK_STEP_C if answer == "too_warm" else -FEEDBACK_STEP_C if answer == "too_cold" else 0.0
+        offset += (
+            FEEDBACK_STEP_C if answer == "too_warm" else -FEEDBACK_STEP_C if answer == "too_cold" else 0.0
+        )
     return max(-MAX_OFFSET_C, min(MAX_OFFSET_C, offset))
 
 
@@ -110,10 +114,13 @@ class Kit:
     note: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"items": [i.to_dict() for i in self.items],
-                "feels_like_c": None if self.feels_like_c is None else round(self.feels_like_c, 1),
-                "dress_for_c": None if self.dress_for_c is None else round(self.dress_for_c, 1),
-                "offset_c": self.offset_c, "note": self.note}
+        return {
+            "items": [i.to_dict() for i in self.items],
+            "feels_like_c": None if self.feels_like_c is None else round(self.feels_like_c, 1),
+            "dress_for_c": None if self.dress_for_c is None else round(self.dress_for_c, 1),
+            "offset_c": self.offset_c,
+            "note": self.note,
+        }
 
     def codes(self) -> list[str]:
         return [i.code for i in self.items]
@@ -126,31 +133,54 @@ def kit_for(weather: KitWeather | None, offset: float = 0.0) -> Kit:
     if dress_for is not None:
         top, legs = next((top, legs) for low, top, legs in LAYER_BANDS if dress_for >= low)
         items += [KitItem("top", top), KitItem("legs", legs)]
-        if weather.wind_kmh is not None and weather.wind_kmh >= WINDPROOF_FROM_KMH and 6 <= dress_for < WINDPROOF_BELOW_C:
+        if (
+            weather.wind_kmh is not None
+            and weather.wind_kmh >= WINDPROOF_FROM_KMH
+            and 6 <= dress_for < WINDPROOF_BELOW_C
+        ):
             items.append(KitItem("windproof", "A thin windproof layer: the wind cuts through a single top"))
     cold_hands = dress_for is not None and dress_for < WARM_GLOVES_BELOW_C
-    items.append(KitItem("gloves", "Warm gloves: your hands take a backward fall, and cold hands can't catch you"
-                         if cold_hands else "Thin gloves, even when it's mild: your hands take a backward fall"))
+    items.append(
+        KitItem(
+            "gloves",
+            "Warm gloves: your hands take a backward fall, and cold hands can't catch you"
+            if cold_hands
+            else "Thin gloves, even when it's mild: your hands take a backward fall",
+        )
+    )
     if dress_for is not None and dress_for < WARM_HAT_BELOW_C:
         items.append(KitItem("hat", "A warm hat or headband over your ears"))
     elif weather is not None and ((weather.uv_index or 0) >= UV_PROTECT_FROM or weather.wet):
         items.append(KitItem("cap", "A cap with a peak, against sun or rain"))
     if weather is not None and weather.uv_index is not None and weather.uv_index >= UV_PROTECT_FROM:
         strong = weather.uv_index >= UV_VERY_HIGH
-        items.append(KitItem("sun", "Sunglasses and sunscreen (SPF 30+)" +
-                             (", reapplied, and cover your shoulders: the UV is very high" if strong else "")))
+        items.append(
+            KitItem(
+                "sun",
+                "Sunglasses and sunscreen (SPF 30+)"
+                + (", reapplied, and cover your shoulders: the UV is very high" if strong else ""),
+            )
+        )
     if weather is not None and weather.wet:
         items.append(KitItem("rain_jacket", "A light waterproof jacket"))
     if weather is None or weather.dark:
-        items.append(KitItem("bright", "Something bright or reflective, and a head torch or chest light: others "
-                             "must see you and you must see the ground" if weather is not None else
-                             "Something bright, and a light if it may get dark"))
+        items.append(
+            KitItem(
+                "bright",
+                "Something bright or reflective, and a head torch or chest light: others "
+                "must see you and you must see the ground"
+                if weather is not None
+                else "Something bright, and a light if it may get dark",
+            )
+        )
     items.append(KitItem("shoes", "Flat running shoes with a grippy sole: no raised heel, no trail lugs"))
     if weather is None or dress_for is None:
         note = "We don't know the weather, so this is the kit every backward run needs; dress in layers."
     elif offset:
-        note = (f"Dressed for {_degrees(dress_for)}: feels like {_degrees(weather.feels_like_c)}, "
-                f"{'+' if offset > 0 else '−'}{abs(offset):g} °C for how you run warm or cold.")
+        note = (
+            f"Dressed for {_degrees(dress_for)}: feels like {_degrees(weather.feels_like_c)}, "
+            f"{'+' if offset > 0 else '−'}{abs(offset):g} °C for how you run warm or cold."
+        )
     else:
         note = f"Dressed for a feels-like {_degrees(dress_for)}; you'll warm up after the first minutes."
     return Kit(tuple(items), None if weather is None else weather.feels_like_c, dress_for, offset, note)

@@ -48,8 +48,11 @@ class SQLiteStorage(Storage):
         if self._path != ":memory:":
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        _when_unlocked(lambda: self._connection().execute(
-            "CREATE TABLE IF NOT EXISTS counter (key TEXT PRIMARY KEY, hits INTEGER NOT NULL, expires_at REAL NOT NULL)"))
+        _when_unlocked(
+            lambda: self._connection().execute(
+                "CREATE TABLE IF NOT EXISTS counter (key TEXT PRIMARY KEY, hits INTEGER NOT NULL, expires_at REAL NOT NULL)"
+            )
+        )
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -59,12 +62,15 @@ class SQLiteStorage(Storage):
         connection = getattr(self._local, "connection", None)
         if connection is None:
             # isolation_level=None: transactions are spelled out (BEGIN IMMEDIATE takes the write lock first).
-            connection = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                         check_same_thread=False)
+            connection = sqlite3.connect(
+                self._path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
             # Workers booting together race to switch a new file to WAL; SQLite answers that race
             # with "database is locked" at once, without waiting for the busy timeout.
             _when_unlocked(lambda: connection.execute("PRAGMA journal_mode=WAL"))
-            connection.execute("PRAGMA synchronous=NORMAL")  # counters, not records: a crash may lose the last hits
+            connection.execute(
+                "PRAGMA synchronous=NORMAL"
+            )  # counters, not records: a crash may lose the last hits
             self._local.connection = connection
         return connection
 
@@ -77,7 +83,8 @@ class SQLiteStorage(Storage):
             connection.execute(
                 "INSERT INTO counter (key, hits, expires_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET hits = hits + excluded.hits",
-                (key, amount, now + expiry))
+                (key, amount, now + expiry),
+            )
             (hits,) = connection.execute("SELECT hits FROM counter WHERE key = ?", (key,)).fetchone()
             if now > getattr(self._local, "swept_at", 0.0) + 60:  # now and then, forget old windows
                 connection.execute("DELETE FROM counter WHERE expires_at <= ?", (now,))
@@ -89,13 +96,19 @@ class SQLiteStorage(Storage):
         return int(hits)
 
     def get(self, key: str) -> int:
-        row = self._connection().execute(
-            "SELECT hits FROM counter WHERE key = ? AND expires_at > ?", (key, time.time())).fetchone()
+        row = (
+            self._connection()
+            .execute("SELECT hits FROM counter WHERE key = ? AND expires_at > ?", (key, time.time()))
+            .fetchone()
+        )
         return int(row[0]) if row else 0
 
     def get_expiry(self, key: str) -> float:
-        row = self._connection().execute(
-            "SELECT expires_at FROM counter WHERE key = ? AND expires_at > ?", (key, time.time())).fetchone()
+        row = (
+            self._connection()
+            .execute("SELECT expires_at FROM counter WHERE key = ? AND expires_at > ?", (key, time.time()))
+            .fetchone()
+        )
         return float(row[0]) if row else time.time()
 
     def check(self) -> bool:

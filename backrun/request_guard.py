@@ -32,7 +32,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 class NulInInput(ApiError):
     def __init__(self, where: str) -> None:
-        super().__init__(400, "invalid_input", f"The {where} contains a NUL character, which no text may contain.")
+        super().__init__(
+            400, "invalid_input", f"The {where} contains a NUL character, which no text may contain."
+        )
 
 
 class UnusableJson(ApiError):
@@ -48,7 +50,9 @@ def json_problem(value: Any, depth: int = 0) -> ApiError | None:
         if "\x00" in value:
             return NulInInput("JSON body")
         if _SURROGATE.search(value):
-            return UnusableJson("The JSON body contains a lone UTF-16 surrogate (such as \\ud800): that is not text.")
+            return UnusableJson(
+                "The JSON body contains a lone UTF-16 surrogate (such as \\ud800): that is not text."
+            )
         return None
     if isinstance(value, dict):
         for key, item in value.items():
@@ -88,7 +92,9 @@ def init_app(app: Flask) -> None:
                 # get_json caches what it parsed: the view's own json_body() doesn't parse it again.
                 body = request.get_json(silent=True)
             except RecursionError:
-                raise UnusableJson(f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.") from None
+                raise UnusableJson(
+                    f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep."
+                ) from None
             problem = json_problem(body)
             if problem is not None:
                 raise problem

@@ -36,8 +36,11 @@ RETRY_AFTER_S = 5
 
 class DatabaseUnavailable(ApiError):
     def __init__(self) -> None:
-        super().__init__(503, "service_unavailable",
-                         "The database can't be reached right now. Nothing was lost; try again in a few seconds.")
+        super().__init__(
+            503,
+            "service_unavailable",
+            "The database can't be reached right now. Nothing was lost; try again in a few seconds.",
+        )
 
     def get_headers(self, environ=None, scope=None):
         return [*super().get_headers(environ, scope), ("Retry-After", str(RETRY_AFTER_S))]
@@ -67,13 +70,15 @@ def dropped_connection(exc: BaseException) -> bool:
 
 def unreachable(exc: BaseException) -> bool:
     # PendingRollbackError: a session still holding a connection the restart killed.
-    return isinstance(exc, (OperationalError, InterfaceError, PendingRollbackError)) or dropped_connection(exc)
+    return isinstance(exc, (OperationalError, InterfaceError, PendingRollbackError)) or dropped_connection(
+        exc
+    )
 
 
 def _rollback() -> None:
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the session may be as broken as its connection
+    except Exception:
         _discard_session()
 
 
@@ -81,7 +86,7 @@ def _discard_session() -> None:
     """Drop the session and its connection without talking to the database (it may be gone)."""
     try:
         db.session.registry().invalidate()  # the connection is closed, not returned to the pool
-    except Exception as exc:  # noqa: BLE001 - nothing more to save; the pool replaces the connection
+    except Exception as exc:
         log.debug("the broken session could not be invalidated either: %s", exc)
     finally:
         db.session.registry.clear()  # the next request on this thread gets a fresh session
@@ -112,8 +117,12 @@ def _with_retry(view: Callable) -> Callable:
         except DBAPIError as exc:
             if not dropped_connection(exc) or not (marked or request.method in SAFE_METHODS):
                 raise
-            log.warning("database connection lost during %s %s; trying once more: %s",
-                        request.method, request.path, exc.orig)
+            log.warning(
+                "database connection lost during %s %s; trying once more: %s",
+                request.method,
+                request.path,
+                exc.orig,
+            )
             _rollback()
             return view(*args, **kwargs)
 
@@ -128,7 +137,9 @@ def init_app(app: Flask) -> None:
     def _database_error(exc: DBAPIError | PendingRollbackError):
         _rollback()
         if unreachable(exc):
-            log.error("database unreachable on %s %s: %s", request.method, request.path, getattr(exc, "orig", exc))
+            log.error(
+                "database unreachable on %s %s: %s", request.method, request.path, getattr(exc, "orig", exc)
+            )
             return error_response(DatabaseUnavailable())
         # Any other database error is a bug: logged with its traceback, a plain 500 for the client.
         log.exception("database error on %s %s", request.method, request.path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -33,7 +33,7 @@ def plan_week(user: User) -> int | None:
     """The week of the beginner plan this runner is in, or None once it's done."""
     from backrun.training.history import plan_position_for  # training imports logbook: keep it lazy
 
-    today = datetime.now(timezone.utc).astimezone(ZoneInfo(user.time_zone)).date()
+    today = datetime.now(UTC).astimezone(ZoneInfo(user.time_zone)).date()
     position = plan_position_for(user, today)
     return None if position.complete else position.week
 
@@ -43,7 +43,9 @@ def recent_feedback(user: User) -> list[str]:
     rows = db.session.scalars(
         select(TrainingSession.kit_feedback)
         .where(TrainingSession.user_id == user.id, TrainingSession.kit_feedback.is_not(None))
-        .order_by(TrainingSession.started_at.desc()).limit(kit.FEEDBACK_RUNS))
+        .order_by(TrainingSession.started_at.desc())
+        .limit(kit.FEEDBACK_RUNS)
+    )
     return list(rows)
 
 
@@ -62,7 +64,9 @@ def fit_for(user: User | None, args: Mapping[str, object]) -> RunnerFit:
         if sensitivity is None:
             sensitivity = parse_sensitivities(user.sensitivities or "")
         runs = runs or user.runs
-    profile = Profile(experience or "regular", frozenset(sensitivity or ()), week if experience == "beginner" else None)
+    profile = Profile(
+        experience or "regular", frozenset(sensitivity or ()), week if experience == "beginner" else None
+    )
     feedback = recent_feedback(user) if user is not None else []
     runs = runs or "normal"
     return RunnerFit(profile, runs, kit.offset_c(runs, feedback))

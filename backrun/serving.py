@@ -54,8 +54,11 @@ def source_files(folders: Iterable[Path]) -> list[FileEntry]:
     found = []
     for folder in folders:
         if folder.is_dir():
-            found += [(path.relative_to(folder.parent).as_posix(), path, path.stat())
-                      for path in folder.rglob("*") if path.is_file()]
+            found += [
+                (path.relative_to(folder.parent).as_posix(), path, path.stat())
+                for path in folder.rglob("*")
+                if path.is_file()
+            ]
     return sorted(found, key=lambda entry: entry[0])
 
 
@@ -103,8 +106,9 @@ def init_app(app: Flask) -> None:
     _versioned_static(app)
     proxies = int(app.config.get("BACKRUN_TRUSTED_PROXIES") or 0)
     if proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies,
-                                x_prefix=proxies)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies, x_prefix=proxies
+        )
 
 
 def _versioned_static(app: Flask) -> None:

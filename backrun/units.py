@@ -34,11 +34,13 @@ class Units:
     wind: str = "kmh"
 
     @classmethod
-    def of(cls, distance: str | None, temperature: str | None, wind: str | None) -> "Units":
+    def of(cls, distance: str | None, temperature: str | None, wind: str | None) -> Units:
         """Valid values kept, anything else metric."""
-        return cls(distance if distance in DISTANCES else "km",
-                   temperature if temperature in TEMPERATURES else "c",
-                   wind if wind in WINDS else "kmh")
+        return cls(
+            distance if distance in DISTANCES else "km",
+            temperature if temperature in TEMPERATURES else "c",
+            wind if wind in WINDS else "kmh",
+        )
 
 
 METRIC = Units()
@@ -64,6 +66,7 @@ def for_language_tags(tags: list[str]) -> Units:
 
 
 # --- conversions and formats ---------------------------------------------------------------
+
 
 def temperature_value(celsius: float, unit: str) -> float:
     return celsius * 9 / 5 + 32 if unit == "f" else celsius
@@ -122,5 +125,7 @@ def in_text(message: str, units: Units) -> str:
     if units.wind != "kmh":
         message = _KMH.sub(lambda m: wind(float(m.group(1)), units.wind), message)
     if units.temperature != "c":
-        message = _CELSIUS.sub(lambda m: temperature(float(m.group(1).replace("−", "-")), units.temperature), message)
+        message = _CELSIUS.sub(
+            lambda m: temperature(float(m.group(1).replace("−", "-")), units.temperature), message
+        )
     return message

@@ -47,8 +47,9 @@ class Bulkhead:
     @contextmanager
     def slot(self, upstream: str) -> Iterator[None]:
         if not self._free.acquire(blocking=False):
-            raise UpstreamUnavailable(upstream, "busy",
-                                      f"all {self.slots} upstream fetch slots of this process are in use")
+            raise UpstreamUnavailable(
+                upstream, "busy", f"all {self.slots} upstream fetch slots of this process are in use"
+            )
         try:
             yield
         finally:
@@ -58,11 +59,18 @@ class Bulkhead:
 class Breaker:
     """One upstream's circuit breaker; `is_failure(exc)` tells which errors count."""
 
-    def __init__(self, name: str, is_failure: Callable[[BaseException], bool] = lambda exc: True,
-                 failures: int = BREAKER_FAILURES, recovery_s: int = BREAKER_RECOVERY_S) -> None:
+    def __init__(
+        self,
+        name: str,
+        is_failure: Callable[[BaseException], bool] = lambda exc: True,
+        failures: int = BREAKER_FAILURES,
+        recovery_s: int = BREAKER_RECOVERY_S,
+    ) -> None:
         self.name = name
         self._breaker = CircuitBreaker(
-            failure_threshold=failures, recovery_timeout=recovery_s, name=name,
+            failure_threshold=failures,
+            recovery_timeout=recovery_s,
+            name=name,
             expected_exception=lambda _type, exc: is_failure(exc),
         )
 
@@ -74,9 +82,11 @@ class Breaker:
         """Raise UpstreamUnavailable while the circuit is open."""
         if self._breaker.state == STATE_OPEN:
             raise UpstreamUnavailable(
-                self.name, "circuit_open",
+                self.name,
+                "circuit_open",
                 f"{self.name} failed {self._breaker.failure_count} times in a row; not asked for "
-                f"{max(self._breaker.open_remaining, 1)} s")
+                f"{max(self._breaker.open_remaining, 1)} s",
+            )
 
     def call(self, func: Callable[..., T], *args, **kwargs) -> T:
         self.check()

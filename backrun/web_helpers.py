@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, make_response, render_template, request
 from flask_login import current_user
@@ -37,7 +37,9 @@ def current_units() -> display_units.Units:
     cached = g.get("backrun_units")
     if cached is None:
         if current_user and current_user.is_authenticated:
-            cached = display_units.Units.of(current_user.units, current_user.temperature_unit, current_user.wind_unit)
+            cached = display_units.Units.of(
+                current_user.units, current_user.temperature_unit, current_user.wind_unit
+            )
         else:
             cached = display_units.for_language_tags([tag for tag, _ in request.accept_languages])
         g.backrun_units = cached
@@ -87,7 +89,7 @@ def clock(value) -> Markup:
         return Markup("")
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    utc = value.astimezone(timezone.utc)
+    utc = value.astimezone(UTC)
     zone = display_zone() if has_request_context() else None
     text = utc.astimezone(zone).strftime("%H:%M") if zone else utc.strftime("%H:%M") + " UTC"
     return Markup('<time datetime="{}" data-local>{}</time>').format(utc.isoformat(), text)
@@ -98,8 +100,8 @@ def first_sentence(text: str) -> str:
     text = (text or "").strip()
     for end in (". ", "! ", "? "):
         cut = text.find(end)
-        if 0 < cut:
-            text = text[:cut + 1]
+        if cut > 0:
+            text = text[: cut + 1]
     return text
 
 
@@ -119,7 +121,11 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(lambda v: VERDICT_ICONS.get(v, "?"), "verdict_icon")
     app.add_template_filter(lambda v: VERDICT_HEADLINES.get(v, ""), "verdict_headline")
     app.add_template_filter(clock, "clock")
-    app.add_template_filter(lambda c: display_units.temperature(c, current_units().temperature), "temperature")
-    app.add_template_filter(lambda kmh, label=True: display_units.wind(kmh, current_units().wind, label=label), "wind")
+    app.add_template_filter(
+        lambda c: display_units.temperature(c, current_units().temperature), "temperature"
+    )
+    app.add_template_filter(
+        lambda kmh, label=True: display_units.wind(kmh, current_units().wind, label=label), "wind"
+    )
     app.add_template_filter(lambda m: display_units.distance(m, current_units().distance), "far")
     app.add_template_filter(lambda text: display_units.in_text(text or "", current_units()), "in_units")

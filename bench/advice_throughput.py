@@ -28,7 +28,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bench.common import (
     Gunicorn,
@@ -59,21 +59,26 @@ def measure(url: str, server: Gunicorn, args: argparse.Namespace) -> dict:
 
 def run(args: argparse.Namespace) -> dict:
     settings = GunicornSettings(args.workers, args.worker_class, args.threads)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     load_before = os.getloadavg()
     with upstream_fakes() as (open_meteo, met_no):
         instance = fresh_instance(open_meteo.endpoint, met_no.endpoint)
         try:
-            with Gunicorn("bench.hello_app:app", settings, instance.env, name="hello") as hello, \
-                 Gunicorn("app:app", settings, instance.env, ready_path="/healthz", name="backrun") as backrun:
+            with (
+                Gunicorn("bench.hello_app:app", settings, instance.env, name="hello") as hello,
+                Gunicorn("app:app", settings, instance.env, ready_path="/healthz", name="backrun") as backrun,
+            ):
                 advice_url = backrun.url(f"/api/v1/advice?lat={LAT}&lon={LON}")
                 hello_url = hello.url("/")
                 log(f"{settings.describe()}; load generator: {load_tool()}")
 
                 # Warm the weather cache: exactly one upstream call, and a real verdict.
                 status, body = get_json(advice_url)
-                if status != 200 or body.get("verdict") not in {"go", "caution", "indoors"} \
-                        or body.get("source") != "open-meteo":
+                if (
+                    status != 200
+                    or body.get("verdict") not in {"go", "caution", "indoors"}
+                    or body.get("source") != "open-meteo"
+                ):
                     raise RuntimeError(f"warming the cache failed: HTTP {status} {json.dumps(body)[:300]}")
                 warm_calls = open_meteo.count() + met_no.count()
 
@@ -91,8 +96,10 @@ def run(args: argparse.Namespace) -> dict:
                     for name, server, url in order:
                         one[name] = measure(url, server, args)
                     one["ratio"] = round(one["advice"]["requests_per_s"] / one["hello"]["requests_per_s"], 3)
-                    log(f"round {number + 1}/{args.rounds}: hello {one['hello']['requests_per_s']:.0f} req/s, "
-                        f"advice {one['advice']['requests_per_s']:.0f} req/s, ratio {one['ratio']:.2f}")
+                    log(
+                        f"round {number + 1}/{args.rounds}: hello {one['hello']['requests_per_s']:.0f} req/s, "
+                        f"advice {one['advice']['requests_per_s']:.0f} req/s, ratio {one['ratio']:.2f}"
+                    )
                     rounds.append(one)
                 upstream_during = open_meteo.count() + met_no.count() - calls_before
 
@@ -111,10 +118,13 @@ def run(args: argparse.Namespace) -> dict:
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "settings": settings.describe(),
-        "load": (f"wrk -t {args.wrk_threads} -c {args.connections}" if load_tool() == "wrk" else
-                 f"python load generator, {args.wrk_threads} processes, {args.connections} connections")
+        "load": (
+            f"wrk -t {args.wrk_threads} -c {args.connections}"
+            if load_tool() == "wrk"
+            else f"python load generator, {args.wrk_threads} processes, {args.connections} connections"
+        )
         + f", {args.rounds} rounds x "
-                f"{args.duration:g} s each, alternating order, after {args.warmup:g} s warm-up",
+        f"{args.duration:g} s each, alternating order, after {args.warmup:g} s warm-up",
         "url": f"/api/v1/advice?lat={LAT}&lon={LON}",
         "hello_rps": round(med("hello", "requests_per_s")),
         "advice_rps": round(med("advice", "requests_per_s")),
@@ -126,7 +136,9 @@ def run(args: argparse.Namespace) -> dict:
         "advice_cpu_us": med("advice", "server_cpu_us_per_request"),
         "warm_upstream_calls": warm_calls,
         "upstream_calls_during_measurement": upstream_during,
-        "non_2xx_or_errors": sum(r[n]["non_2xx"] + r[n]["socket_errors"] for r in rounds for n in ("hello", "advice")),
+        "non_2xx_or_errors": sum(
+            r[n]["non_2xx"] + r[n]["socket_errors"] for r in rounds for n in ("hello", "advice")
+        ),
         "rounds": rounds,
     }
     summary["round_ratios"] = [r["ratio"] for r in rounds]
@@ -134,8 +146,10 @@ def run(args: argparse.Namespace) -> dict:
     summary["ratio_of_medians"] = round(summary["advice_rps"] / summary["hello_rps"], 3)
     problems = []
     if summary["ratio"] < TARGET_RATIO:
-        problems.append(f"advice serves {summary['ratio']:.0%} of hello world's req/s (target: at least "
-                        f"{TARGET_RATIO:.0%})")
+        problems.append(
+            f"advice serves {summary['ratio']:.0%} of hello world's req/s (target: at least "
+            f"{TARGET_RATIO:.0%})"
+        )
     if summary["non_2xx_or_errors"]:
         problems.append(f"{summary['non_2xx_or_errors']} non-2xx responses or socket errors")
     if upstream_during:
@@ -151,8 +165,10 @@ def run(args: argparse.Namespace) -> dict:
 
 def markdown(summary: dict) -> str:
     row = [
-        summary["date"], summary["settings"].split(" (")[0].removeprefix("gunicorn "),
-        summary["hello_rps"], summary["advice_rps"],
+        summary["date"],
+        summary["settings"].split(" (")[0].removeprefix("gunicorn "),
+        summary["hello_rps"],
+        summary["advice_rps"],
         f"**{summary['ratio']:.2f}** ({summary['ratio_of_medians']:.2f})",
         f"{summary['hello_p50_ms']:.2f} / {summary['hello_p99_ms']:.2f}",
         f"{summary['advice_p50_ms']:.2f} / {summary['advice_p99_ms']:.2f}",
@@ -160,18 +176,31 @@ def markdown(summary: dict) -> str:
         summary["upstream_calls_during_measurement"],
     ]
     table = markdown_table(
-        ["Date", "gunicorn", "hello req/s", "advice req/s", "ratio (of medians)", "hello p50/p99 ms",
-         "advice p50/p99 ms", "server CPU µs/req hello / advice", "upstream calls while measuring"],
+        [
+            "Date",
+            "gunicorn",
+            "hello req/s",
+            "advice req/s",
+            "ratio (of medians)",
+            "hello p50/p99 ms",
+            "advice p50/p99 ms",
+            "server CPU µs/req hello / advice",
+            "upstream calls while measuring",
+        ],
         [row],
     )
     verdict = "PASS" if summary["passed"] else "FAIL: " + "; ".join(summary["problems"])
     if summary["load"].startswith("python"):
-        verdict += (" (measured with the Python fallback load generator: it competes with the servers for "
-                    "the 2 cores, which favours the slower app; treat the ratio as indicative, install wrk)")
-    return (f"{table}\n\nLoad: {summary['load']}. Per-round ratios: "
-            f"{', '.join(f'{r:.2f}' for r in summary['round_ratios'])}. Machine: {summary['machine']}; "
-            f"load average before {summary['load_average_before'][0]}, after {summary['load_average_after'][0]}.\n"
-            f"Cached advice throughput (target ratio >= {TARGET_RATIO}): {verdict}")
+        verdict += (
+            " (measured with the Python fallback load generator: it competes with the servers for "
+            "the 2 cores, which favours the slower app; treat the ratio as indicative, install wrk)"
+        )
+    return (
+        f"{table}\n\nLoad: {summary['load']}. Per-round ratios: "
+        f"{', '.join(f'{r:.2f}' for r in summary['round_ratios'])}. Machine: {summary['machine']}; "
+        f"load average before {summary['load_average_before'][0]}, after {summary['load_average_after'][0]}.\n"
+        f"Cached advice throughput (target ratio >= {TARGET_RATIO}): {verdict}"
+    )
 
 
 def parser() -> argparse.ArgumentParser:

@@ -64,7 +64,7 @@ def machine() -> str:
 
 def http_get(url: str, timeout: float = 10.0) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - 127.0.0.1 only
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -109,7 +109,11 @@ def fresh_instance(open_meteo_url: str, met_no_url: str, **extra_env: str) -> In
     }
     result = subprocess.run(
         [PYTHON, "-m", "flask", "--app", "app", "db", "upgrade"],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     if result.returncode != 0:
         shutil.rmtree(path, ignore_errors=True)
@@ -143,7 +147,14 @@ class GunicornSettings:
     def args(self) -> list[str]:
         # --threads always: gunicorn.conf.py (read from the project root) sets 8, and gunicorn turns
         # sync workers with more than one thread into gthread ones.
-        return ["--workers", str(self.workers), "--worker-class", self.worker_class, "--threads", str(self.threads)]
+        return [
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            self.worker_class,
+            "--threads",
+            str(self.threads),
+        ]
 
     def describe(self) -> str:
         threads = f" x {self.threads} threads" if self.worker_class == "gthread" else ""
@@ -153,9 +164,17 @@ class GunicornSettings:
 class Gunicorn:
     """`gunicorn <app_spec>` on a free port; a context manager that starts and stops it."""
 
-    def __init__(self, app_spec: str, settings: GunicornSettings, env: dict[str, str], *,
-                 ready_path: str = "/", log_dir: Path | None = None, access_log: bool = False,
-                 name: str | None = None) -> None:
+    def __init__(
+        self,
+        app_spec: str,
+        settings: GunicornSettings,
+        env: dict[str, str],
+        *,
+        ready_path: str = "/",
+        log_dir: Path | None = None,
+        access_log: bool = False,
+        name: str | None = None,
+    ) -> None:
         self.app_spec = app_spec
         self.settings = settings
         self.env = env
@@ -177,17 +196,38 @@ class Gunicorn:
         return self.base_url + path
 
     def start(self, ready_timeout_s: float = 60.0) -> Gunicorn:
-        command = [PYTHON, "-m", "gunicorn", *self.settings.args(), "--bind", f"127.0.0.1:{self.port}",
-                   "--graceful-timeout", "5", "--timeout", "60"]
+        command = [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            *self.settings.args(),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--graceful-timeout",
+            "5",
+            "--timeout",
+            "60",
+        ]
         if self.access_log_path:
             # %(p)s: the worker's pid, so a benchmark can show which processes answered.
-            command += ["--access-logfile", str(self.access_log_path), "--access-logformat", "%(p)s %(s)s %(U)s"]
+            command += [
+                "--access-logfile",
+                str(self.access_log_path),
+                "--access-logformat",
+                "%(p)s %(s)s %(U)s",
+            ]
         command.append(self.app_spec)
         self._log_file = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         # Its own session: Ctrl-C on the benchmark doesn't hit gunicorn mid-measurement,
         # and stop() can clean up its workers by this process group id.
-        self.proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env, stdout=self._log_file,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             self._wait_ready(ready_timeout_s)
         except BaseException:
@@ -200,7 +240,9 @@ class Gunicorn:
         last = "no answer"
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn {self.app_spec} exited ({self.proc.returncode}):\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"gunicorn {self.app_spec} exited ({self.proc.returncode}):\n{self.log_tail()}"
+                )
             booted = self.log_path.read_text(errors="replace").count("Booting worker")
             if booted >= self.settings.workers:
                 try:
@@ -211,7 +253,9 @@ class Gunicorn:
                 except OSError as exc:
                     last = str(exc)
             time.sleep(0.1)
-        raise RuntimeError(f"gunicorn {self.app_spec} not ready after {timeout_s:g} s ({last}):\n{self.log_tail()}")
+        raise RuntimeError(
+            f"gunicorn {self.app_spec} not ready after {timeout_s:g} s ({last}):\n{self.log_tail()}"
+        )
 
     def worker_pids(self) -> list[int]:
         if self.proc is None:
@@ -360,8 +404,19 @@ def run_wrk(url: str, *, duration_s: float, connections: int, threads: int = 2) 
     wrk = find_wrk()
     if wrk is None:
         raise RuntimeError("wrk is not installed")
-    command = [wrk, "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{duration_s:g}s",
-               "--timeout", "10s", url]
+    command = [
+        wrk,
+        "--latency",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration_s:g}s",
+        "--timeout",
+        "10s",
+        url,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration_s + 60)
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr}\n{done.stdout}")
@@ -430,9 +485,14 @@ def run_python_load(url: str, *, duration_s: float, connections: int, processes:
     ctx = multiprocessing.get_context("spawn")  # this process has threads (the fakes): no fork
     out = ctx.Queue()
     start_at = time.time() + 1.5  # time for the spawned processes to import
-    per_process = [connections // processes + (1 if i < connections % processes else 0) for i in range(processes)]
-    procs = [ctx.Process(target=_python_load_worker, args=(url, n, duration_s, start_at, out))
-             for n in per_process if n]
+    per_process = [
+        connections // processes + (1 if i < connections % processes else 0) for i in range(processes)
+    ]
+    procs = [
+        ctx.Process(target=_python_load_worker, args=(url, n, duration_s, start_at, out))
+        for n in per_process
+        if n
+    ]
     for proc in procs:
         proc.start()
     latencies: list[float] = []

@@ -1,6 +1,6 @@
 """The baseline: the smallest Flask app, served by the same gunicorn settings as Backrun.
 
-    gunicorn bench.hello_app:app
+gunicorn bench.hello_app:app
 """
 
 from flask import Flask

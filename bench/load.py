@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 from contextlib import ExitStack, contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.common import (
@@ -61,8 +61,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=60.0, help="seconds of load (default 60)")
     p.add_argument("--connections", type=int, default=200, help="concurrent clients (default 200)")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2, as make serve)")
-    p.add_argument("--threads", type=int, default=1, help="threads per worker; > 1 means gthread (default 1: sync)")
-    p.add_argument("--database-url", help="a migrated-or-empty PostgreSQL database to use (default: a throwaway cluster)")
+    p.add_argument(
+        "--threads", type=int, default=1, help="threads per worker; > 1 means gthread (default 1: sync)"
+    )
+    p.add_argument(
+        "--database-url", help="a migrated-or-empty PostgreSQL database to use (default: a throwaway cluster)"
+    )
     p.add_argument("--cache-url", help="Redis to use (default: a throwaway redis-server)")
     p.add_argument("--json", help="also write the results to this file")
     return p
@@ -102,12 +106,21 @@ def prepare_database(database_url: str) -> str:
     from backrun.venues.osm_import import import_extract
 
     with tempfile.TemporaryDirectory(prefix="backrun-load-prep-") as instance:
-        app = create_app({"INSTANCE_PATH": instance, "SECRET_KEY": "load", "SQLALCHEMY_DATABASE_URI": database_url,
-                          "BACKRUN_CACHE_URL": "", "BACKRUN_OVERPASS_URL": ""})
+        app = create_app(
+            {
+                "INSTANCE_PATH": instance,
+                "SECRET_KEY": "load",
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "BACKRUN_CACHE_URL": "",
+                "BACKRUN_OVERPASS_URL": "",
+            }
+        )
         with app.app_context():
             upgrade()
             import_extract(db.session, DEMO_EXTRACT)
-            user = accounts.create_account(f"load-{random.getrandbits(32):08x}@example.org", "load test password")
+            user = accounts.create_account(
+                f"load-{random.getrandbits(32):08x}@example.org", "load test password"
+            )
             _, token = tokens.create_token(user, "load test")
             db.session.remove()
             db.engine.dispose()
@@ -128,18 +141,27 @@ def session_count(database_url: str) -> int:
 
 def lua_script(token: str, where: Path) -> Path:
     rng = random.Random(7)
-    advice = [(round(VADUZ[0] + (i % 8) * 0.011, 3), round(VADUZ[1] + (i // 8) * 0.011, 3)) for i in range(40)]
-    venues = [(round(VADUZ[0] + rng.uniform(-0.08, 0.08), 4), round(VADUZ[1] + rng.uniform(-0.05, 0.05), 4))
-              for _ in range(200)]
-    started = (datetime.now(timezone.utc) - timedelta(hours=3)).isoformat(timespec="seconds")
+    advice = [
+        (round(VADUZ[0] + (i % 8) * 0.011, 3), round(VADUZ[1] + (i // 8) * 0.011, 3)) for i in range(40)
+    ]
+    venues = [
+        (round(VADUZ[0] + rng.uniform(-0.08, 0.08), 4), round(VADUZ[1] + rng.uniform(-0.05, 0.05), 4))
+        for _ in range(200)
+    ]
+    started = (datetime.now(UTC) - timedelta(hours=3)).isoformat(timespec="seconds")
 
     def lua_list(points):
         return "{" + ", ".join(f'"lat={lat}&lon={lon}"' for lat, lon in points) + "}"
 
     source = LUA_TEMPLATE.read_text()
-    for name, value in {"TOKEN": json.dumps(token), "ADVICE": lua_list(advice), "VENUES": lua_list(venues),
-                        "STARTED_AT": json.dumps(started), "ADVICE_PCT": str(MIX["advice"]),
-                        "VENUES_PCT": str(MIX["venues"])}.items():
+    for name, value in {
+        "TOKEN": json.dumps(token),
+        "ADVICE": lua_list(advice),
+        "VENUES": lua_list(venues),
+        "STARTED_AT": json.dumps(started),
+        "ADVICE_PCT": str(MIX["advice"]),
+        "VENUES_PCT": str(MIX["venues"]),
+    }.items():
         source = source.replace(f"--[[{name}]]", value)
     path = where / "load.lua"
     path.write_text(source)
@@ -150,8 +172,21 @@ def run_wrk_script(url: str, script: Path, *, duration_s: float, connections: in
     wrk = find_wrk()
     if wrk is None:
         raise RuntimeError("wrk is needed for the load run (apt-get install wrk)")
-    command = [wrk, "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{duration_s:g}s",
-               "--timeout", "10s", "-s", str(script), url]
+    command = [
+        wrk,
+        "--latency",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration_s:g}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        url,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration_s + 120)
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr}\n{done.stdout}")
@@ -164,10 +199,16 @@ def run_wrk_script(url: str, script: Path, *, duration_s: float, connections: in
 
 
 def run(args: argparse.Namespace) -> dict:
-    settings = GunicornSettings(workers=args.workers, worker_class="gthread" if args.threads > 1 else "sync",
-                                threads=max(args.threads, 1))
-    with services(args.database_url, args.cache_url) as (database_url, cache_url), \
-            tempfile.TemporaryDirectory(prefix="backrun-load-") as tmp, upstream_fakes() as (open_meteo, met_no):
+    settings = GunicornSettings(
+        workers=args.workers,
+        worker_class="gthread" if args.threads > 1 else "sync",
+        threads=max(args.threads, 1),
+    )
+    with (
+        services(args.database_url, args.cache_url) as (database_url, cache_url),
+        tempfile.TemporaryDirectory(prefix="backrun-load-") as tmp,
+        upstream_fakes() as (open_meteo, met_no),
+    ):
         log("preparing the database (migrate, import the demo extract, a runner) ...")
         token = prepare_database(database_url)
         before = session_count(database_url)
@@ -191,15 +232,16 @@ def run(args: argparse.Namespace) -> dict:
                 raise RuntimeError(f"venues answered {status} before the run:\n{server.log_tail()}")
             script = lua_script(token, Path(tmp))
             log(f"wrk: {args.connections} connections for {args.duration:g} s on {settings.describe()} ...")
-            result, counts, raw = run_wrk_script(server.base_url, script, duration_s=args.duration,
-                                                 connections=args.connections)
+            result, counts, raw = run_wrk_script(
+                server.base_url, script, duration_s=args.duration, connections=args.connections
+            )
             server_log = server.log_tail(200)
         stored = session_count(database_url) - before
         upstream_calls = open_meteo.count() + met_no.count()
     errors = result.non_2xx + result.socket_errors
     posts_ok = counts.get("post_201", 0)
     return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
         "machine": machine(),
         "gunicorn": settings.describe(),
         "connections": args.connections,
@@ -216,7 +258,9 @@ def run(args: argparse.Namespace) -> dict:
         "sessions_stored": stored,
         "upstream_calls": upstream_calls,
         # Every 201 stored; a post wrk sent but stopped waiting for at the end may be stored too.
-        "ok": errors == 0 and result.requests > 0 and counts.get("other", 0) == 0
+        "ok": errors == 0
+        and result.requests > 0
+        and counts.get("other", 0) == 0
         and posts_ok <= stored <= counts.get("post", 0),
         "wrk_output": raw,
         "server_log_tail": "" if errors == 0 else server_log,
@@ -246,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     results = run(args)
     if args.json:
-        Path(args.json).write_text(json.dumps({k: v for k, v in results.items()}, indent=2))
+        Path(args.json).write_text(json.dumps(dict(results.items()), indent=2))
     print(markdown(results))
     if not results["ok"]:
         print("\n```\n" + results["wrk_output"] + "\n```", file=sys.stderr)

@@ -24,12 +24,12 @@ import statistics
 import sys
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
 
-from bench.common import Gunicorn, GunicornSettings, fresh_instance, free_port, log, machine, percentile
+from bench.common import Gunicorn, GunicornSettings, free_port, fresh_instance, log, machine, percentile
 
 P95_TARGET_MS = 50.0
 PASSWORD = "benchmark password"
@@ -44,8 +44,16 @@ PAGES = {
 
 
 def _env_for(instance_env: dict[str, str]) -> None:
-    for key in ("BACKRUN_INSTANCE_PATH", "DATABASE_URL", "SECRET_KEY", "BACKRUN_OPEN_METEO_URL", "BACKRUN_MET_NO_URL",
-                "BACKRUN_NOMINATIM_URL", "BACKRUN_CACHE_URL", "BACKRUN_RATELIMIT_DEFAULT"):
+    for key in (
+        "BACKRUN_INSTANCE_PATH",
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "BACKRUN_OPEN_METEO_URL",
+        "BACKRUN_MET_NO_URL",
+        "BACKRUN_NOMINATIM_URL",
+        "BACKRUN_CACHE_URL",
+        "BACKRUN_RATELIMIT_DEFAULT",
+    ):
         os.environ[key] = instance_env[key]
 
 
@@ -58,7 +66,7 @@ def seed(app, sessions: int) -> dict[str, int]:
     with app.app_context():
         for email, count in (("heavy@bench.invalid", sessions), ("other@bench.invalid", 2000)):
             user = accounts.create_account(email, PASSWORD, "Europe/Vaduz")
-            generated_sessions(user.id, count, end=datetime.now(timezone.utc))
+            generated_sessions(user.id, count, end=datetime.now(UTC))
             ids[email] = user.id
     return ids
 
@@ -67,8 +75,12 @@ def signed_in(base_url: str, email: str) -> requests.Session:
     client = requests.Session()
     page = client.get(base_url + "/login", timeout=10)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
-    done = client.post(base_url + "/login", data={"csrf_token": token, "email": email, "password": PASSWORD},
-                       allow_redirects=False, timeout=10)
+    done = client.post(
+        base_url + "/login",
+        data={"csrf_token": token, "email": email, "password": PASSWORD},
+        allow_redirects=False,
+        timeout=10,
+    )
     if done.status_code != 303:
         raise RuntimeError(f"sign-in failed: {done.status_code}")
     return client
@@ -95,8 +107,12 @@ def time_pages(client: requests.Session, base_url: str, urls: dict[str, str], re
             timings.append((time.perf_counter() - began) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"{url}: HTTP {response.status_code}")
-        results[name] = {"p50": statistics.median(timings), "p95": percentile(timings, 95), "max": max(timings),
-                         "bytes": len(response.content)}
+        results[name] = {
+            "p50": statistics.median(timings),
+            "p95": percentile(timings, 95),
+            "max": max(timings),
+            "bytes": len(response.content),
+        }
     return results
 
 
@@ -151,9 +167,11 @@ def run(sessions: int = 10_000, requests_per_page: int = 300) -> dict:
         settings = GunicornSettings(workers=1)
         with Gunicorn("app:app", settings, instance.env, ready_path="/healthz", name="logbook") as server:
             client = signed_in(server.base_url, "heavy@bench.invalid")
-            month = datetime.now(timezone.utc).strftime("%Y-%m")
-            urls = {name: url.format(deep_page=deep_page_url(client, server.base_url, 100), month=month)
-                    for name, (url, _) in PAGES.items()}
+            month = datetime.now(UTC).strftime("%Y-%m")
+            urls = {
+                name: url.format(deep_page=deep_page_url(client, server.base_url, 100), month=month)
+                for name, (url, _) in PAGES.items()
+            }
             timings = time_pages(client, server.base_url, urls, requests_per_page)
         heavy = count_queries(app, "heavy@bench.invalid", urls)
         with app.app_context():
@@ -161,12 +179,19 @@ def run(sessions: int = 10_000, requests_per_page: int = 300) -> dict:
             from backrun.logbook.bulk import generated_sessions
 
             small = accounts.create_account("small@bench.invalid", PASSWORD, "Europe/Vaduz")
-            generated_sessions(small.id, 5, end=datetime.now(timezone.utc))
+            generated_sessions(small.id, 5, end=datetime.now(UTC))
         # A 5-session log has no page 100: its first page stands in for it.
         small_urls = {**urls, "list, page 100 (keyset)": "/log"}
         light = count_queries(app, "small@bench.invalid", small_urls)
-        return {"sessions": sessions, "requests": requests_per_page, "timings": timings, "queries": heavy,
-                "queries_small_log": light, "settings": settings.describe(), "machine": machine()}
+        return {
+            "sessions": sessions,
+            "requests": requests_per_page,
+            "timings": timings,
+            "queries": heavy,
+            "queries_small_log": light,
+            "settings": settings.describe(),
+            "machine": machine(),
+        }
     finally:
         instance.cleanup()
 
@@ -185,8 +210,10 @@ def report(result: dict) -> tuple[str, bool]:
         heavy, light = result["queries"][name], result["queries_small_log"][name]
         met = t["p95"] <= P95_TARGET_MS and heavy <= max_queries and heavy == light
         ok &= met
-        lines.append(f"| {name} | {t['p50']:.1f} | {t['p95']:.1f} | {t['max']:.1f} | {heavy} / {light} | "
-                     f"p95 <= {P95_TARGET_MS:.0f} ms, <= {max_queries} queries: {'met' if met else '**missed**'} |")
+        lines.append(
+            f"| {name} | {t['p50']:.1f} | {t['p95']:.1f} | {t['max']:.1f} | {heavy} / {light} | "
+            f"p95 <= {P95_TARGET_MS:.0f} ms, <= {max_queries} queries: {'met' if met else '**missed**'} |"
+        )
     return "\n".join(lines), ok
 
 

@@ -24,7 +24,7 @@ import argparse
 import os
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bench.common import PROJECT_ROOT, fresh_instance, log, machine, markdown_table, upstream_fakes
@@ -57,27 +57,60 @@ def run(args: argparse.Namespace) -> dict:
     from backrun.push.models import PushSubscription
     from tests.fakes.push_service import PushServiceFake
 
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     with upstream_fakes() as (open_meteo, met_no), PushServiceFake() as push:
         instance = fresh_instance(open_meteo.endpoint, met_no.endpoint)
-        os.environ.update({k: v for k, v in instance.env.items() if k.startswith(("BACKRUN_", "DATABASE_URL", "SECRET_KEY"))})
-        app = create_app({"BACKRUN_PUSH_ALLOWED_ORIGINS": (push.url,), "BACKRUN_CONTACT": "mailto:bench@backrun.invalid"})
-        at = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        os.environ.update(
+            {
+                k: v
+                for k, v in instance.env.items()
+                if k.startswith(("BACKRUN_", "DATABASE_URL", "SECRET_KEY"))
+            }
+        )
+        app = create_app(
+            {"BACKRUN_PUSH_ALLOWED_ORIGINS": (push.url,), "BACKRUN_CONTACT": "mailto:bench@backrun.invalid"}
+        )
+        at = datetime.now(UTC).replace(second=0, microsecond=0)
         log(f"making {args.subscriptions} subscriptions (a key pair each) over {args.cells} cells ...")
         browsers = [push.new_subscription() for _ in range(args.subscriptions)]
         with app.app_context():
-            db.session.execute(insert(User), [{"id": 1, "email": "bench@example.org", "password_hash": "x",
-                                               "login_nonce": "n", "units": "km", "weekly_target": 3,
-                                               "time_zone": "UTC", "created_at": at}])
+            db.session.execute(
+                insert(User),
+                [
+                    {
+                        "id": 1,
+                        "email": "bench@example.org",
+                        "password_hash": "x",
+                        "login_nonce": "n",
+                        "units": "km",
+                        "weekly_target": 3,
+                        "time_zone": "UTC",
+                        "created_at": at,
+                    }
+                ],
+            )
             rows = []
             for i, browser in enumerate(browsers):
                 lat, lon = cell_place(i % args.cells)
                 zone = ZONES[i % len(ZONES)]
                 keys = browser.to_json()["keys"]
-                rows.append({"user_id": 1, "endpoint": browser.endpoint, "p256dh": keys["p256dh"], "auth": keys["auth"],
-                             "place_name": f"Place {i}", "latitude": lat, "longitude": lon, "time_zone": zone,
-                             "briefing_at": at.astimezone(ZoneInfo(zone)).strftime("%H:%M"),
-                             "minutes": 30, "safe_window_alerts": False, "created_at": at, "updated_at": at})
+                rows.append(
+                    {
+                        "user_id": 1,
+                        "endpoint": browser.endpoint,
+                        "p256dh": keys["p256dh"],
+                        "auth": keys["auth"],
+                        "place_name": f"Place {i}",
+                        "latitude": lat,
+                        "longitude": lon,
+                        "time_zone": zone,
+                        "briefing_at": at.astimezone(ZoneInfo(zone)).strftime("%H:%M"),
+                        "minutes": 30,
+                        "safe_window_alerts": False,
+                        "created_at": at,
+                        "updated_at": at,
+                    }
+                )
             db.session.execute(insert(PushSubscription), rows)
             db.session.commit()
 
@@ -95,7 +128,10 @@ def run(args: argparse.Namespace) -> dict:
             for r in range(3):
                 log(f"1,000 cached verdicts, round {r + 1} of 3 ...")
                 start = at + timedelta(minutes=15 * (r + 1))
-                pairs = [(cell_place(i % args.cells), (15, 45, 60, 90, 120)[i // args.cells % 5]) for i in range(1000)]
+                pairs = [
+                    (cell_place(i % args.cells), (15, 45, 60, 90, 120)[i // args.cells % 5])
+                    for i in range(1000)
+                ]
                 began = time.perf_counter()
                 for (lat, lon), minutes in pairs:
                     get_advice(lat, lon, minutes=minutes, start=start, now=at)
@@ -105,14 +141,27 @@ def run(args: argparse.Namespace) -> dict:
 
     per_browser = [len(push.messages_for(b)) for b in browsers]
     delivered_once = per_browser.count(1)
-    passed = (upstream == args.cells and upstream_after == upstream and delivered_once == args.subscriptions
-              and not push.problems and len(push.messages) == args.subscriptions)
+    passed = (
+        upstream == args.cells
+        and upstream_after == upstream
+        and delivered_once == args.subscriptions
+        and not push.problems
+        and len(push.messages) == args.subscriptions
+    )
     per_1000 = send_s / args.subscriptions * 1000
     return {
-        "date": started.strftime("%Y-%m-%d"), "machine": machine(), "subscriptions": args.subscriptions,
-        "cells": args.cells, "upstream_calls": upstream, "sent": len(report.sent), "delivered_once": delivered_once,
-        "problems": len(push.problems), "send_s": round(send_s, 2), "per_1000_briefings_s": round(per_1000, 2),
-        "per_1000_cached_verdicts_s": round(verdicts_s, 3), "verdict_rounds_s": [round(r, 2) for r in rounds],
+        "date": started.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "subscriptions": args.subscriptions,
+        "cells": args.cells,
+        "upstream_calls": upstream,
+        "sent": len(report.sent),
+        "delivered_once": delivered_once,
+        "problems": len(push.problems),
+        "send_s": round(send_s, 2),
+        "per_1000_briefings_s": round(per_1000, 2),
+        "per_1000_cached_verdicts_s": round(verdicts_s, 3),
+        "verdict_rounds_s": [round(r, 2) for r in rounds],
         "ratio": round(per_1000 / verdicts_s, 1),
         "passed": passed,
     }
@@ -122,15 +171,23 @@ def markdown(result: dict) -> str:
     rows = [
         ["Subscriptions due / weather cells", f"{result['subscriptions']:,} / {result['cells']}"],
         ["Upstream weather calls in the run", f"{result['upstream_calls']} (target: = cells)"],
-        ["Delivered exactly once, verified and decrypted", f"{result['delivered_once']:,} ({result['problems']} problems)"],
+        [
+            "Delivered exactly once, verified and decrypted",
+            f"{result['delivered_once']:,} ({result['problems']} problems)",
+        ],
         ["Whole run", f"{result['send_s']} s"],
         ["Time per 1,000 briefings", f"{result['per_1000_briefings_s']} s"],
-        ["Time per 1,000 cached verdicts (same run, median of 3 rounds)",
-         f"{result['per_1000_cached_verdicts_s']} s ({', '.join(map(str, result['verdict_rounds_s']))})"],
+        [
+            "Time per 1,000 cached verdicts (same run, median of 3 rounds)",
+            f"{result['per_1000_cached_verdicts_s']} s ({', '.join(map(str, result['verdict_rounds_s']))})",
+        ],
         ["Briefings / cached verdicts", f"{result['ratio']} x"],
     ]
-    return (f"{result['date']}, {result['machine']}.\n\n" + markdown_table(["Measure", "Result"], rows)
-            + f"\n\nResult: {'pass' if result['passed'] else 'FAIL'}")
+    return (
+        f"{result['date']}, {result['machine']}.\n\n"
+        + markdown_table(["Measure", "Result"], rows)
+        + f"\n\nResult: {'pass' if result['passed'] else 'FAIL'}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

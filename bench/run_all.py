@@ -15,7 +15,13 @@ import subprocess
 import sys
 
 from bench import (
-    advice_throughput, logbook_pages, push_briefings, single_flight, venues_import, venues_query, verdict_compute,
+    advice_throughput,
+    logbook_pages,
+    push_briefings,
+    single_flight,
+    venues_import,
+    venues_query,
+    verdict_compute,
 )
 from bench.common import PROJECT_ROOT, log
 
@@ -28,10 +34,20 @@ def commit() -> str:
     if os.environ.get("BENCH_COMMIT"):
         return os.environ["BENCH_COMMIT"]
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                              text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return (head or "unknown") + (" + uncommitted changes" if dirty else "")
@@ -74,26 +90,52 @@ def main(argv: list[str] | None = None) -> int:
     print("\n## Push: 10,000 briefings over 500 cells\n")
     print(push_briefings.markdown(push))
     print("\n## Summary\n")
-    print(f"- Cached advice throughput ratio {throughput['ratio']:.2f} (target >= {advice_throughput.TARGET_RATIO}): "
-          f"{'pass' if throughput['passed'] else 'FAIL'}")
-    print(f"- Verdict computation, slowest scenario <= {verdict_compute.BUDGET_MS:g} ms: "
-          f"{'pass' if verdicts['passed'] else 'FAIL'}")
+    print(
+        f"- Cached advice throughput ratio {throughput['ratio']:.2f} (target >= {advice_throughput.TARGET_RATIO}): "
+        f"{'pass' if throughput['passed'] else 'FAIL'}"
+    )
+    print(
+        f"- Verdict computation, slowest scenario <= {verdict_compute.BUDGET_MS:g} ms: "
+        f"{'pass' if verdicts['passed'] else 'FAIL'}"
+    )
     calls = ", ".join(str(r["upstream_calls"]) for r in flight["rounds"])
-    print(f"- Upstream calls per {flight['requests_per_round']} concurrent requests: {calls} "
-          f"(target: exactly 1 each): {'pass' if flight['passed'] else 'FAIL'}")
+    print(
+        f"- Upstream calls per {flight['requests_per_round']} concurrent requests: {calls} "
+        f"(target: exactly 1 each): {'pass' if flight['passed'] else 'FAIL'}"
+    )
     print(f"- Venue query (p99 <= 20 ms, 1M/10k <= 1.5): {'pass' if query['passed'] else 'FAIL'}")
     print(f"- Venue import (>= 0.5 x bare pyosmium): {'pass' if imports['passed'] else 'FAIL'}")
     print(f"- Logbook pages (p95 <= 50 ms, bounded queries): {'pass' if logbook_ok else 'FAIL'}")
-    print(f"- Push: upstream calls = cells, every briefing once: {'pass' if push['passed'] else 'FAIL'} "
-          f"({push['ratio']} x a cached verdict per briefing)")
+    print(
+        f"- Push: upstream calls = cells, every briefing once: {'pass' if push['passed'] else 'FAIL'} "
+        f"({push['ratio']} x a cached verdict per briefing)"
+    )
 
     if args.json:
         with open(args.json, "w") as fh:
-            json.dump({"commit": code, "advice_throughput": throughput, "verdict_compute": verdicts,
-                       "single_flight": flight, "venues_query": query, "venues_import": imports,
-                       "push_briefings": push}, fh, indent=2, default=str)
-    passed = (throughput["passed"] and verdicts["passed"] and flight["passed"] and query["passed"]
-              and imports["passed"] and logbook_ok and push["passed"])
+            json.dump(
+                {
+                    "commit": code,
+                    "advice_throughput": throughput,
+                    "verdict_compute": verdicts,
+                    "single_flight": flight,
+                    "venues_query": query,
+                    "venues_import": imports,
+                    "push_briefings": push,
+                },
+                fh,
+                indent=2,
+                default=str,
+            )
+    passed = (
+        throughput["passed"]
+        and verdicts["passed"]
+        and flight["passed"]
+        and query["passed"]
+        and imports["passed"]
+        and logbook_ok
+        and push["passed"]
+    )
     return 0 if passed else 1
 
 

@@ -25,10 +25,19 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from bench.common import Gunicorn, GunicornSettings, fresh_instance, get_json, log, machine, markdown_table, \
-    percentile, upstream_fakes
+from bench.common import (
+    Gunicorn,
+    GunicornSettings,
+    fresh_instance,
+    get_json,
+    log,
+    machine,
+    markdown_table,
+    percentile,
+    upstream_fakes,
+)
 
 # Places no earlier round asked for: each round starts with an uncached cell.
 LOCATIONS = [(48.14, 11.58), (59.91, 10.75), (45.46, 9.19), (40.42, -3.70), (51.51, -0.13), (47.37, 8.54)]
@@ -50,7 +59,7 @@ def crowd(port: int, path: str, count: int) -> list[dict]:
             response = conn.getresponse()
             body = response.read()
             results[index] = {"status": response.status, "seconds": time.perf_counter() - began, "body": body}
-        except Exception as exc:  # noqa: BLE001 - reported as a failed request
+        except Exception as exc:
             results[index] = {"status": None, "seconds": None, "error": repr(exc)}
         finally:
             conn.close()
@@ -70,20 +79,28 @@ def served_by(access_log: str, since_line: int) -> tuple[Counter, int]:
             lines = fh.read().splitlines()
     except OSError:
         return Counter(), since_line
-    pids = Counter(line.split()[0].strip("<>") for line in lines[since_line:] if line.endswith("/api/v1/advice"))
+    pids = Counter(
+        line.split()[0].strip("<>") for line in lines[since_line:] if line.endswith("/api/v1/advice")
+    )
     return pids, len(lines)
 
 
 def run(args: argparse.Namespace) -> dict:
     settings = GunicornSettings(args.workers, "gthread", args.threads)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     rounds = []
     with upstream_fakes() as (open_meteo, met_no):
         open_meteo.set_delay(args.delay)
         instance = fresh_instance(open_meteo.endpoint, met_no.endpoint)
         try:
-            with Gunicorn("app:app", settings, instance.env, ready_path="/healthz", access_log=True,
-                          name="backrun-single-flight") as server:
+            with Gunicorn(
+                "app:app",
+                settings,
+                instance.env,
+                ready_path="/healthz",
+                access_log=True,
+                name="backrun-single-flight",
+            ) as server:
                 log(f"{settings.describe()}; Open-Meteo fake answers after {args.delay:g} s")
                 for _ in range(4 * args.workers):  # let every worker finish its lazy imports
                     get_json(server.url("/healthz"))
@@ -98,11 +115,16 @@ def run(args: argparse.Namespace) -> dict:
                     wall = time.perf_counter() - began
                     time.sleep(0.2)  # let the access log lines land
                     pids, log_line = served_by(str(server.access_log_path), log_line)
-                    rounds.append(check_round(number + 1, (lat, lon), results, wall, open_meteo.count(),
-                                              met_no.count(), pids))
-                    log(f"round {number + 1}: {rounds[-1]['open_meteo_calls']} Open-Meteo call(s), "
+                    rounds.append(
+                        check_round(
+                            number + 1, (lat, lon), results, wall, open_meteo.count(), met_no.count(), pids
+                        )
+                    )
+                    log(
+                        f"round {number + 1}: {rounds[-1]['open_meteo_calls']} Open-Meteo call(s), "
                         f"{rounds[-1]['met_no_calls']} MET Norway, {rounds[-1]['ok']}/{args.requests} good answers, "
-                        f"{len(pids)} worker process(es)")
+                        f"{len(pids)} worker process(es)"
+                    )
         finally:
             instance.cleanup()
     summary = {
@@ -121,8 +143,15 @@ def run(args: argparse.Namespace) -> dict:
     return summary
 
 
-def check_round(number: int, location: tuple[float, float], results: list[dict], wall: float,
-                open_meteo_calls: int, met_no_calls: int, pids: Counter) -> dict:
+def check_round(
+    number: int,
+    location: tuple[float, float],
+    results: list[dict],
+    wall: float,
+    open_meteo_calls: int,
+    met_no_calls: int,
+    pids: Counter,
+) -> dict:
     verdicts: Counter = Counter()
     problems: list[str] = []
     ok = 0
@@ -164,25 +193,45 @@ def check_round(number: int, location: tuple[float, float], results: list[dict],
 
 def markdown(summary: dict) -> str:
     rows = [
-        [r["round"], f"{r['location'][0]}, {r['location'][1]}", summary["requests_per_round"],
-         f"**{r['upstream_calls']}** ({r['open_meteo_calls']} Open-Meteo, {r['met_no_calls']} MET)",
-         f"{r['ok']}/{summary['requests_per_round']}", ", ".join(f"{k}: {v}" for k, v in r["verdicts"].items()),
-         len(r["worker_pids"]), f"{r['p50_ms']} / {r['max_ms']}", "pass" if r["passed"] else "FAIL"]
+        [
+            r["round"],
+            f"{r['location'][0]}, {r['location'][1]}",
+            summary["requests_per_round"],
+            f"**{r['upstream_calls']}** ({r['open_meteo_calls']} Open-Meteo, {r['met_no_calls']} MET)",
+            f"{r['ok']}/{summary['requests_per_round']}",
+            ", ".join(f"{k}: {v}" for k, v in r["verdicts"].items()),
+            len(r["worker_pids"]),
+            f"{r['p50_ms']} / {r['max_ms']}",
+            "pass" if r["passed"] else "FAIL",
+        ]
         for r in summary["rounds"]
     ]
     table = markdown_table(
-        ["Round", "Location", "Concurrent requests", "Upstream calls", "200 with verdict", "Verdicts",
-         "Worker processes that answered", "Latency p50 / max ms", "Result"],
+        [
+            "Round",
+            "Location",
+            "Concurrent requests",
+            "Upstream calls",
+            "200 with verdict",
+            "Verdicts",
+            "Worker processes that answered",
+            "Latency p50 / max ms",
+            "Result",
+        ],
         rows,
     )
     problems = [f"round {r['round']}: {'; '.join(r['problems'])}" for r in summary["rounds"] if r["problems"]]
     if not summary["cross_process"]:
-        problems.append("no round was answered by more than one worker process: cross-process single flight "
-                        "not exercised (inconclusive)")
+        problems.append(
+            "no round was answered by more than one worker process: cross-process single flight "
+            "not exercised (inconclusive)"
+        )
     verdict = "PASS" if summary["passed"] else "FAIL: " + " | ".join(problems)
-    return (f"{table}\n\n{summary['date']}, {summary['settings']}, fake Open-Meteo delay "
-            f"{summary['upstream_delay_s']:g} s. Machine: {summary['machine']}.\n"
-            f"Single flight (exactly one upstream call per round): {verdict}")
+    return (
+        f"{table}\n\n{summary['date']}, {summary['settings']}, fake Open-Meteo delay "
+        f"{summary['upstream_delay_s']:g} s. Machine: {summary['machine']}.\n"
+        f"Single flight (exactly one upstream call per round): {verdict}"
+    )
 
 
 def parser() -> argparse.ArgumentParser:

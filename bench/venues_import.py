@@ -26,7 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import osmium
@@ -35,8 +35,10 @@ import osmium.version
 from bench.common import PROJECT_ROOT, log, machine
 
 TARGET_RATIO = 0.25  # import within 4x the bare pass's time
-EXTRACTS = [PROJECT_ROOT / "data" / "osm" / "liechtenstein-2022-07-24.osm.pbf",
-            PROJECT_ROOT / "data" / "osm" / "andorra-2019.osm.pbf"]
+EXTRACTS = [
+    PROJECT_ROOT / "data" / "osm" / "liechtenstein-2022-07-24.osm.pbf",
+    PROJECT_ROOT / "data" / "osm" / "andorra-2019.osm.pbf",
+]
 
 
 def bare_pass(path: Path) -> tuple[float, int]:
@@ -63,9 +65,15 @@ def timed_import(path: Path) -> tuple[float, int]:
 
     where = Path(tempfile.mkdtemp(prefix="backrun-bench-import-"))
     try:
-        app = create_app({"INSTANCE_PATH": str(where), "SECRET_KEY": "bench", "BACKRUN_OVERPASS_URL": "",
-                          "BACKRUN_ELEVATION_URL": "",
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{where / 'bench.sqlite3'}"})
+        app = create_app(
+            {
+                "INSTANCE_PATH": str(where),
+                "SECRET_KEY": "bench",
+                "BACKRUN_OVERPASS_URL": "",
+                "BACKRUN_ELEVATION_URL": "",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{where / 'bench.sqlite3'}",
+            }
+        )
         with app.app_context():
             logging.disable(logging.WARNING)  # alembic's INFO lines, once per round
             try:
@@ -101,30 +109,52 @@ def run(args: argparse.Namespace) -> dict:
                     imports.append(seconds)
             decodes.append(decode_only(path))
             log(f"{path.name}: round {round_no + 1}: bare {bare[-1]:.3f} s, import {imports[-1]:.3f} s")
-        bare_s, import_s, decode_s = statistics.median(bare), statistics.median(imports), statistics.median(decodes)
+        bare_s, import_s, decode_s = (
+            statistics.median(bare),
+            statistics.median(imports),
+            statistics.median(decodes),
+        )
         ratio = bare_s / import_s  # speed ratio: import objects/s over bare objects/s
-        results.append({
-            "file": path.name, "bytes": path.stat().st_size, "objects": objects, "venues_kept": kept,
-            "bare_s": round(bare_s, 3), "import_s": round(import_s, 3), "decode_only_s": round(decode_s, 3),
-            "bare_objects_per_s": round(objects / bare_s), "import_objects_per_s": round(objects / import_s),
-            "decode_objects_per_s": round(objects / decode_s),
-            "ratio": round(ratio, 2), "passed": ratio >= TARGET_RATIO,
-        })
-    return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "machine": machine(), "rounds": args.rounds,
-            "osmium": osmium.version.pyosmium_release, "results": results,
-            "passed": all(r["passed"] for r in results)}
+        results.append(
+            {
+                "file": path.name,
+                "bytes": path.stat().st_size,
+                "objects": objects,
+                "venues_kept": kept,
+                "bare_s": round(bare_s, 3),
+                "import_s": round(import_s, 3),
+                "decode_only_s": round(decode_s, 3),
+                "bare_objects_per_s": round(objects / bare_s),
+                "import_objects_per_s": round(objects / import_s),
+                "decode_objects_per_s": round(objects / decode_s),
+                "ratio": round(ratio, 2),
+                "passed": ratio >= TARGET_RATIO,
+            }
+        )
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "rounds": args.rounds,
+        "osmium": osmium.version.pyosmium_release,
+        "results": results,
+        "passed": all(r["passed"] for r in results),
+    }
 
 
 def markdown(data: dict) -> str:
-    lines = [f"{data['date']}, {data['machine']}, pyosmium {data['osmium']}, median of {data['rounds']} rounds.", "",
-             "| extract | objects | venues kept | bare pass | import | import / bare speed | decode only (C++) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        f"{data['date']}, {data['machine']}, pyosmium {data['osmium']}, median of {data['rounds']} rounds.",
+        "",
+        "| extract | objects | venues kept | bare pass | import | import / bare speed | decode only (C++) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for r in data["results"]:
         lines.append(
             f"| {r['file']} | {r['objects']:,} | {r['venues_kept']:,} | {r['bare_s']:.3f} s "
             f"({r['bare_objects_per_s'] / 1000:,.0f} k obj/s) | {r['import_s']:.3f} s "
             f"({r['import_objects_per_s'] / 1000:,.0f} k obj/s) | **{r['ratio']:.2f}** "
-            f"({'pass' if r['passed'] else 'FAIL'}, target ≥ {TARGET_RATIO}) | {r['decode_only_s']:.3f} s |")
+            f"({'pass' if r['passed'] else 'FAIL'}, target ≥ {TARGET_RATIO}) | {r['decode_only_s']:.3f} s |"
+        )
     return "\n".join(lines)
 
 

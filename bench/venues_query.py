@@ -35,10 +35,10 @@ import sqlite3
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import Gunicorn, GunicornSettings, fresh_instance, free_port, log, machine, percentile
+from bench.common import Gunicorn, GunicornSettings, free_port, fresh_instance, log, machine, percentile
 
 TARGET_P99_MS = 20.0
 TARGET_RATIO = 1.5
@@ -46,24 +46,43 @@ REGION = (46.5, 8.5, 48.5, 11.5)  # south, west, north, east: where the small st
 QUERY_BOX = (47.0, 9.0, 48.0, 11.0)  # query points: at least 50 km from the region's edge
 EUROPE = (36.0, -10.0, 71.0, 40.0)
 KINDS = [  # (kind, indoor, weight): roughly the mix of a real extract
-    ("grass", False, 55), ("park", False, 12), ("recreation_ground", False, 5), ("beach", False, 2),
-    ("track", False, 3), ("athletics_pitch", False, 2), ("stadium", False, 1),
-    ("gym", True, 9), ("sports_hall", True, 6), ("sports_centre", True, 5),
+    ("grass", False, 55),
+    ("park", False, 12),
+    ("recreation_ground", False, 5),
+    ("beach", False, 2),
+    ("track", False, 3),
+    ("athletics_pitch", False, 2),
+    ("stadium", False, 1),
+    ("gym", True, 9),
+    ("sports_hall", True, 6),
+    ("sports_centre", True, 5),
 ]
 TAGS = {
-    "grass": {"landuse": "grass"}, "park": {"leisure": "park"}, "recreation_ground": {"landuse": "recreation_ground"},
-    "beach": {"natural": "beach"}, "track": {"leisure": "track", "sport": "running"},
-    "athletics_pitch": {"leisure": "pitch", "sport": "athletics"}, "stadium": {"leisure": "stadium"},
-    "gym": {"leisure": "fitness_centre"}, "sports_hall": {"leisure": "sports_hall"},
+    "grass": {"landuse": "grass"},
+    "park": {"leisure": "park"},
+    "recreation_ground": {"landuse": "recreation_ground"},
+    "beach": {"natural": "beach"},
+    "track": {"leisure": "track", "sport": "running"},
+    "athletics_pitch": {"leisure": "pitch", "sport": "athletics"},
+    "stadium": {"leisure": "stadium"},
+    "gym": {"leisure": "fitness_centre"},
+    "sports_hall": {"leisure": "sports_hall"},
     "sports_centre": {"leisure": "sports_centre", "building": "yes"},
 }
-INSERT = ("INSERT INTO venue (osm_type, osm_id, kind, name, lat, lon, area_m2, perimeter_m, surface, lit, access, "
-          "opening_hours, fee, indoor, tags, source, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+INSERT = (
+    "INSERT INTO venue (osm_type, osm_id, kind, name, lat, lon, area_m2, perimeter_m, surface, lit, access, "
+    "opening_hours, fee, indoor, tags, source, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _SERVER_TIME = re.compile(r"GET /api/v1/venues 200 ([\d.]+)ms")
 
 
-def synthetic_rows(rng: random.Random, count: int, box: tuple[float, float, float, float], first_id: int,
-                   avoid: tuple[float, float, float, float] | None = None):
+def synthetic_rows(
+    rng: random.Random,
+    count: int,
+    box: tuple[float, float, float, float],
+    first_id: int,
+    avoid: tuple[float, float, float, float] | None = None,
+):
     kinds, weights = [k[:2] for k in KINDS], [k[2] for k in KINDS]
     south, west, north, east = box
     made = 0
@@ -73,17 +92,36 @@ def synthetic_rows(rng: random.Random, count: int, box: tuple[float, float, floa
             continue
         kind, indoor = rng.choices(kinds, weights)[0]
         tags = dict(TAGS[kind])
-        for key, values in (("surface", ["tartan", "grass", "asphalt", "sand"]), ("lit", ["yes", "no"]),
-                            ("access", ["yes", "customers"])):
+        for key, values in (
+            ("surface", ["tartan", "grass", "asphalt", "sand"]),
+            ("lit", ["yes", "no"]),
+            ("access", ["yes", "customers"]),
+        ):
             if rng.random() < 0.25:
                 tags[key] = rng.choice(values)
         if rng.random() < 0.3:
             tags["name"] = f"Venue {first_id + made}"
         area = None if indoor else rng.uniform(2000, 80_000)
         perimeter = rng.uniform(150, 1200) if area or kind == "track" else None
-        yield ("way", first_id + made, kind, tags.get("name"), lat, lon, area, perimeter, tags.get("surface"),
-               tags.get("lit"), tags.get("access"), None, None, int(indoor), json.dumps(tags),
-               "extract:synthetic", "2026-01-01 00:00:00.000000")
+        yield (
+            "way",
+            first_id + made,
+            kind,
+            tags.get("name"),
+            lat,
+            lon,
+            area,
+            perimeter,
+            tags.get("surface"),
+            tags.get("lit"),
+            tags.get("access"),
+            None,
+            None,
+            int(indoor),
+            json.dumps(tags),
+            "extract:synthetic",
+            "2026-01-01 00:00:00.000000",
+        )
         made += 1
 
 
@@ -103,12 +141,16 @@ def fill(database: Path, rows, total: int, label: str) -> None:
             connection.execute(
                 "INSERT INTO venue_extract (area, file_name, size_bytes, mtime_ns, sha256, osm_timestamp, south, west, "
                 "north, east, venue_count, imported_at) VALUES ('synthetic', 'synthetic', 0, 0, '', NULL, ?, ?, ?, ?, ?, "
-                "'2026-01-01 00:00:00.000000')", (*EUROPE, total))
+                "'2026-01-01 00:00:00.000000')",
+                (*EUROPE, total),
+            )
         connection.execute("ANALYZE")
     finally:
         connection.close()
-    log(f"{label}: {total:,} venues stored in {time.perf_counter() - started:.1f} s "
-        f"({database.stat().st_size / 1e6:,.0f} MB)")
+    log(
+        f"{label}: {total:,} venues stored in {time.perf_counter() - started:.1f} s "
+        f"({database.stat().st_size / 1e6:,.0f} MB)"
+    )
 
 
 def build_stores(args: argparse.Namespace) -> dict[str, object]:
@@ -120,7 +162,9 @@ def build_stores(args: argparse.Namespace) -> dict[str, object]:
         rng = random.Random(20261121)  # the same local venues in both stores
         rows = synthetic_rows(rng, args.small, REGION, 1)
         if total > args.small:
-            rows = _chain(rows, synthetic_rows(random.Random(7), total - args.small, EUROPE, 10_000_001, REGION))
+            rows = _chain(
+                rows, synthetic_rows(random.Random(7), total - args.small, EUROPE, 10_000_001, REGION)
+            )
         fill(database, rows, total, name)
         stores[name] = instance
     if args.fallback:
@@ -153,23 +197,34 @@ def get(port: int, path: str) -> tuple[float, int, bytes]:
 
 
 def stats(values: list[float]) -> dict[str, float]:
-    return {"p50": round(percentile(values, 50), 2), "p90": round(percentile(values, 90), 2),
-            "p99": round(percentile(values, 99), 2), "max": round(max(values), 2),
-            "mean": round(statistics.fmean(values), 2)}
+    return {
+        "p50": round(percentile(values, 50), 2),
+        "p90": round(percentile(values, 90), 2),
+        "p99": round(percentile(values, 99), 2),
+        "max": round(max(values), 2),
+        "mean": round(statistics.fmean(values), 2),
+    }
 
 
 def run(args: argparse.Namespace) -> dict:
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     stores = build_stores(args)
     servers: dict[str, Gunicorn] = {}
     try:
         for name, instance in stores.items():
-            servers[name] = Gunicorn("app:app", GunicornSettings(workers=1), instance.env, ready_path="/healthz",
-                                     name=f"venues-{name}").start()
+            servers[name] = Gunicorn(
+                "app:app",
+                GunicornSettings(workers=1),
+                instance.env,
+                ready_path="/healthz",
+                name=f"venues-{name}",
+            ).start()
         rng = random.Random(42)
         south, west, north, east = QUERY_BOX
-        points = [(round(rng.uniform(south, north), 5), round(rng.uniform(west, east), 5))
-                  for _ in range(args.warmup + args.requests)]
+        points = [
+            (round(rng.uniform(south, north), 5), round(rng.uniform(west, east), 5))
+            for _ in range(args.warmup + args.requests)
+        ]
         names = list(servers)
         latencies: dict[str, list[float]] = {name: [] for name in names}
         answers_differ = errors = 0
@@ -190,8 +245,10 @@ def run(args: argparse.Namespace) -> dict:
                 answers_differ += 1
             if i >= args.warmup:
                 venues_per_answer.append(len(answers.get("small", [])))
-        server_ms = {name: [float(m) for m in _SERVER_TIME.findall(server.log_path.read_text())][args.warmup:]
-                     for name, server in servers.items()}
+        server_ms = {
+            name: [float(m) for m in _SERVER_TIME.findall(server.log_path.read_text())][args.warmup :]
+            for name, server in servers.items()
+        }
     finally:
         for server in servers.values():
             server.stop()
@@ -201,37 +258,59 @@ def run(args: argparse.Namespace) -> dict:
     client = {name: stats(values) for name, values in latencies.items()}
     server = {name: stats(values) for name, values in server_ms.items() if values}
     ratios = {key: round(client["big"][key] / client["small"][key], 2) for key in ("p50", "mean", "p99")}
-    passed = (client["big"]["p99"] <= TARGET_P99_MS and ratios["p50"] <= TARGET_RATIO
-              and ratios["mean"] <= TARGET_RATIO and answers_differ == 0 and errors == 0)
+    passed = (
+        client["big"]["p99"] <= TARGET_P99_MS
+        and ratios["p50"] <= TARGET_RATIO
+        and ratios["mean"] <= TARGET_RATIO
+        and answers_differ == 0
+        and errors == 0
+    )
     return {
-        "date": started.strftime("%Y-%m-%d"), "machine": machine(), "requests": args.requests, "warmup": args.warmup,
-        "stores": {"small": args.small, "big": args.big}, "client_ms": client, "server_ms": server, "ratios": ratios,
+        "date": started.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "requests": args.requests,
+        "warmup": args.warmup,
+        "stores": {"small": args.small, "big": args.big},
+        "client_ms": client,
+        "server_ms": server,
+        "ratios": ratios,
         "venues_per_answer": round(statistics.fmean(venues_per_answer), 1) if venues_per_answer else 0,
-        "answers_differ": answers_differ, "errors": errors, "passed": passed,
+        "answers_differ": answers_differ,
+        "errors": errors,
+        "passed": passed,
     }
 
 
 def markdown(data: dict) -> str:
-    labels = {"small": f"{data['stores']['small']:,} venues", "big": f"{data['stores']['big']:,} venues",
-              "big-bbox": f"{data['stores']['big']:,}, B-tree fallback"}
+    labels = {
+        "small": f"{data['stores']['small']:,} venues",
+        "big": f"{data['stores']['big']:,} venues",
+        "big-bbox": f"{data['stores']['big']:,}, B-tree fallback",
+    }
     lines = [
         f"{data['date']}, {data['machine']}; {data['requests']:,} requests per store after {data['warmup']} warm-up "
-        f"requests, alternating between the stores; {data['venues_per_answer']} venues per answer on average.", "",
+        f"requests, alternating between the stores; {data['venues_per_answer']} venues per answer on average.",
+        "",
         "| store (SQLite, R*Tree) | client p50 | p90 | p99 | max | mean | server p50 | server p99 |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, c in data["client_ms"].items():
         s = data["server_ms"].get(name, {})
-        lines.append(f"| {labels.get(name, name)} | {c['p50']:.2f} ms | {c['p90']:.2f} ms | {c['p99']:.2f} ms | "
-                     f"{c['max']:.1f} ms | {c['mean']:.2f} ms | {s.get('p50', float('nan')):.2f} ms | "
-                     f"{s.get('p99', float('nan')):.2f} ms |")
+        lines.append(
+            f"| {labels.get(name, name)} | {c['p50']:.2f} ms | {c['p90']:.2f} ms | {c['p99']:.2f} ms | "
+            f"{c['max']:.1f} ms | {c['mean']:.2f} ms | {s.get('p50', float('nan')):.2f} ms | "
+            f"{s.get('p99', float('nan')):.2f} ms |"
+        )
     r = data["ratios"]
     big, small = data["stores"]["big"], data["stores"]["small"]
-    lines += ["", f"{big:,} / {small:,} venues (client): median **{r['p50']:.2f}**, mean **{r['mean']:.2f}**, p99 {r['p99']:.2f} "
-                  f"(target ≤ {TARGET_RATIO}); {big:,}-venue p99 **{data['client_ms']['big']['p99']:.2f} ms** "
-                  f"(target ≤ {TARGET_P99_MS:g} ms); identical answers from both stores: "
-                  f"{'yes' if data['answers_differ'] == 0 else 'NO (' + str(data['answers_differ']) + ')'}; "
-                  f"{'pass' if data['passed'] else 'FAIL'}."]
+    lines += [
+        "",
+        f"{big:,} / {small:,} venues (client): median **{r['p50']:.2f}**, mean **{r['mean']:.2f}**, p99 {r['p99']:.2f} "
+        f"(target ≤ {TARGET_RATIO}); {big:,}-venue p99 **{data['client_ms']['big']['p99']:.2f} ms** "
+        f"(target ≤ {TARGET_P99_MS:g} ms); identical answers from both stores: "
+        f"{'yes' if data['answers_differ'] == 0 else 'NO (' + str(data['answers_differ']) + ')'}; "
+        f"{'pass' if data['passed'] else 'FAIL'}.",
+    ]
     return "\n".join(lines)
 
 
@@ -241,8 +320,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--warmup", type=int, default=200)
     p.add_argument("--big", type=int, default=1_000_000)
     p.add_argument("--small", type=int, default=10_000)
-    p.add_argument("--no-fallback", dest="fallback", action="store_false",
-                   help="skip the third server that uses the bounding-box fallback")
+    p.add_argument(
+        "--no-fallback",
+        dest="fallback",
+        action="store_false",
+        help="skip the third server that uses the bounding-box fallback",
+    )
     return p
 
 

@@ -18,11 +18,9 @@ import argparse
 import json
 import sys
 import time
-from datetime import datetime, timezone
-from statistics import median
+from datetime import UTC, datetime
 
-from backrun.safety import advise
-from backrun.safety import ground
+from backrun.safety import advise, ground
 from backrun.weather import open_meteo
 from bench.common import log, machine
 
@@ -43,10 +41,21 @@ def scenarios(now: datetime) -> dict[str, object]:
     frozen = {"temperature_2m": -3.0, "relative_humidity_2m": 70, "soil_temperature_0cm": -4.0}
     made = {
         "mild, dry (go)": {},
-        "rain now, clearing later": {o: rain for o in range(-2, 3)},
-        "ice from two days ago": lambda o: {**frozen, **({"precipitation": 2.0, "rain": 2.0, "weather_code": 61,
-                                                          "temperature_2m": 1.0, "soil_temperature_0cm": 1.0}
-                                                         if -52 <= o < -48 else {})},
+        "rain now, clearing later": dict.fromkeys(range(-2, 3), rain),
+        "ice from two days ago": lambda o: {
+            **frozen,
+            **(
+                {
+                    "precipitation": 2.0,
+                    "rain": 2.0,
+                    "weather_code": 61,
+                    "temperature_2m": 1.0,
+                    "soil_temperature_0cm": 1.0,
+                }
+                if -52 <= o < -48
+                else {}
+            ),
+        },
     }
     forecasts = {}
     for name, hours in made.items():
@@ -66,9 +75,10 @@ def _time_us(call, repeat: int) -> float:
 
 
 def run(args: argparse.Namespace) -> dict:
-    now = datetime.now(timezone.utc).replace(hour=11, minute=20, second=0, microsecond=0)
+    now = datetime.now(UTC).replace(hour=11, minute=20, second=0, microsecond=0)
     results = []
     for name, forecast in scenarios(now).items():
+
         def one(fc=forecast):
             return advise(fc, latitude=LAT, longitude=LON, start=now, minutes=45, now=now)
 
@@ -76,22 +86,41 @@ def run(args: argparse.Namespace) -> dict:
         advise_us = _time_us(one, args.repeat)
         pass_us = _time_us(lambda fc=forecast: ground.track(fc.hours, now), args.repeat)
         log(f"{name}: {verdict}, advise {advise_us:.0f} µs, ground pass {pass_us:.0f} µs")
-        results.append({"scenario": name, "verdict": verdict, "hourly_steps": len(forecast.hours),
-                        "quarter_steps": len(forecast.quarter_hours), "advise_us": round(advise_us),
-                        "ground_pass_us": round(pass_us)})
+        results.append(
+            {
+                "scenario": name,
+                "verdict": verdict,
+                "hourly_steps": len(forecast.hours),
+                "quarter_steps": len(forecast.quarter_hours),
+                "advise_us": round(advise_us),
+                "ground_pass_us": round(pass_us),
+            }
+        )
     worst_ms = max(r["advise_us"] for r in results) / 1000
-    return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-            "results": results, "budget_ms": BUDGET_MS, "passed": worst_ms <= BUDGET_MS}
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "results": results,
+        "budget_ms": BUDGET_MS,
+        "passed": worst_ms <= BUDGET_MS,
+    }
 
 
 def markdown(summary: dict) -> str:
-    lines = ["| Scenario | verdict | steps (hourly / 15-min) | `advise()` µs | ground pass µs |", "|---|---|---|---|---|"]
+    lines = [
+        "| Scenario | verdict | steps (hourly / 15-min) | `advise()` µs | ground pass µs |",
+        "|---|---|---|---|---|",
+    ]
     for r in summary["results"]:
-        lines.append(f"| {r['scenario']} | {r['verdict']} | {r['hourly_steps']} / {r['quarter_steps']} | "
-                     f"{r['advise_us']} | {r['ground_pass_us']} |")
+        lines.append(
+            f"| {r['scenario']} | {r['verdict']} | {r['hourly_steps']} / {r['quarter_steps']} | "
+            f"{r['advise_us']} | {r['ground_pass_us']} |"
+        )
     lines.append("")
-    lines.append(f"CPU time per call, best of 5 rounds; {summary['date']}; {summary['machine']}. Budget "
-                 f"{summary['budget_ms']:g} ms per verdict: {'pass' if summary['passed'] else 'FAIL'}.")
+    lines.append(
+        f"CPU time per call, best of 5 rounds; {summary['date']}; {summary['machine']}. Budget "
+        f"{summary['budget_ms']:g} ms per verdict: {'pass' if summary['passed'] else 'FAIL'}."
+    )
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ tests/fakes). They start once per session and are reset before every test.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from flask_migrate import upgrade
@@ -27,8 +27,12 @@ POSTGRES_ONLY_MARKERS = ("postgres", "service")
 
 
 def pytest_addoption(parser):
-    parser.addoption("--backend", choices=backend.BACKENDS, default=None,
-                     help="sqlite (default) or postgres: PostgreSQL and Redis for every app (tests/support/backend.py)")
+    parser.addoption(
+        "--backend",
+        choices=backend.BACKENDS,
+        default=None,
+        help="sqlite (default) or postgres: PostgreSQL and Redis for every app (tests/support/backend.py)",
+    )
 
 
 def pytest_configure(config):
@@ -103,15 +107,25 @@ def _reset_fakes(request):
             fake.reset()
 
 
-def make_app(tmp_path, open_meteo, met_no, nominatim, *, database: str | None = None, per_run: bool = False,
-             **overrides):
+def make_app(
+    tmp_path,
+    open_meteo,
+    met_no,
+    nominatim,
+    *,
+    database: str | None = None,
+    per_run: bool = False,
+    **overrides,
+):
     """An app on a fresh, migrated database of this run's backend (a copy of the `database`
     template when given, see backend.template) and, in the PostgreSQL pass, Redis as its cache.
     `per_run`: the database outlives the test (module-scoped apps: the PostgreSQL pass drops a
     test's databases after it)."""
     current = backend.current()
     if "SQLALCHEMY_DATABASE_URI" not in overrides:
-        overrides["SQLALCHEMY_DATABASE_URI"] = current.database_url(tmp_path, template=database, per_run=per_run)
+        overrides["SQLALCHEMY_DATABASE_URI"] = current.database_url(
+            tmp_path, template=database, per_run=per_run
+        )
     overrides.setdefault("BACKRUN_CACHE_URL", current.cache_url)
     config = {
         "TESTING": True,
@@ -149,7 +163,7 @@ def daylit_location(now: datetime | None = None) -> tuple[float, float]:
     The darkness rule uses the real sun position, so a test that expects "go" must ask about a
     place where it is day whenever the suite happens to run.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     hours = now.hour + now.minute / 60
     longitude = ((12 - hours) * 15 + 180) % 360 - 180
     return 5.0, round(longitude, 4)

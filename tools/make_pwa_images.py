@@ -26,9 +26,11 @@ ICONS = ROOT / "static" / "icons"
 SHOTS = ROOT / "static" / "screenshots"
 GREEN = "#0b5d4b"
 # The favicon's mark (static/icons/favicon.svg), without its rounded background.
-MARK = ('<path d="M44 18H26a12 12 0 0 0 0 24h14" fill="none" stroke="#fff" stroke-width="6" stroke-linecap="round"/>'
-        '<path d="M20 34l8 8-8 8" fill="none" stroke="#fff" stroke-width="6" stroke-linecap="round" '
-        'stroke-linejoin="round" transform="translate(44 0) scale(-1 1) translate(-20 0)"/>')
+MARK = (
+    '<path d="M44 18H26a12 12 0 0 0 0 24h14" fill="none" stroke="#fff" stroke-width="6" stroke-linecap="round"/>'
+    '<path d="M20 34l8 8-8 8" fill="none" stroke="#fff" stroke-width="6" stroke-linecap="round" '
+    'stroke-linejoin="round" transform="translate(44 0) scale(-1 1) translate(-20 0)"/>'
+)
 
 
 def icon_svg(kind: str) -> str:
@@ -38,9 +40,11 @@ def icon_svg(kind: str) -> str:
     # the central 80 % circle that every mask keeps.
     pad = 18 if kind == "maskable" else 8
     box = 64 + 2 * pad
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{-pad} {-pad} {box} {box}">'
-            f'<rect x="{-pad}" y="{-pad}" width="{box}" height="{box}" fill="{GREEN}"/>'
-            f'<g transform="translate(3 -2)">{MARK}</g></svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{-pad} {-pad} {box} {box}">'
+        f'<rect x="{-pad}" y="{-pad}" width="{box}" height="{box}" fill="{GREEN}"/>'
+        f'<g transform="translate(3 -2)">{MARK}</g></svg>'
+    )
 
 
 def optimise(png: bytes, colours: int) -> bytes:
@@ -56,12 +60,18 @@ def optimise(png: bytes, colours: int) -> bytes:
 
 def render_icons(browser) -> None:
     page = browser.new_page()
-    for name, size, kind in (("icon-192.png", 192, "any"), ("icon-512.png", 512, "any"),
-                             ("maskable-192.png", 192, "maskable"), ("maskable-512.png", 512, "maskable"),
-                             ("apple-touch-icon.png", 180, "apple")):
+    for name, size, kind in (
+        ("icon-192.png", 192, "any"),
+        ("icon-512.png", 512, "any"),
+        ("maskable-192.png", 192, "maskable"),
+        ("maskable-512.png", 512, "maskable"),
+        ("apple-touch-icon.png", 180, "apple"),
+    ):
         page.set_viewport_size({"width": size, "height": size})
-        page.set_content(f'<style>html,body{{margin:0;background:transparent}}svg{{display:block;width:{size}px;height:{size}px}}</style>'
-                         + icon_svg(kind))
+        page.set_content(
+            f"<style>html,body{{margin:0;background:transparent}}svg{{display:block;width:{size}px;height:{size}px}}</style>"
+            + icon_svg(kind)
+        )
         png = page.screenshot(omit_background=kind == "any")
         (ICONS / name).write_bytes(optimise(png, 64))
         print(name, (ICONS / name).stat().st_size, "bytes")
@@ -77,8 +87,13 @@ def render_screenshots(browser, base_url: str) -> None:
         ("advice-narrow.png", {"width": 390, "height": 844}, 2, f"/advice?lat={lat}&lon={lon}&minutes=30"),
         ("advice-wide.png", {"width": 1280, "height": 800}, 1, "/advice?place=Vaduz&minutes=30"),
     ):
-        context = browser.new_context(viewport=viewport, device_scale_factor=scale, locale="en-GB",
-                                      color_scheme="light", service_workers="block")
+        context = browser.new_context(
+            viewport=viewport,
+            device_scale_factor=scale,
+            locale="en-GB",
+            color_scheme="light",
+            service_workers="block",
+        )
         page = context.new_page()
         page.goto(base_url + url)
         page.wait_for_load_state("networkidle")
@@ -97,18 +112,31 @@ def main() -> None:
     from tests.fakes.nominatim import NominatimFake
     from tests.fakes.open_meteo import OpenMeteoFake
 
-    with tempfile.TemporaryDirectory() as tmp, OpenMeteoFake() as weather, MetNoFake() as met_no, \
-            NominatimFake() as places, sync_playwright() as playwright:
-        app = create_app({
-            "INSTANCE_PATH": tmp, "SECRET_KEY": "images", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/db.sqlite3",
-            "BACKRUN_OPEN_METEO_URL": weather.endpoint, "BACKRUN_MET_NO_URL": met_no.endpoint,
-            "BACKRUN_NOMINATIM_URL": places.url, "BACKRUN_OVERPASS_URL": "",
-            "BACKRUN_AIR_QUALITY_URL": "",
-        })
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        OpenMeteoFake() as weather,
+        MetNoFake() as met_no,
+        NominatimFake() as places,
+        sync_playwright() as playwright,
+    ):
+        app = create_app(
+            {
+                "INSTANCE_PATH": tmp,
+                "SECRET_KEY": "images",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/db.sqlite3",
+                "BACKRUN_OPEN_METEO_URL": weather.endpoint,
+                "BACKRUN_MET_NO_URL": met_no.endpoint,
+                "BACKRUN_NOMINATIM_URL": places.url,
+                "BACKRUN_OVERPASS_URL": "",
+                "BACKRUN_AIR_QUALITY_URL": "",
+            }
+        )
         with app.app_context():
             upgrade()
             import_extract(db.session, ROOT / "data/osm/liechtenstein-2022-07-24.osm.pbf")
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
+        )
         render_icons(browser)
         with LiveServer(app) as server:
             render_screenshots(browser, server.url)

@@ -47,9 +47,22 @@ ACCEPTED: dict[str, str] = {}
 
 def run_bandit() -> bool:
     print("== bandit (backrun/, app.py)")
-    done = subprocess.run([str(BIN / "bandit"), "-r", "backrun", "app.py", "-q", "-f", "custom", "--msg-template",
-                           "{relpath}:{line} {test_id} [{severity}/{confidence}] {msg}"],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            str(BIN / "bandit"),
+            "-r",
+            "backrun",
+            "app.py",
+            "-q",
+            "-f",
+            "custom",
+            "--msg-template",
+            "{relpath}:{line} {test_id} [{severity}/{confidence}] {msg}",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
     findings = [line for line in done.stdout.splitlines() if line.strip()]
     for line in findings:
         print("  " + line)
@@ -75,8 +88,19 @@ def canonical(name: str) -> str:
 
 
 def run_pip_audit(lock: Path) -> dict:
-    command = [str(BIN / "pip-audit"), "--disable-pip", "--require-hashes", "-r", str(lock), "--format", "json",
-               "--progress-spinner", "off", "--timeout", "20"]
+    command = [
+        str(BIN / "pip-audit"),
+        "--disable-pip",
+        "--require-hashes",
+        "-r",
+        str(lock),
+        "--format",
+        "json",
+        "--progress-spinner",
+        "off",
+        "--timeout",
+        "20",
+    ]
     for vuln_id in ACCEPTED:
         command += ["--ignore-vuln", vuln_id]
     done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
@@ -89,14 +113,16 @@ def run_pip_audit(lock: Path) -> dict:
 def project_vulnerabilities(name: str, version: str) -> tuple[str, list[dict]]:
     """("audited", vulns) when PyPI's project page is about this version, else ("why not", [])."""
     try:
-        with urllib.request.urlopen(f"{PYPI_JSON}/{name}/json", timeout=20) as response:  # noqa: S310 - https
+        with urllib.request.urlopen(f"{PYPI_JSON}/{name}/json", timeout=20) as response:
             data = json.load(response)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         return f"PyPI unreachable ({exc})", []
     latest = data.get("info", {}).get("version")
     if latest != version:
         return f"pinned {version}, latest {latest}", []
-    vulns = [v for v in data.get("vulnerabilities") or [] if not v.get("withdrawn") and v.get("id") not in ACCEPTED]
+    vulns = [
+        v for v in data.get("vulnerabilities") or [] if not v.get("withdrawn") and v.get("id") not in ACCEPTED
+    ]
     return "audited", vulns
 
 
@@ -123,17 +149,21 @@ def audit_dependencies(lock: Path = LOCK) -> tuple[bool, bool]:
             not_audited.append((name, version, how))
 
     by_service = sum(1 for _, how in audited if how == "pip-audit")
-    print(f"{len(versions)} locked packages: {by_service} audited by pip-audit's PyPI service, "
-          f"{len(audited) - by_service} from PyPI's project page (pinned = latest release), "
-          f"{len(not_audited)} NOT AUDITED.")
+    print(
+        f"{len(versions)} locked packages: {by_service} audited by pip-audit's PyPI service, "
+        f"{len(audited) - by_service} from PyPI's project page (pinned = latest release), "
+        f"{len(not_audited)} NOT AUDITED."
+    )
     for name, version, vuln_id, fixes in vulnerable:
         print(f"  VULNERABLE {name} {version}: {vuln_id} (fixed in {', '.join(fixes) or 'no release yet'})")
     if not_audited:
         print("  NOT AUDITED (no vulnerability data reachable for these versions):")
         for name, version, why in not_audited:
             print(f"    {name} {version}: {why}")
-    print(f"pip-audit: {'no known vulnerabilities' if not vulnerable else f'{len(vulnerable)} known vulnerabilities'}"
-          + (f" in the {len(audited)} audited packages" if not_audited else ""))
+    print(
+        f"pip-audit: {'no known vulnerabilities' if not vulnerable else f'{len(vulnerable)} known vulnerabilities'}"
+        + (f" in the {len(audited)} audited packages" if not_audited else "")
+    )
     return not vulnerable, not not_audited
 
 

@@ -44,9 +44,15 @@ class PreferencesForm(FlaskForm):
     units = StringField("Units")
     weekly_target = IntegerField(
         "Weekly target (sessions)",
-        validators=[InputRequired("Enter how many sessions a week you aim for."),
-                    NumberRange(service.MIN_TARGET, service.MAX_TARGET,
-                                f"Choose {service.MIN_TARGET} to {service.MAX_TARGET} sessions a week.")])
+        validators=[
+            InputRequired("Enter how many sessions a week you aim for."),
+            NumberRange(
+                service.MIN_TARGET,
+                service.MAX_TARGET,
+                f"Choose {service.MIN_TARGET} to {service.MAX_TARGET} sessions a week.",
+            ),
+        ],
+    )
     body_weight = DecimalField("Body weight (optional)", places=1, validators=[Optional()])
     time_zone = StringField("Time zone")
     # Optional in the POST: a form without them (an older page, a script) keeps the runner's choice.
@@ -84,7 +90,9 @@ class PreferencesForm(FlaskForm):
         if self.weight_unit() == "lb":
             low, high = low * LB_PER_KG, high * LB_PER_KG
         if not low <= float(field.data) <= high:
-            raise ValidationError(f"Enter a weight from {low:.0f} to {high:.0f} {self.weight_unit()}, or leave it empty.")
+            raise ValidationError(
+                f"Enter a weight from {low:.0f} to {high:.0f} {self.weight_unit()}, or leave it empty."
+            )
 
     def body_weight_kg(self) -> float | None:
         if self.body_weight.data is None:
@@ -94,16 +102,22 @@ class PreferencesForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[InputRequired("Enter your current password.")])
+    current_password = PasswordField(
+        "Current password", validators=[InputRequired("Enter your current password.")]
+    )
     new_password = PasswordField("New password", validators=[_new_password])
 
 
 class DeleteAccountForm(FlaskForm):
-    delete_password = PasswordField("Your password", validators=[InputRequired("Enter your password to confirm.")])
+    delete_password = PasswordField(
+        "Your password", validators=[InputRequired("Enter your password to confirm.")]
+    )
 
 
 class TokenForm(FlaskForm):
-    token_name = StringField("Name of the client", validators=[InputRequired("Give the token a name, e.g. “phone”.")])
+    token_name = StringField(
+        "Name of the client", validators=[InputRequired("Give the token a name, e.g. “phone”.")]
+    )
 
     def validate_token_name(self, field) -> None:
         field.data = (field.data or "").strip()

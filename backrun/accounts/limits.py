@@ -46,7 +46,9 @@ def _password_check_limit() -> str:
 
 def _account_key() -> str:
     # Per account, not per address: a stolen cookie must not buy unlimited guesses from many addresses.
-    return f"account:{current_user.get_id().split(':', 1)[0]}" if current_user.is_authenticated else "anonymous"
+    return (
+        f"account:{current_user.get_id().split(':', 1)[0]}" if current_user.is_authenticated else "anonymous"
+    )
 
 
 def failure_limit(limit: Callable[[], str], scope: str, key: Callable[[], str], message: str):
@@ -64,7 +66,7 @@ def failure_limit(limit: Callable[[], str], scope: str, key: Callable[[], str], 
                 taken = _take(strategy, items, ids, message)
             except TooManyRequests:
                 raise
-            except Exception as exc:  # noqa: BLE001 - the shared store (Redis) is down: count in this process
+            except Exception as exc:
                 log.warning("rate limit %s counted in this process: the shared store failed (%s)", scope, exc)
                 strategy = _FALLBACK
                 taken = _take(strategy, items, ids, message)
@@ -73,7 +75,7 @@ def failure_limit(limit: Callable[[], str], scope: str, key: Callable[[], str], 
                 try:
                     for item in taken:  # a success gives its place back
                         strategy.hit(item, *ids, cost=-1)
-                except Exception as exc:  # noqa: BLE001 - the answer is ready; a lost refund costs one place
+                except Exception as exc:
                     log.warning("rate limit %s: a success could not give its place back (%s)", scope, exc)
             return response
 
@@ -96,12 +98,17 @@ def _refused(strategy, item, ids: tuple[str, ...], message: str) -> bool:
     raise TooManyRequests(description=message, retry_after=max(1, math.ceil(reset_at - time.time())))
 
 
-login_attempts = failure_limit(_login_limit, "login", get_remote_address,
-                               "Too many sign-in attempts. Wait a minute and try again.")
+login_attempts = failure_limit(
+    _login_limit, "login", get_remote_address, "Too many sign-in attempts. Wait a minute and try again."
+)
 
 # The current password asked again (new password, deleting the account): wrong ones count.
-password_checks = failure_limit(_password_check_limit, "password-check", _account_key,
-                                "Too many wrong passwords. Wait a while and try again.")
+password_checks = failure_limit(
+    _password_check_limit,
+    "password-check",
+    _account_key,
+    "Too many wrong passwords. Wait a while and try again.",
+)
 
 # Every sign-up counts: each one tells whether an address has an account (a plain limit, counted
 # before the view, so simultaneous ones can't slip through).

@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from backrun.accounts import passwords
-from backrun.accounts import signins
+from backrun.accounts import passwords, signins
 from backrun.accounts.models import DEFAULT_TIME_ZONE, ApiToken, SignIn, User
 from backrun.extensions import db
 
@@ -110,8 +109,16 @@ def sign_out_everywhere(user: User) -> None:
     db.session.commit()
 
 
-def update_preferences(user: User, *, units: str, weekly_target: int, body_weight_kg: float | None,
-                       time_zone: str, temperature_unit: str | None = None, wind_unit: str | None = None) -> None:
+def update_preferences(
+    user: User,
+    *,
+    units: str,
+    weekly_target: int,
+    body_weight_kg: float | None,
+    time_zone: str,
+    temperature_unit: str | None = None,
+    wind_unit: str | None = None,
+) -> None:
     user.units = units
     user.temperature_unit = temperature_unit or user.temperature_unit
     user.wind_unit = wind_unit or user.wind_unit

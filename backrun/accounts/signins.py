@@ -15,7 +15,6 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from backrun.accounts.columns import utc_now
-
 from backrun.accounts.models import SignIn, User
 from backrun.extensions import db
 
@@ -31,7 +30,9 @@ def start(user: User) -> None:
     are deleted on the way: devices that never signed out don't pile up rows.
     """
     longest = max(current_app.config["REMEMBER_COOKIE_DURATION"], current_app.permanent_session_lifetime)
-    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id, SignIn.created_at < utc_now() - longest))
+    db.session.execute(
+        delete(SignIn).where(SignIn.user_id == user.id, SignIn.created_at < utc_now() - longest)
+    )
     key = secrets.token_urlsafe(24)
     db.session.add(SignIn(user_id=user.id, key_hash=_digest(key)))
     user.sign_in_key = key
@@ -43,7 +44,8 @@ def load(user_id: str) -> User | None:
     if not raw_id.isdigit() or not nonce or not key:
         return None  # an id from before sign-ins were stored: sign in again
     user = db.session.scalar(
-        select(User).join(SignIn, SignIn.user_id == User.id)
+        select(User)
+        .join(SignIn, SignIn.user_id == User.id)
         .where(User.id == int(raw_id), User.login_nonce == nonce, SignIn.key_hash == _digest(key))
     )
     if user is not None:
@@ -54,8 +56,9 @@ def load(user_id: str) -> User | None:
 def end(user: User) -> None:
     """Sign this device out on the server (committed)."""
     if user.sign_in_key:
-        db.session.execute(delete(SignIn).where(SignIn.user_id == user.id,
-                                                SignIn.key_hash == _digest(user.sign_in_key)))
+        db.session.execute(
+            delete(SignIn).where(SignIn.user_id == user.id, SignIn.key_hash == _digest(user.sign_in_key))
+        )
         db.session.commit()
         user.sign_in_key = None
 

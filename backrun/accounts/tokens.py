@@ -36,11 +36,17 @@ def _digest(token: str) -> str:
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`: the row, and the token itself (shown once, never stored)."""
-    count = db.session.scalar(select(db.func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id))
+    count = db.session.scalar(
+        select(db.func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id)
+    )
     if count >= MAX_TOKENS_PER_RUNNER:
-        raise TooManyTokens(f"You can have at most {MAX_TOKENS_PER_RUNNER} tokens. Revoke one you no longer use.")
+        raise TooManyTokens(
+            f"You can have at most {MAX_TOKENS_PER_RUNNER} tokens. Revoke one you no longer use."
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, name=name, token_hash=_digest(token), prefix=token[: len(TOKEN_PREFIX) + 6])
+    row = ApiToken(
+        user_id=user.id, name=name, token_hash=_digest(token), prefix=token[: len(TOKEN_PREFIX) + 6]
+    )
     db.session.add(row)
     db.session.commit()
     return row, token
@@ -69,7 +75,13 @@ def user_for_token(token: str) -> User | None:
 
 
 def tokens_of(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def revoke_token(user: User, token_id: int) -> bool:

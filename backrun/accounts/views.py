@@ -109,6 +109,7 @@ def sign_out_everywhere():
 
 # --- settings ----------------------------------------------------------------------------
 
+
 def _preferences_form() -> PreferencesForm:
     form = PreferencesForm(formdata=None)
     form.units.data = current_user.units
@@ -147,9 +148,15 @@ def save_preferences():
     form = PreferencesForm()
     if not form.validate():
         return _settings_page(422, preferences=form)
-    service.update_preferences(current_user, units=form.units.data, weekly_target=form.weekly_target.data,
-                               body_weight_kg=form.body_weight_kg(), time_zone=form.time_zone.data,
-                               temperature_unit=form.temperature_unit.data or None, wind_unit=form.wind_unit.data or None)
+    service.update_preferences(
+        current_user,
+        units=form.units.data,
+        weekly_target=form.weekly_target.data,
+        body_weight_kg=form.body_weight_kg(),
+        time_zone=form.time_zone.data,
+        temperature_unit=form.temperature_unit.data or None,
+        wind_unit=form.wind_unit.data or None,
+    )
     flash("Settings saved.", "success")
     return redirect(url_for("accounts.settings"), 303)
 

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, request
 from flask_login import current_user
 
 from backrun.advice_service import AIR_ATTRIBUTION, get_advice
-from backrun.logbook import snapshot
 from backrun.api import bp
 from backrun.api.auth import api_user
 from backrun.api.openapi import ErrorSchema, documented
 from backrun.api.schemas import AdviceQuery, AdviceSchema
 from backrun.api.validation import parse_query
+from backrun.logbook import snapshot
 from backrun.runner_profile import RunnerFit, fit_for
 
-AIR_UNKNOWN = "Air quality unknown: we couldn't get it for your run, so this verdict is from the weather alone."
+AIR_UNKNOWN = (
+    "Air quality unknown: we couldn't get it for your run, so this verdict is from the weather alone."
+)
 AIR_PARTIAL = "Air quality is known for part of your run only; the rest is unknown."
 
 
@@ -31,10 +33,17 @@ AIR_PARTIAL = "Air quality is known for part of your run only; the rest is unkno
 )
 def advice():
     args = _query_args()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     fit = fit_for(user := _runner(), args)
-    result = get_advice(args["lat"], args["lon"], minutes=args["minutes"], start=args["start"], now=now,
-                        profile=fit.profile, kit_offset_c=fit.kit_offset_c)
+    result = get_advice(
+        args["lat"],
+        args["lon"],
+        minutes=args["minutes"],
+        start=args["start"],
+        now=now,
+        profile=fit.profile,
+        kit_offset_c=fit.kit_offset_c,
+    )
     weather = snapshot.from_advice(result, now) if user is not None else None
     if weather is None:
         body = advice_body(result, now, fit)
@@ -74,7 +83,9 @@ def advice_body(result, now: datetime, fit: RunnerFit) -> str:
     key = ("json", result.is_stale(now), fit.runs)  # the profile and kit offset are in the result's own key
     body = result.memo.get(key)
     if body is None:  # compact, as jsonify writes it
-        body = result.memo[key] = current_app.json.dumps(advice_json(result, now, fit), separators=(",", ":")) + "\n"
+        body = result.memo[key] = (
+            current_app.json.dumps(advice_json(result, now, fit), separators=(",", ":")) + "\n"
+        )
     return body
 
 
@@ -87,8 +98,19 @@ def _runner():
 
 def air_json(result) -> dict:
     reading = result.advice.air
-    values = reading.to_dict() if reading else {"us_aqi": None, "european_aqi": None, "pm2_5": None,
-                                                "pm10": None, "ozone": None, "pollen": {}, "complete": False}
+    values = (
+        reading.to_dict()
+        if reading
+        else {
+            "us_aqi": None,
+            "european_aqi": None,
+            "pm2_5": None,
+            "pm10": None,
+            "ozone": None,
+            "pollen": {},
+            "complete": False,
+        }
+    )
     message = AIR_UNKNOWN if reading is None else None if reading.complete else AIR_PARTIAL
     return {"known": reading is not None, "message": message, **values, "attribution": AIR_ATTRIBUTION}
 
@@ -108,7 +130,9 @@ def advice_json(result, now: datetime, fit: RunnerFit | None = None) -> dict:
         "data_age_s": advice["data_age_s"],
         "attribution": result.attribution,
         "location": {"lat": result.latitude, "lon": result.longitude},
-        "weather_errors": [{"provider": e.provider, "kind": e.kind, "detail": e.detail} for e in result.weather.errors],
+        "weather_errors": [
+            {"provider": e.provider, "kind": e.kind, "detail": e.detail} for e in result.weather.errors
+        ],
         "ground": advice["ground"],
         "air_quality": air_json(result),
         "profile": result.advice.profile.to_dict() | {"runs": fit.runs},

@@ -52,8 +52,9 @@ def api_user() -> User:
             _require_csrf_header()
         user = current_user._get_current_object()
     else:
-        raise Unauthorized("authentication_required",
-                           "Sign in, or send a personal token as `Authorization: Bearer <token>`.")
+        raise Unauthorized(
+            "authentication_required", "Sign in, or send a personal token as `Authorization: Bearer <token>`."
+        )
     g.api_user = user
     return user
 
@@ -70,15 +71,20 @@ def _require_csrf_header() -> None:
     try:
         validate_csrf(request.headers.get("X-CSRFToken", ""))
     except CsrfInvalid as exc:
-        raise ApiError(403, "csrf_failed",
-                       "Calls signed in with the browser's session need the page's CSRF token in the "
-                       "X-CSRFToken header.") from exc
+        raise ApiError(
+            403,
+            "csrf_failed",
+            "Calls signed in with the browser's session need the page's CSRF token in the "
+            "X-CSRFToken header.",
+        ) from exc
 
 
 def json_body() -> object:
     """The parsed JSON body, or a 400 when there is none or it isn't JSON."""
     if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
+        raise ApiError(
+            415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json)."
+        )
     body = request.get_json(silent=True)
     if body is None:
         raise ApiError(400, "invalid_json", "The body is not valid JSON.")
@@ -104,7 +110,9 @@ def create_token():
     try:
         data = TokenRequestSchema().load(json_body())
     except ValidationError as exc:
-        raise ApiError(422, "invalid_request", "Send {email, password} as JSON.", {"fields": exc.messages}) from exc
+        raise ApiError(
+            422, "invalid_request", "Send {email, password} as JSON.", {"fields": exc.messages}
+        ) from exc
     user = accounts.authenticate(data["email"], data["password"])
     if user is None:
         raise Unauthorized("invalid_credentials", "That email and password don’t match an account.")

@@ -9,7 +9,8 @@ turns every documented API view into a path item with apispec.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -23,11 +24,18 @@ _FLASK_PARAM = re.compile(r"<(?:[a-z_]+:)?([a-zA-Z_][a-zA-Z0-9_]*)>")
 # How a runner authenticates (backrun/api/auth.py): a personal token, or Backrun's own pages'
 # session cookie (which needs the X-CSRFToken header for anything but a read).
 SECURITY_SCHEMES = {
-    "bearerAuth": {"type": "http", "scheme": "bearer",
-                   "description": "A personal token from `POST /api/v1/auth/token` (or Settings)."},
-    "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "session",
-                   "description": "The session cookie of Backrun's own pages, plus the page's CSRF token in "
-                                  "the `X-CSRFToken` header for anything but a read."},
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A personal token from `POST /api/v1/auth/token` (or Settings).",
+    },
+    "cookieAuth": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "session",
+        "description": "The session cookie of Backrun's own pages, plus the page's CSRF token in "
+        "the `X-CSRFToken` header for anything but a read.",
+    },
 }
 SIGNED_IN = [{"bearerAuth": []}, {"cookieAuth": []}]
 
@@ -35,8 +43,12 @@ SIGNED_IN = [{"bearerAuth": []}, {"cookieAuth": []}]
 class ErrorSchema(Schema):
     error = fields.String(required=True, metadata={"description": "Machine-readable error code."})
     detail = fields.Raw(required=True, metadata={"description": "What was wrong, for people."})
-    fields_ = fields.Dict(data_key="fields", metadata={"description": "Invalid input: the messages per parameter."})
-    login_url = fields.String(metadata={"description": "A signed-out browser session: where to sign in again."})
+    fields_ = fields.Dict(
+        data_key="fields", metadata={"description": "Invalid input: the messages per parameter."}
+    )
+    login_url = fields.String(
+        metadata={"description": "A signed-out browser session: where to sign in again."}
+    )
 
 
 def documented(
@@ -108,12 +120,16 @@ def _spread(operations: list[dict], count: int) -> list[dict]:
 def _with_default_errors(operation: dict) -> dict:
     operation = {**operation, "responses": dict(operation["responses"])}
     error = {"description": "", "content": {"application/json": {"schema": "Error"}}}
-    if "requestBody" in operation:  # backrun/api/auth.py json_body() and MAX_CONTENT_LENGTH, for every JSON body
+    if (
+        "requestBody" in operation
+    ):  # backrun/api/auth.py json_body() and MAX_CONTENT_LENGTH, for every JSON body
         operation["responses"].setdefault("400", {**error, "description": "The body is not valid JSON."})
         operation["responses"].setdefault("413", {**error, "description": "The body is too large."})
         operation["responses"].setdefault("415", {**error, "description": "The body is not sent as JSON."})
     operation["responses"].setdefault("429", {**error, "description": "Too many requests."})
-    operation["responses"].setdefault("500", {**error, "description": "Unexpected error (never a traceback)."})
+    operation["responses"].setdefault(
+        "500", {**error, "description": "Unexpected error (never a traceback)."}
+    )
     return operation
 
 

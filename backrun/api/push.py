@@ -12,8 +12,13 @@ from marshmallow import ValidationError
 from backrun.api import bp
 from backrun.api.auth import api_user, json_body
 from backrun.api.openapi import SIGNED_IN, ErrorSchema, documented
-from backrun.api.push_schemas import (PushKeySchema, RenewSchema, StoredSubscriptionSchema, SubscribeSchema,
-                                      SubscriptionListSchema)
+from backrun.api.push_schemas import (
+    PushKeySchema,
+    RenewSchema,
+    StoredSubscriptionSchema,
+    SubscribeSchema,
+    SubscriptionListSchema,
+)
 from backrun.api.sessions import AUTH_ERRORS, AUTH_NOTE
 from backrun.errors import ApiError
 from backrun.push import service
@@ -27,9 +32,12 @@ def _private(response):
 
 
 @bp.get("/push/key")
-@documented(summary="The VAPID public key to subscribe with", tags=["push"],
-            description="Pass it as `applicationServerKey` to `pushManager.subscribe()`. Public; no sign-in needed.",
-            responses={200: (PushKeySchema, "The key.")})
+@documented(
+    summary="The VAPID public key to subscribe with",
+    tags=["push"],
+    description="Pass it as `applicationServerKey` to `pushManager.subscribe()`. Public; no sign-in needed.",
+    responses={200: (PushKeySchema, "The key.")},
+)
 def push_key():
     response = jsonify({"public_key": application_server_key()})
     response.headers["Cache-Control"] = "public, max-age=3600"
@@ -44,12 +52,17 @@ def push_key():
     "briefing time (HH:MM local, or null) and whether to be told when it turns safe. A new endpoint answers "
     "201; an endpoint already stored answers 200 and is updated (never two rows). The endpoint must belong to "
     "a known push service (BACKRUN_PUSH_ALLOWED_ORIGINS). " + AUTH_NOTE,
-    tags=["push"], security=SIGNED_IN, body=SubscribeSchema,
+    tags=["push"],
+    security=SIGNED_IN,
+    body=SubscribeSchema,
     responses={
         201: (StoredSubscriptionSchema, "Subscribed."),
         200: (StoredSubscriptionSchema, "This endpoint was already subscribed: updated."),
-        400: (ErrorSchema, "Invalid subscription (foreign endpoint, malformed key, unknown time zone, impossible "
-              "time...): a message per field; nothing was stored."),
+        400: (
+            ErrorSchema,
+            "Invalid subscription (foreign endpoint, malformed key, unknown time zone, impossible "
+            "time...): a message per field; nothing was stored.",
+        ),
         409: (ErrorSchema, "Too many subscriptions, or the endpoint is another runner's with other keys."),
         **AUTH_ERRORS,
     },
@@ -59,8 +72,12 @@ def subscribe():
     try:
         data = SubscribeSchema().load(json_body())
     except ValidationError as exc:
-        raise ApiError(400, "invalid_subscription", "Some fields are invalid; nothing was stored.",
-                       {"fields": exc.messages}) from exc
+        raise ApiError(
+            400,
+            "invalid_subscription",
+            "Some fields are invalid; nothing was stored.",
+            {"fields": exc.messages},
+        ) from exc
     try:
         sub, created = service.subscribe(user, data)
     except service.TooMany as exc:
@@ -74,22 +91,37 @@ def subscribe():
 
 
 @bp.get("/push/subscriptions")
-@documented(summary="List your push subscriptions", tags=["push"], security=SIGNED_IN, description=AUTH_NOTE,
-            responses={200: (SubscriptionListSchema, "Your subscriptions, oldest first."), **AUTH_ERRORS})
+@documented(
+    summary="List your push subscriptions",
+    tags=["push"],
+    security=SIGNED_IN,
+    description=AUTH_NOTE,
+    responses={200: (SubscriptionListSchema, "Your subscriptions, oldest first."), **AUTH_ERRORS},
+)
 def push_subscriptions():
     user = api_user()
     return _private(jsonify({"subscriptions": [service.to_json(s) for s in service.subscriptions_of(user)]}))
 
 
 @bp.delete("/push/subscriptions/<subscription_id>")
-@documented(summary="Remove one of your push subscriptions", tags=["push"], security=SIGNED_IN,
-            description=AUTH_NOTE,
-            responses={204: (None, "Removed."),
-                       404: (ErrorSchema, "No such subscription of yours (also when it is another runner's)."),
-                       **AUTH_ERRORS})
+@documented(
+    summary="Remove one of your push subscriptions",
+    tags=["push"],
+    security=SIGNED_IN,
+    description=AUTH_NOTE,
+    responses={
+        204: (None, "Removed."),
+        404: (ErrorSchema, "No such subscription of yours (also when it is another runner's)."),
+        **AUTH_ERRORS,
+    },
+)
 def delete_push_subscription(subscription_id: str):
     user = api_user()
-    sub = service.get_own(user, int(subscription_id)) if subscription_id.isdigit() and len(subscription_id) < 12 else None
+    sub = (
+        service.get_own(user, int(subscription_id))
+        if subscription_id.isdigit() and len(subscription_id) < 12
+        else None
+    )
     if sub is None:
         raise ApiError(404, "not_found", "You have no push subscription with this id.")
     service.remove(sub)
@@ -103,17 +135,24 @@ def delete_push_subscription(subscription_id: str):
     description="Sent by the service worker when the browser replaces a push subscription. No sign-in: the old "
     "subscription's endpoint and auth secret (known only to that browser and Backrun) identify the row, "
     "which keeps its place, times and owner. The new endpoint must belong to a known push service.",
-    tags=["push"], body=RenewSchema,
-    responses={200: (StoredSubscriptionSchema, "Moved to the new subscription."),
-               400: (ErrorSchema, "Invalid subscription; nothing was changed."),
-               404: (ErrorSchema, "No subscription with that endpoint and secret.")},
+    tags=["push"],
+    body=RenewSchema,
+    responses={
+        200: (StoredSubscriptionSchema, "Moved to the new subscription."),
+        400: (ErrorSchema, "Invalid subscription; nothing was changed."),
+        404: (ErrorSchema, "No subscription with that endpoint and secret."),
+    },
 )
 def renew_push_subscription():
     try:
         data = RenewSchema().load(json_body())
     except ValidationError as exc:
-        raise ApiError(400, "invalid_subscription", "Some fields are invalid; nothing was changed.",
-                       {"fields": exc.messages}) from exc
+        raise ApiError(
+            400,
+            "invalid_subscription",
+            "Some fields are invalid; nothing was changed.",
+            {"fields": exc.messages},
+        ) from exc
     sub = service.renew(data["old"], data["subscription"])
     if sub is None:
         raise ApiError(404, "not_found", "No subscription with that endpoint and secret.")

@@ -15,10 +15,16 @@ MAX_EXPIRATION_MS = 253402300799000  # 9999-12-31: anything later is not a date
 
 
 class PushKeysSchema(StrictSchema):
-    p256dh = fields.String(required=True, validate=validate.Length(1, 128),
-                           metadata={"description": "The browser's P-256 public key (uncompressed point), base64url."})
-    auth = fields.String(required=True, validate=validate.Length(1, 64),
-                         metadata={"description": "The 16-byte authentication secret, base64url."})
+    p256dh = fields.String(
+        required=True,
+        validate=validate.Length(1, 128),
+        metadata={"description": "The browser's P-256 public key (uncompressed point), base64url."},
+    )
+    auth = fields.String(
+        required=True,
+        validate=validate.Length(1, 64),
+        metadata={"description": "The 16-byte authentication secret, base64url."},
+    )
 
     @validates("p256dh")
     def _a_p256_point(self, value, **kwargs):
@@ -42,26 +48,40 @@ class PushKeysSchema(StrictSchema):
 class BrowserSubscriptionSchema(StrictSchema):
     """PushSubscription.toJSON() as the browser gives it."""
 
-    endpoint = fields.String(required=True, validate=validate.Length(1, 1024),
-                             metadata={"description": "The push service URL; only the push services in "
-                                       "BACKRUN_PUSH_ALLOWED_ORIGINS are accepted."})
-    expirationTime = fields.Float(load_default=None, allow_none=True, allow_nan=False,
-                                  validate=validate.Range(0, MAX_EXPIRATION_MS),
-                                    metadata={"description": "Milliseconds since 1970, or null."})
+    endpoint = fields.String(
+        required=True,
+        validate=validate.Length(1, 1024),
+        metadata={
+            "description": "The push service URL; only the push services in "
+            "BACKRUN_PUSH_ALLOWED_ORIGINS are accepted."
+        },
+    )
+    expirationTime = fields.Float(
+        load_default=None,
+        allow_none=True,
+        allow_nan=False,
+        validate=validate.Range(0, MAX_EXPIRATION_MS),
+        metadata={"description": "Milliseconds since 1970, or null."},
+    )
     keys = fields.Nested(PushKeysSchema, required=True)
 
     @validates("endpoint")
     def _a_known_push_service(self, value, **kwargs):
         if not allowed(value, current_app.config["BACKRUN_PUSH_ALLOWED_ORIGINS"]):
-            raise ValidationError("Not a push service Backrun sends to: the endpoint must be an https URL of a "
-                                  "browser's push service.")
+            raise ValidationError(
+                "Not a push service Backrun sends to: the endpoint must be an https URL of a "
+                "browser's push service."
+            )
 
 
 class PlaceSchema(StrictSchema):
     lat = fields.Float(required=True, allow_nan=False, validate=validate.Range(-90, 90))
     lon = fields.Float(required=True, allow_nan=False, validate=validate.Range(-180, 180))
-    name = fields.String(required=True, validate=validate.Length(1, 200),
-                         metadata={"description": "Shown in the notification, e.g. “Vaduz”."})
+    name = fields.String(
+        required=True,
+        validate=validate.Length(1, 200),
+        metadata={"description": "Shown in the notification, e.g. “Vaduz”."},
+    )
 
     @post_load
     def _trimmed(self, data, **kwargs):
@@ -74,17 +94,35 @@ class PlaceSchema(StrictSchema):
 class SubscribeSchema(StrictSchema):
     subscription = fields.Nested(BrowserSubscriptionSchema, required=True)
     place = fields.Nested(PlaceSchema, required=True)
-    timezone = fields.String(required=True, validate=validate.Length(1, 64),
-                             metadata={"description": "IANA time zone of the runner, e.g. `Europe/Vaduz`.",
-                                       "example": "Europe/Vaduz"})
-    briefing_at = fields.String(load_default=None, allow_none=True,
-                                metadata={"description": "Local time of the morning briefing, HH:MM; null for none.",
-                                          "example": "07:00"})
-    minutes = fields.Integer(load_default=30, strict=True, validate=validate.Range(5, 240),
-                             metadata={"description": "Planned run length in minutes (5-240), as for /api/v1/advice."})
-    safe_window_alerts = fields.Boolean(load_default=False,
-                                        metadata={"description": "Tell me when the next 15-minute window turns go "
-                                                  "after indoors/caution (once a day, not in quiet hours)."})
+    timezone = fields.String(
+        required=True,
+        validate=validate.Length(1, 64),
+        metadata={
+            "description": "IANA time zone of the runner, e.g. `Europe/Vaduz`.",
+            "example": "Europe/Vaduz",
+        },
+    )
+    briefing_at = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Local time of the morning briefing, HH:MM; null for none.",
+            "example": "07:00",
+        },
+    )
+    minutes = fields.Integer(
+        load_default=30,
+        strict=True,
+        validate=validate.Range(5, 240),
+        metadata={"description": "Planned run length in minutes (5-240), as for /api/v1/advice."},
+    )
+    safe_window_alerts = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Tell me when the next 15-minute window turns go "
+            "after indoors/caution (once a day, not in quiet hours)."
+        },
+    )
 
     @validates("timezone")
     def _a_known_zone(self, value, **kwargs):
@@ -130,8 +168,12 @@ class SubscriptionListSchema(StrictSchema):
 
 
 class PushKeySchema(StrictSchema):
-    public_key = fields.String(required=True, metadata={
-        "description": "The VAPID public key for pushManager.subscribe({applicationServerKey}), base64url."})
+    public_key = fields.String(
+        required=True,
+        metadata={
+            "description": "The VAPID public key for pushManager.subscribe({applicationServerKey}), base64url."
+        },
+    )
 
 
 class OldSubscriptionSchema(StrictSchema):
@@ -143,6 +185,9 @@ class OldSubscriptionSchema(StrictSchema):
 class RenewSchema(StrictSchema):
     """pushsubscriptionchange: the browser replaced its subscription; the old one's secret proves who asks."""
 
-    old = fields.Nested(OldSubscriptionSchema, required=True,
-                        metadata={"description": "The replaced subscription's toJSON(): its endpoint and keys."})
+    old = fields.Nested(
+        OldSubscriptionSchema,
+        required=True,
+        metadata={"description": "The replaced subscription's toJSON(): its endpoint and keys."},
+    )
     subscription = fields.Nested(BrowserSubscriptionSchema, required=True)

@@ -12,17 +12,32 @@ from backrun.logbook.models import SETTINGS
 from backrun.logbook.schemas import SessionSchema, StrictSchema
 from backrun.logbook.service import MAX_PAGE_SIZE
 
-__all__ = ["SessionSchema", "SessionListSchema", "SessionListQuery", "TokenRequestSchema", "TokenSchema",
-           "ValidationErrorSchema"]
+__all__ = [
+    "SessionSchema",
+    "SessionListSchema",
+    "SessionListQuery",
+    "TokenRequestSchema",
+    "TokenSchema",
+    "ValidationErrorSchema",
+]
 
 
 class SessionListQuery(StrictSchema):
-    cursor = fields.String(load_default=None, validate=validate.Length(max=200),
-                           metadata={"description": "From `next` of the previous page."})
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_PAGE_SIZE),
-                           metadata={"description": f"Sessions per page, 1 to {MAX_PAGE_SIZE}."})
-    month = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM."),
-                          metadata={"description": "Only sessions started in this month (the runner's local date), YYYY-MM."})
+    cursor = fields.String(
+        load_default=None,
+        validate=validate.Length(max=200),
+        metadata={"description": "From `next` of the previous page."},
+    )
+    limit = fields.Integer(
+        load_default=50,
+        validate=validate.Range(1, MAX_PAGE_SIZE),
+        metadata={"description": f"Sessions per page, 1 to {MAX_PAGE_SIZE}."},
+    )
+    month = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM."),
+        metadata={"description": "Only sessions started in this month (the runner's local date), YYYY-MM."},
+    )
     setting = fields.String(load_default=None, validate=validate.OneOf(SETTINGS))
 
     @validates("month")
@@ -38,24 +53,39 @@ class SessionListQuery(StrictSchema):
 
 
 class SessionListSchema(StrictSchema):
-    sessions = fields.List(fields.Nested(SessionSchema), required=True, metadata={"description": "Newest first."})
-    next = fields.String(allow_none=True, required=True,
-                         metadata={"description": "URL of the next (older) page; null on the last page."})
+    sessions = fields.List(
+        fields.Nested(SessionSchema), required=True, metadata={"description": "Newest first."}
+    )
+    next = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "URL of the next (older) page; null on the last page."},
+    )
 
 
 class TokenRequestSchema(StrictSchema):
     email = fields.String(required=True, validate=validate.Length(1, 254))
     password = fields.String(required=True, validate=validate.Length(1, 256))
-    name = fields.String(load_default="API client", validate=validate.Length(1, 100),
-                         metadata={"description": "Shown in the runner's token list (optional)."})
+    name = fields.String(
+        load_default="API client",
+        validate=validate.Length(1, 100),
+        metadata={"description": "Shown in the runner's token list (optional)."},
+    )
 
 
 class TokenSchema(StrictSchema):
-    token = fields.String(required=True, metadata={"description": "Send as `Authorization: Bearer <token>`. Shown once."})
+    token = fields.String(
+        required=True, metadata={"description": "Send as `Authorization: Bearer <token>`. Shown once."}
+    )
 
 
 class ValidationErrorSchema(StrictSchema):
     error = fields.String(required=True, metadata={"example": "invalid_session"})
     detail = fields.String(required=True)
-    fields_ = fields.Dict(data_key="fields", required=True,
-                          metadata={"description": "A list of messages per field (nested for `venue`, `intervals`, `weather`)."})
+    fields_ = fields.Dict(
+        data_key="fields",
+        required=True,
+        metadata={
+            "description": "A list of messages per field (nested for `venue`, `intervals`, `weather`)."
+        },
+    )

@@ -14,13 +14,17 @@ from marshmallow import ValidationError
 from backrun.api import bp
 from backrun.api.auth import api_user, json_body
 from backrun.api.openapi import SIGNED_IN, ErrorSchema, documented
-from backrun.api.session_schemas import SessionListQuery, SessionListSchema, SessionSchema, ValidationErrorSchema
+from backrun.api.session_schemas import (
+    SessionListQuery,
+    SessionListSchema,
+    SessionSchema,
+    ValidationErrorSchema,
+)
 from backrun.api.validation import parse_query
 from backrun.errors import ApiError
-from backrun.logbook import service
+from backrun.logbook import service, snapshot
 from backrun.logbook.filters import month_start
 from backrun.logbook.json_format import session_to_json
-from backrun.logbook import snapshot
 from backrun.logbook.schemas import load_session
 from backrun.resilience import retry_safe
 
@@ -28,8 +32,10 @@ AUTH_ERRORS = {
     401: (ErrorSchema, "No valid token or session."),
     403: (ErrorSchema, "Signed in by cookie without the X-CSRFToken header."),
 }
-AUTH_NOTE = ("Authenticate with `Authorization: Bearer <token>`, or from Backrun's own pages with the session "
-             "cookie plus the `X-CSRFToken` header for anything but a read.")
+AUTH_NOTE = (
+    "Authenticate with `Authorization: Bearer <token>`, or from Backrun's own pages with the session "
+    "cookie plus the `X-CSRFToken` header for anything but a read."
+)
 NOT_FOUND = {404: (ErrorSchema, "No such session in your log (also when it is another runner's).")}
 INVALID = {422: (ValidationErrorSchema, "Invalid session: a message per field; nothing was stored.")}
 
@@ -48,13 +54,31 @@ def _with_server_weather(payload: object, user, stored_weather: dict | None = No
     if token is not None:
         weather = snapshot.verify(token, user.id) if isinstance(token, str) else None
         if weather is None:
-            raise ApiError(422, "invalid_session", "Some fields are invalid; nothing was stored.", {"fields": {
-                "weather_token": ["Not a weather snapshot Backrun gave you in the last two days."]}})
+            raise ApiError(
+                422,
+                "invalid_session",
+                "Some fields are invalid; nothing was stored.",
+                {
+                    "fields": {
+                        "weather_token": ["Not a weather snapshot Backrun gave you in the last two days."]
+                    }
+                },
+            )
         payload["weather"] = weather
     elif payload.get("weather") is not None and payload["weather"] != stored_weather:
-        raise ApiError(422, "invalid_session", "Some fields are invalid; nothing was stored.", {"fields": {
-            "weather": ["Only weather Backrun gave is kept: send `weather_token` from GET /api/v1/advice "
-                        "(signed in) instead, or null."]}})
+        raise ApiError(
+            422,
+            "invalid_session",
+            "Some fields are invalid; nothing was stored.",
+            {
+                "fields": {
+                    "weather": [
+                        "Only weather Backrun gave is kept: send `weather_token` from GET /api/v1/advice "
+                        "(signed in) instead, or null."
+                    ]
+                }
+            },
+        )
     return payload
 
 
@@ -62,8 +86,9 @@ def _validated(payload: object, *, partial_id: bool = False) -> dict:
     try:
         return load_session(payload, partial_id=partial_id)
     except ValidationError as exc:
-        raise ApiError(422, "invalid_session", "Some fields are invalid; nothing was stored.",
-                       {"fields": exc.messages}) from exc
+        raise ApiError(
+            422, "invalid_session", "Some fields are invalid; nothing was stored.", {"fields": exc.messages}
+        ) from exc
 
 
 def _own_or_404(session_id: uuid.UUID):
@@ -82,14 +107,21 @@ def _private(response):
 @documented(
     summary="List your sessions",
     description="Newest first, a page at a time. Follow `next` (a URL) until it is null. " + AUTH_NOTE,
-    tags=["sessions"], security=SIGNED_IN,
+    tags=["sessions"],
+    security=SIGNED_IN,
     query=SessionListQuery,
-    responses={200: (SessionListSchema, "A page of sessions."), 400: (ErrorSchema, "Invalid parameters."), **AUTH_ERRORS},
+    responses={
+        200: (SessionListSchema, "A page of sessions."),
+        400: (ErrorSchema, "Invalid parameters."),
+        **AUTH_ERRORS,
+    },
 )
 def list_sessions():
     user = api_user()
     args = parse_query(SessionListQuery)
-    filters = service.Filters(month=month_start(args["month"]) if args["month"] else None, setting=args["setting"])
+    filters = service.Filters(
+        month=month_start(args["month"]) if args["month"] else None, setting=args["setting"]
+    )
     try:
         page = service.list_sessions(user, filters, cursor=args["cursor"], limit=args["limit"])
     except service.BadCursor as exc:
@@ -108,13 +140,15 @@ def list_sessions():
     description="The client generates the UUID `id`. Posting an id that is already in your log answers 200 "
     "with the stored session and changes nothing (an outbox can retry safely); a new id answers 201. "
     "`created_at` and `updated_at` are set by the server and ignored when sent. " + AUTH_NOTE,
-    tags=["sessions"], security=SIGNED_IN,
+    tags=["sessions"],
+    security=SIGNED_IN,
     body=SessionSchema,
     responses={
         201: (SessionSchema, "Created."),
         200: (SessionSchema, "Already in your log: the stored session, unchanged."),
         409: (ErrorSchema, "The id is used by another runner's session: generate a new UUID."),
-        **INVALID, **AUTH_ERRORS,
+        **INVALID,
+        **AUTH_ERRORS,
     },
 )
 def create_session():
@@ -126,7 +160,9 @@ def create_session():
     try:
         session, created = service.create_session(user, data)
     except service.IdTaken as exc:
-        raise ApiError(409, "id_taken", "This id is already used. Generate a new UUID for this session.") from exc
+        raise ApiError(
+            409, "id_taken", "This id is already used. Generate a new UUID for this session."
+        ) from exc
     response = _private(jsonify(session_to_json(session)))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_session", session_id=str(session.id))
@@ -148,29 +184,47 @@ def _session_id(raw: str) -> uuid.UUID:
 
 
 @bp.get("/sessions/<session_id>")
-@documented(summary="Read one of your sessions", tags=["sessions"], security=SIGNED_IN, description=AUTH_NOTE,
-            responses={200: (SessionSchema, "The session."), **NOT_FOUND, **AUTH_ERRORS})
+@documented(
+    summary="Read one of your sessions",
+    tags=["sessions"],
+    security=SIGNED_IN,
+    description=AUTH_NOTE,
+    responses={200: (SessionSchema, "The session."), **NOT_FOUND, **AUTH_ERRORS},
+)
 def get_session(session_id: str):
     return _private(jsonify(session_to_json(_own_or_404(_session_id(session_id)))))
 
 
 @bp.put("/sessions/<session_id>")
-@documented(summary="Replace one of your sessions",
-            description="Send the whole session. `id` may be left out; when sent it must match the URL. " + AUTH_NOTE,
-            tags=["sessions"], security=SIGNED_IN, body=SessionSchema,
-            responses={200: (SessionSchema, "Updated."), **NOT_FOUND, **INVALID, **AUTH_ERRORS})
+@documented(
+    summary="Replace one of your sessions",
+    description="Send the whole session. `id` may be left out; when sent it must match the URL. " + AUTH_NOTE,
+    tags=["sessions"],
+    security=SIGNED_IN,
+    body=SessionSchema,
+    responses={200: (SessionSchema, "Updated."), **NOT_FOUND, **INVALID, **AUTH_ERRORS},
+)
 def replace_session(session_id: str):
     session = _own_or_404(_session_id(session_id))
     data = _validated(_with_server_weather(json_body(), api_user(), session.weather), partial_id=True)
     if data.setdefault("id", session.id) != session.id:
-        raise ApiError(422, "invalid_session", "The id in the body doesn't match the URL; nothing was stored.",
-                       {"fields": {"id": ["Must match the id in the URL."]}})
+        raise ApiError(
+            422,
+            "invalid_session",
+            "The id in the body doesn't match the URL; nothing was stored.",
+            {"fields": {"id": ["Must match the id in the URL."]}},
+        )
     return _private(jsonify(session_to_json(service.update_session(session, data))))
 
 
 @bp.delete("/sessions/<session_id>")
-@documented(summary="Delete one of your sessions", tags=["sessions"], security=SIGNED_IN, description=AUTH_NOTE,
-            responses={204: (None, "Deleted."), **NOT_FOUND, **AUTH_ERRORS})
+@documented(
+    summary="Delete one of your sessions",
+    tags=["sessions"],
+    security=SIGNED_IN,
+    description=AUTH_NOTE,
+    responses={204: (None, "Deleted."), **NOT_FOUND, **AUTH_ERRORS},
+)
 def delete_session(session_id: str):
     service.delete_session(_own_or_404(_session_id(session_id)))
     return "", 204

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from flask import request
@@ -19,7 +19,7 @@ def _flatten(messages: Any) -> str:
     return str(messages)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _instance(schema: type[Schema]) -> Schema:
     # Schemas are stateless once built, and building one per request is measurable on hot routes.
     return schema()

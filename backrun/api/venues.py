@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import jsonify
 
@@ -27,10 +27,16 @@ from backrun.venues.service import RankedVenue, VenueList, nearby_venues, sun_is
 )
 def venues():
     args = parse_query(VenueQuery)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     found = nearby_venues(
-        args["lat"], args["lon"], verdict=None, dark=sun_is_down(args["lat"], args["lon"], now),
-        radius_km=args["radius_km"], limit=args["limit"], indoor=args["indoor"], now=now,
+        args["lat"],
+        args["lon"],
+        verdict=None,
+        dark=sun_is_down(args["lat"], args["lon"], now),
+        radius_km=args["radius_km"],
+        limit=args["limit"],
+        indoor=args["indoor"],
+        now=now,
     )
     response = jsonify(venue_list_json(found))
     response.headers["Cache-Control"] = "private, max-age=60"

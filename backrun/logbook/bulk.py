@@ -23,28 +23,30 @@ def generated_sessions(user_id: int, count: int, *, end: datetime, seed: int = 4
         bouts = rng.choice((None, 4, 6, 8, 10))
         backward = rng.randrange(20, 240) if bouts else None
         duration = max(bouts * backward + (bouts - 1) * 60 if bouts else rng.randrange(120, 1800), 60)
-        rows.append({
-            "id": uuid.UUID(int=rng.getrandbits(128), version=4),
-            "user_id": user_id,
-            "started_at": started,
-            "utc_offset_min": int(offset.total_seconds() // 60),
-            "local_date": started.astimezone(timezone(offset)).date(),
-            "duration_s": duration,
-            "distance_m": rng.choice((None, round(duration * rng.uniform(1.2, 2.5), 1))),
-            "setting": rng.choice(SETTINGS),
-            "venue_osm": None,
-            "venue_name": rng.choice((None, "Town track", "Beach", "Gym")),
-            "surface": None,
-            "bouts": bouts,
-            "backward_s": backward,
-            "recovery_s": 60 if bouts else None,
-            "effort": rng.randrange(1, 11),
-            "soreness": rng.sample(SORENESS_PLACES, rng.choice((0, 0, 0, 1, 2))),
-            "notes": rng.choice(("", "Felt good.", "Windy; kept it short.", "Calves tight afterwards.")),
-            "weather": None,
-            "created_at": started,
-            "updated_at": started,
-        })
+        rows.append(
+            {
+                "id": uuid.UUID(int=rng.getrandbits(128), version=4),
+                "user_id": user_id,
+                "started_at": started,
+                "utc_offset_min": int(offset.total_seconds() // 60),
+                "local_date": started.astimezone(timezone(offset)).date(),
+                "duration_s": duration,
+                "distance_m": rng.choice((None, round(duration * rng.uniform(1.2, 2.5), 1))),
+                "setting": rng.choice(SETTINGS),
+                "venue_osm": None,
+                "venue_name": rng.choice((None, "Town track", "Beach", "Gym")),
+                "surface": None,
+                "bouts": bouts,
+                "backward_s": backward,
+                "recovery_s": 60 if bouts else None,
+                "effort": rng.randrange(1, 11),
+                "soreness": rng.sample(SORENESS_PLACES, rng.choice((0, 0, 0, 1, 2))),
+                "notes": rng.choice(("", "Felt good.", "Windy; kept it short.", "Calves tight afterwards.")),
+                "weather": None,
+                "created_at": started,
+                "updated_at": started,
+            }
+        )
     for start in range(0, len(rows), 1000):
-        db.session.execute(insert(TrainingSession), rows[start:start + 1000])
+        db.session.execute(insert(TrainingSession), rows[start : start + 1000])
     db.session.commit()

@@ -47,16 +47,24 @@ def bars(weeks: tuple[WeekBar, ...]) -> list[Bar]:
         height = plot_height * week.minutes / top
         x = LEFT + index * slot + GAP / 2
         minutes = round(week.minutes)
-        result.append(Bar(
-            x=round(x, 1), y=round(TOP + plot_height - height, 1), width=round(slot - GAP, 1),
-            height=round(height, 1), label_x=round(x + (slot - GAP) / 2, 1),
-            value_label=f"{minutes}" if week.minutes >= 1 or week.minutes == 0 else "<1",
-            week_label=f"{week.start.day} {week.start:%b}",
-            met_target=week.met_target, sessions=week.sessions,
-            description=(f"Week of {week.start.day} {week.start:%B}: {minutes} backward minutes, "
-                         f"{week.sessions} session{'s' if week.sessions != 1 else ''}"
-                         f"{', target met' if week.met_target else ''}."),
-        ))
+        result.append(
+            Bar(
+                x=round(x, 1),
+                y=round(TOP + plot_height - height, 1),
+                width=round(slot - GAP, 1),
+                height=round(height, 1),
+                label_x=round(x + (slot - GAP) / 2, 1),
+                value_label=f"{minutes}" if week.minutes >= 1 or week.minutes == 0 else "<1",
+                week_label=f"{week.start.day} {week.start:%b}",
+                met_target=week.met_target,
+                sessions=week.sessions,
+                description=(
+                    f"Week of {week.start.day} {week.start:%B}: {minutes} backward minutes, "
+                    f"{week.sessions} session{'s' if week.sessions != 1 else ''}"
+                    f"{', target met' if week.met_target else ''}."
+                ),
+            )
+        )
     return result
 
 

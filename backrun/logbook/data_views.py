@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from flask import Response, current_app, flash, json, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    json,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -31,25 +41,27 @@ def data_page():
 @login_required
 def export_csv():
     user_id = current_user.id
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
 
     @stream_with_context
     def lines():
         # The query runs while the response streams, in the request's context.
         yield from export.csv_lines(service.all_sessions(user_id))
 
-    return Response(lines(), mimetype="text/csv",
-                    headers=_attachment(f"backrun-sessions-{stamp}.csv"))
+    return Response(lines(), mimetype="text/csv", headers=_attachment(f"backrun-sessions-{stamp}.csv"))
 
 
 @bp.get("/data/export.json")
 @login_required
 def export_json():
     user = current_user._get_current_object()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     body = export.everything(user, tokens.tokens_of(user), service.all_sessions(user.id), now)
-    return Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/json",
-                    headers=_attachment(f"backrun-export-{now:%Y%m%d}.json"))
+    return Response(
+        json.dumps(body, ensure_ascii=False, indent=1),
+        mimetype="application/json",
+        headers=_attachment(f"backrun-export-{now:%Y%m%d}.json"),
+    )
 
 
 def _allow_large_body() -> None:
@@ -65,7 +77,7 @@ def _classify(report: export.ImportReport) -> None:
     ids = [row.data["id"] for row in report.rows if row.ok]
     owners: dict = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         query = select(TrainingSession.id, TrainingSession.user_id).where(TrainingSession.id.in_(chunk))
         owners.update(dict(db.session.execute(query).all()))
     for row in report.rows:
@@ -100,9 +112,18 @@ def import_preview():
         report = export.parse_csv(text, current_user.id)
         _classify(report)
     status = 422 if report.problem or (report.rows and not report.valid and report.invalid) else 200
-    return render_template("logbook/import_preview.html", report=report, csv_text=text if not report.problem else "",
-                           preview=report.valid[:PREVIEW_ROWS], problems=report.invalid[:REPORTED_PROBLEMS],
-                           units=current_user.units), status, {"Cache-Control": "private, no-store"}
+    return (
+        render_template(
+            "logbook/import_preview.html",
+            report=report,
+            csv_text=text if not report.problem else "",
+            preview=report.valid[:PREVIEW_ROWS],
+            problems=report.invalid[:REPORTED_PROBLEMS],
+            units=current_user.units,
+        ),
+        status,
+        {"Cache-Control": "private, no-store"},
+    )
 
 
 @bp.post("/data/import/confirm")
@@ -113,11 +134,20 @@ def import_confirm():
     # The text comes back from the preview page: it is checked again, row by row, before writing.
     report = export.parse_csv(request.form.get("csv", ""), current_user.id)
     if report.problem:
-        return render_template("logbook/import_preview.html", report=report, csv_text="", preview=[],
-                               problems=[], units=current_user.units), 422
+        return render_template(
+            "logbook/import_preview.html",
+            report=report,
+            csv_text="",
+            preview=[],
+            problems=[],
+            units=current_user.units,
+        ), 422
     _classify(report)
     added, present = service.create_many(current_user, [row.data for row in report.valid])
     skipped = len(report.skipped) + present + len(report.invalid)
-    flash(f"Imported {added} session{'s' if added != 1 else ''}"
-          + (f"; {skipped} row{'s' if skipped != 1 else ''} skipped." if skipped else "."), "success")
+    flash(
+        f"Imported {added} session{'s' if added != 1 else ''}"
+        + (f"; {skipped} row{'s' if skipped != 1 else ''} skipped." if skipped else "."),
+        "success",
+    )
     return redirect(url_for("logbook.sessions"), 303)

@@ -20,8 +20,25 @@ from backrun.logbook.json_format import session_to_json
 from backrun.logbook.models import TrainingSession
 from backrun.logbook.schemas import load_session
 
-COLUMNS = ("id", "started_at", "duration_s", "distance_m", "setting", "venue_osm", "venue_name", "surface",
-           "bouts", "backward_s", "recovery_s", "pattern", "effort", "soreness", "notes", "created_at", "updated_at")
+COLUMNS = (
+    "id",
+    "started_at",
+    "duration_s",
+    "distance_m",
+    "setting",
+    "venue_osm",
+    "venue_name",
+    "surface",
+    "bouts",
+    "backward_s",
+    "recovery_s",
+    "pattern",
+    "effort",
+    "soreness",
+    "notes",
+    "created_at",
+    "updated_at",
+)
 REQUIRED_COLUMNS = ("started_at", "duration_s", "setting")
 READ_ONLY_COLUMNS = ("created_at", "updated_at")
 MAX_ROWS = 20_000
@@ -32,6 +49,7 @@ IMPORT_NAMESPACE = uuid.UUID("5d0c2f9e-3a57-4d4c-9a3e-6b1f0e7c2a11")
 
 # --- export --------------------------------------------------------------------------------
 
+
 def _cell(text: str | None) -> str:
     if not text:
         return ""
@@ -40,11 +58,23 @@ def _cell(text: str | None) -> str:
 
 def _row(session: TrainingSession) -> list:
     return [
-        str(session.id), session.local_start.isoformat(), session.duration_s,
-        "" if session.distance_m is None else session.distance_m, session.setting, session.venue_osm or "",
-        _cell(session.venue_name), session.surface or "", _blank(session.bouts), _blank(session.backward_s),
-        _blank(session.recovery_s), session.pattern, _blank(session.effort), ";".join(session.soreness or []), _cell(session.notes),
-        session.created_at.isoformat(), session.updated_at.isoformat(),
+        str(session.id),
+        session.local_start.isoformat(),
+        session.duration_s,
+        "" if session.distance_m is None else session.distance_m,
+        session.setting,
+        session.venue_osm or "",
+        _cell(session.venue_name),
+        session.surface or "",
+        _blank(session.bouts),
+        _blank(session.backward_s),
+        _blank(session.recovery_s),
+        session.pattern,
+        _blank(session.effort),
+        ";".join(session.soreness or []),
+        _cell(session.notes),
+        session.created_at.isoformat(),
+        session.updated_at.isoformat(),
     ]
 
 
@@ -71,17 +101,28 @@ def everything(user, tokens, sessions: Iterable[TrainingSession], exported_at) -
         "format": "backrun-export/1",
         "exported_at": exported_at.isoformat(),
         "account": {
-            "email": user.email, "units": user.units, "weekly_target": user.weekly_target,
-            "body_weight_kg": user.body_weight_kg, "time_zone": user.time_zone,
+            "email": user.email,
+            "units": user.units,
+            "weekly_target": user.weekly_target,
+            "body_weight_kg": user.body_weight_kg,
+            "time_zone": user.time_zone,
             "created_at": user.created_at.isoformat(),
         },
-        "api_tokens": [{"name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
-                        "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None} for t in tokens],
+        "api_tokens": [
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at.isoformat(),
+                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+            }
+            for t in tokens
+        ],
         "sessions": [session_to_json(s) for s in sessions],
     }
 
 
 # --- import --------------------------------------------------------------------------------
+
 
 @dataclass
 class ImportRow:
@@ -162,11 +203,17 @@ def _check_row(row: ImportRow, raw: dict, user_id: int, seen: set[uuid.UUID]) ->
     for name in ("duration_s", "effort"):
         payload[name] = _int(cells.get(name, ""), name, row)
     payload["distance_m"] = _float(cells.get("distance_m", ""), "distance_m", row)
-    venue = {k: v for k, v in {"osm": cells.get("venue_osm", ""), "name": _uncell(cells.get("venue_name", ""))}.items() if v}
+    venue = {
+        k: v
+        for k, v in {"osm": cells.get("venue_osm", ""), "name": _uncell(cells.get("venue_name", ""))}.items()
+        if v
+    }
     payload["venue"] = venue or None
     if any(cells.get(n) for n in ("bouts", "backward_s", "recovery_s")):
-        payload["intervals"] = {n: _int(cells.get(n, "") or ("0" if n == "recovery_s" else ""), n, row)
-                                for n in ("bouts", "backward_s", "recovery_s")}
+        payload["intervals"] = {
+            n: _int(cells.get(n, "") or ("0" if n == "recovery_s" else ""), n, row)
+            for n in ("bouts", "backward_s", "recovery_s")
+        }
     else:
         payload["intervals"] = None
     payload["pattern"] = cells.get("pattern") or None

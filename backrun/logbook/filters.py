@@ -33,7 +33,7 @@ class FilterForm:
     error: str = ""
 
     @classmethod
-    def from_args(cls, args) -> "FilterForm":
+    def from_args(cls, args) -> FilterForm:
         form = cls(month=args.get("month", "").strip(), setting=args.get("setting", "").strip())
         if form.month:
             try:

@@ -11,7 +11,11 @@ def session_to_json(session: TrainingSession) -> dict:
         venue = {k: v for k, v in {"osm": session.venue_osm, "name": session.venue_name}.items() if v}
     intervals = None
     if session.bouts is not None:
-        intervals = {"bouts": session.bouts, "backward_s": session.backward_s, "recovery_s": session.recovery_s}
+        intervals = {
+            "bouts": session.bouts,
+            "backward_s": session.backward_s,
+            "recovery_s": session.recovery_s,
+        }
     return {
         "id": str(session.id),
         "started_at": session.local_start.isoformat(),

@@ -12,7 +12,17 @@ from backrun.accounts.columns import UtcDateTime, utc_now
 from backrun.extensions import db
 
 SETTINGS = ("outdoor", "treadmill", "indoor_track")
-SURFACES = ("synthetic_track", "treadmill_belt", "indoor_floor", "grass", "sand", "asphalt", "concrete", "gravel", "other")
+SURFACES = (
+    "synthetic_track",
+    "treadmill_belt",
+    "indoor_floor",
+    "grass",
+    "sand",
+    "asphalt",
+    "concrete",
+    "gravel",
+    "other",
+)
 SORENESS_PLACES = ("calves", "quads", "knees", "other")
 # How the backward running went: bouts with recovery between, one continuous backward run (the
 # runner says so), or mixed (no intervals logged: the backward time is not known, so not credited).

@@ -130,8 +130,9 @@ def streak(weeks: dict[date, tuple[int, int]], this_week: date, target: int) -> 
     return count
 
 
-def chart_weeks(weeks: dict[date, tuple[int, int]], this_week: date, target: int,
-                count: int = CHART_WEEKS) -> tuple[WeekBar, ...]:
+def chart_weeks(
+    weeks: dict[date, tuple[int, int]], this_week: date, target: int, count: int = CHART_WEEKS
+) -> tuple[WeekBar, ...]:
     bars = []
     for back in range(count - 1, -1, -1):
         start = this_week - back * WEEK
@@ -162,9 +163,13 @@ def next_step(recent: Sequence[SessionSummary], today: date, plan_bout_s: int | 
     """
     first = plan_bout_s or START_BOUT_S
     if not recent:
-        return Suggestion("start", first, f"Start with {_bout(first)} backward bouts",
-                          f"Alternate {_bout(first).replace('-', ' ')}s backwards with forward walking or jogging, "
-                          "2–3 times a week.")
+        return Suggestion(
+            "start",
+            first,
+            f"Start with {_bout(first)} backward bouts",
+            f"Alternate {_bout(first).replace('-', ' ')}s backwards with forward walking or jogging, "
+            "2–3 times a week.",
+        )
 
     def capped(seconds: int) -> int:
         seconds = seconds or first  # nothing credited yet: the plan's step (or the first bout)
@@ -173,8 +178,12 @@ def next_step(recent: Sequence[SessionSummary], today: date, plan_bout_s: int | 
     latest = recent[0]
     if (today - latest.day).days > BREAK_DAYS:
         back = capped(latest.longest_bout_s)
-        return Suggestion("hold", back, f"Welcome back: repeat {_bout(back)} bouts",
-                          "After a break of more than two weeks, repeat your last bout length before building up again.")
+        return Suggestion(
+            "hold",
+            back,
+            f"Welcome back: repeat {_bout(back)} bouts",
+            "After a break of more than two weeks, repeat your last bout length before building up again.",
+        )
 
     last_week = [s for s in recent if (today - s.day).days < 7]
     sore_week = [s for s in last_week if s.soreness]
@@ -185,41 +194,83 @@ def next_step(recent: Sequence[SessionSummary], today: date, plan_bout_s: int | 
         knees = "knees" in latest.soreness
         hard_and_sore = bool(latest.soreness) and (latest.effort or 0) >= HARD_EFFORT
         if knees or two_in_a_row or hard_and_sore:
-            why = ("Knee pain is not the usual muscle soreness: if it lasts, see a physiotherapist. "
-                   if knees else "")
-            return Suggestion("rest", bout, "Rest for 2–3 days",
-                              why + "Give soreness time to clear (it peaks 1–3 days after unaccustomed exercise), "
-                              f"then pick up again at {_bout(bout)} bouts.")
-        return Suggestion("hold", bout, f"Hold at {_bout(bout)} bouts",
-                          "Something was sore this week: keep the same bout length until a session leaves nothing sore.")
+            why = (
+                "Knee pain is not the usual muscle soreness: if it lasts, see a physiotherapist. "
+                if knees
+                else ""
+            )
+            return Suggestion(
+                "rest",
+                bout,
+                "Rest for 2–3 days",
+                why + "Give soreness time to clear (it peaks 1–3 days after unaccustomed exercise), "
+                f"then pick up again at {_bout(bout)} bouts.",
+            )
+        return Suggestion(
+            "hold",
+            bout,
+            f"Hold at {_bout(bout)} bouts",
+            "Something was sore this week: keep the same bout length until a session leaves nothing sore.",
+        )
 
     if not credited:
-        return Suggestion("hold", bout, f"Try {_bout(bout)} bouts",
-                          "Your recent sessions have no timed backward bouts, so they count as sessions but not as "
-                          "bout lengths. Run with the timer, or log your bouts, and the coach builds on them.")
+        return Suggestion(
+            "hold",
+            bout,
+            f"Try {_bout(bout)} bouts",
+            "Your recent sessions have no timed backward bouts, so they count as sessions but not as "
+            "bout lengths. Run with the timer, or log your bouts, and the coach builds on them.",
+        )
     if latest.effort is None:
-        return Suggestion("hold", bout, f"Hold at {_bout(bout)} bouts",
-                          "Log how hard each session felt (effort 1–10) to get a suggestion for building up.")
+        return Suggestion(
+            "hold",
+            bout,
+            f"Hold at {_bout(bout)} bouts",
+            "Log how hard each session felt (effort 1–10) to get a suggestion for building up.",
+        )
     if latest.effort > COMFORTABLE_MAX_EFFORT:
-        return Suggestion("hold", bout, f"Hold at {_bout(bout)} bouts",
-                          f"Your last session felt hard (effort {latest.effort}). Repeat this length until it feels "
-                          f"comfortable ({COMFORTABLE_MAX_EFFORT} or less).")
+        return Suggestion(
+            "hold",
+            bout,
+            f"Hold at {_bout(bout)} bouts",
+            f"Your last session felt hard (effort {latest.effort}). Repeat this length until it feels "
+            f"comfortable ({COMFORTABLE_MAX_EFFORT} or less).",
+        )
 
     if plan_bout_s and credited >= plan_bout_s:
-        return Suggestion("hold", plan_bout_s, f"Stay with the plan: {_bout(plan_bout_s)} bouts",
-                          "You already run bouts as long as the plan's next step. Lengthen them one plan week at a "
-                          "time: calves and tendons adapt more slowly than your breath does.")
+        return Suggestion(
+            "hold",
+            plan_bout_s,
+            f"Stay with the plan: {_bout(plan_bout_s)} bouts",
+            "You already run bouts as long as the plan's next step. Lengthen them one plan week at a "
+            "time: calves and tendons adapt more slowly than your breath does.",
+        )
     week_before = [s.longest_bout_s for s in recent if 7 <= (today - s.day).days < 14]
     if week_before and bout >= max(week_before) * (1 + WEEKLY_INCREASE):
-        return Suggestion("hold", bout, f"Hold at {_bout(bout)} bouts this week",
-                          "You already lengthened your bouts this week; build up again next week.")
+        return Suggestion(
+            "hold",
+            bout,
+            f"Hold at {_bout(bout)} bouts this week",
+            "You already lengthened your bouts this week; build up again next week.",
+        )
     longer = capped(max(_round_up(bout * (1 + WEEKLY_INCREASE)), bout + ROUND_TO_S))
-    return Suggestion("progress", longer, f"Try {_bout(longer)} bouts",
-                      "Comfortable and nothing sore: lengthen your backward bouts by about 10 % this week.")
+    return Suggestion(
+        "progress",
+        longer,
+        f"Try {_bout(longer)} bouts",
+        "Comfortable and nothing sore: lengthen your backward bouts by about 10 % this week.",
+    )
 
 
-def progress(log: Sequence[WeekTotals], recent: Sequence[SessionSummary], *, today: date, weekly_target: int,
-             body_weight_kg: float | None, plan_bout_s: int | None = None) -> Progress:
+def progress(
+    log: Sequence[WeekTotals],
+    recent: Sequence[SessionSummary],
+    *,
+    today: date,
+    weekly_target: int,
+    body_weight_kg: float | None,
+    plan_bout_s: int | None = None,
+) -> Progress:
     """Everything the progress page shows. `log` is the whole log by week; `recent` newest first;
     `plan_bout_s` the beginner plan's next bout length while the plan runs (see `next_step`)."""
     this_week = week_start(today)
@@ -228,8 +279,11 @@ def progress(log: Sequence[WeekTotals], recent: Sequence[SessionSummary], *, tod
     if body_weight_kg:
         # The estimate is linear in time, so summing per week is exact.
         total = sum(session_energy_kcal(w.duration_s, w.backward_s, body_weight_kg) for w in log)
-        week = sum(session_energy_kcal(w.duration_s, w.backward_s, body_weight_kg)
-                   for w in log if w.week_start == this_week)
+        week = sum(
+            session_energy_kcal(w.duration_s, w.backward_s, body_weight_kg)
+            for w in log
+            if w.week_start == this_week
+        )
         energy = Energy(round(week), round(total), body_weight_kg)
     return Progress(
         week_start=this_week,

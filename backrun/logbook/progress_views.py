@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import render_template
@@ -17,14 +17,28 @@ from backrun.training import plan
 @bp.get("/progress")
 @login_required
 def progress_page():
-    today = datetime.now(timezone.utc).astimezone(ZoneInfo(current_user.time_zone)).date()
+    today = datetime.now(UTC).astimezone(ZoneInfo(current_user.time_zone)).date()
     recent = training_history.recent_sessions(current_user)  # one read for the next step and the plan
     position = training_history.plan_position_for(current_user, today, recent)
-    report = progress(stats.week_totals(current_user), recent[:stats.RECENT_SESSIONS], today=today,
-                      weekly_target=current_user.weekly_target, body_weight_kg=current_user.body_weight_kg,
-                      plan_bout_s=None if position.complete else position.workout.backward_s)
-    response = render_template("logbook/progress.html", report=report, bars=chart.bars(report.weeks[-chart.PHONE_WEEKS:]),
-                               chart_width=chart.WIDTH, chart_height=chart.HEIGHT, baseline_y=chart.BASELINE_Y,
-                               backward_met=BACKWARD_RUN_MET, recovery_met=RECOVERY_MET, units=current_user.units,
-                               plan=position, plan_weeks=plan.WEEKS)
+    report = progress(
+        stats.week_totals(current_user),
+        recent[: stats.RECENT_SESSIONS],
+        today=today,
+        weekly_target=current_user.weekly_target,
+        body_weight_kg=current_user.body_weight_kg,
+        plan_bout_s=None if position.complete else position.workout.backward_s,
+    )
+    response = render_template(
+        "logbook/progress.html",
+        report=report,
+        bars=chart.bars(report.weeks[-chart.PHONE_WEEKS :]),
+        chart_width=chart.WIDTH,
+        chart_height=chart.HEIGHT,
+        baseline_y=chart.BASELINE_Y,
+        backward_met=BACKWARD_RUN_MET,
+        recovery_met=RECOVERY_MET,
+        units=current_user.units,
+        plan=position,
+        plan_weeks=plan.WEEKS,
+    )
     return response, 200, {"Cache-Control": "private, no-store"}

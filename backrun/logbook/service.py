@@ -10,7 +10,7 @@ import base64
 import binascii
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -34,10 +34,11 @@ class BadCursor(ValueError):
 
 # --- writing -------------------------------------------------------------------------------
 
+
 def _apply(session: TrainingSession, data: dict) -> None:
     started: datetime = data["started_at"]
     offset = started.utcoffset() or timedelta(0)
-    session.started_at = started.astimezone(timezone.utc)
+    session.started_at = started.astimezone(UTC)
     session.utc_offset_min = int(offset.total_seconds() // 60)
     session.local_date = started.date()
     session.duration_s = data["duration_s"]
@@ -105,7 +106,7 @@ def create_many(user: User, rows: list[dict]) -> tuple[int, int]:
     ids = [row["id"] for row in rows]
     present = set()
     for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start:chunk_start + 500]
+        chunk = ids[chunk_start : chunk_start + 500]
         present.update(db.session.scalars(select(TrainingSession.id).where(TrainingSession.id.in_(chunk))))
     now = utc_now()
     added = 0
@@ -123,10 +124,12 @@ def create_many(user: User, rows: list[dict]) -> tuple[int, int]:
 
 # --- reading -------------------------------------------------------------------------------
 
+
 def get_own(user: User, session_id: uuid.UUID) -> TrainingSession | None:
     """The runner's own session, or None: another runner's session is as absent as a missing one."""
-    return db.session.scalar(select(TrainingSession).where(TrainingSession.id == session_id,
-                                                          TrainingSession.user_id == user.id))
+    return db.session.scalar(
+        select(TrainingSession).where(TrainingSession.id == session_id, TrainingSession.user_id == user.id)
+    )
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         when, session_id = raw.split("|")
-        return datetime.strptime(when, "%Y%m%dT%H%M%S.%f").replace(tzinfo=timezone.utc), uuid.UUID(hex=session_id)
+        return datetime.strptime(when, "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC), uuid.UUID(
+            hex=session_id
+        )
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise BadCursor("This page link is broken or out of date; start from the newest sessions.") from exc
 
@@ -160,8 +165,9 @@ def _month_bounds(month: date) -> tuple[date, date]:
     return month, following
 
 
-def list_sessions(user: User, filters: Filters, cursor: str | None = None,
-                  limit: int = DEFAULT_PAGE_SIZE) -> Page:
+def list_sessions(
+    user: User, filters: Filters, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+) -> Page:
     """Newest first, `limit` at a time; keyset paging so page 500 costs what page 1 costs."""
     query = select(TrainingSession).where(TrainingSession.user_id == user.id)
     if filters.month is not None:
@@ -171,8 +177,12 @@ def list_sessions(user: User, filters: Filters, cursor: str | None = None,
         query = query.where(TrainingSession.setting == filters.setting)
     if cursor:
         started, session_id = decode_cursor(cursor)
-        query = query.where(or_(TrainingSession.started_at < started,
-                                and_(TrainingSession.started_at == started, TrainingSession.id < session_id)))
+        query = query.where(
+            or_(
+                TrainingSession.started_at < started,
+                and_(TrainingSession.started_at == started, TrainingSession.id < session_id),
+            )
+        )
     query = query.order_by(TrainingSession.started_at.desc(), TrainingSession.id.desc()).limit(limit + 1)
     rows = list(db.session.scalars(query))
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
@@ -181,7 +191,10 @@ def list_sessions(user: User, filters: Filters, cursor: str | None = None,
 
 def all_sessions(user_id: int):
     """Every session of the runner, oldest first, read in batches (exports)."""
-    query = (select(TrainingSession).where(TrainingSession.user_id == user_id)
-             .order_by(TrainingSession.started_at, TrainingSession.id)
-             .execution_options(yield_per=500))
+    query = (
+        select(TrainingSession)
+        .where(TrainingSession.user_id == user_id)
+        .order_by(TrainingSession.started_at, TrainingSession.id)
+        .execution_options(yield_per=500)
+    )
     return db.session.scalars(query)

@@ -19,15 +19,53 @@ from backrun.logbook.models import SETTINGS, SORENESS_PLACES, TrainingSession
 from backrun.logbook.schemas import load_session
 from backrun.logbook.units import distance_in_units, metres_per_unit
 
-TEXT_FIELDS = ("id", "started_local", "tz", "duration", "distance", "setting", "venue_name", "venue_osm", "surface",
-               "bouts", "backward_s", "recovery_s", "pattern", "effort", "notes", "weather_token", "kit_feedback")
+TEXT_FIELDS = (
+    "id",
+    "started_local",
+    "tz",
+    "duration",
+    "distance",
+    "setting",
+    "venue_name",
+    "venue_osm",
+    "surface",
+    "bouts",
+    "backward_s",
+    "recovery_s",
+    "pattern",
+    "effort",
+    "notes",
+    "weather_token",
+    "kit_feedback",
+)
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,3}):([0-5]\d)$")
 
 # API field -> form field, for the messages.
-FIELD_OF = {"started_at": "started_local", "duration_s": "duration", "distance_m": "distance", "venue": "venue_name"}
-FORM_FIELDS = {"started_local", "duration", "distance", "setting", "venue_name", "surface", "bouts", "backward_s",
-               "recovery_s", "intervals", "pattern", "effort", "soreness", "notes", "id", "kit_feedback"}
+FIELD_OF = {
+    "started_at": "started_local",
+    "duration_s": "duration",
+    "distance_m": "distance",
+    "venue": "venue_name",
+}
+FORM_FIELDS = {
+    "started_local",
+    "duration",
+    "distance",
+    "setting",
+    "venue_name",
+    "surface",
+    "bouts",
+    "backward_s",
+    "recovery_s",
+    "intervals",
+    "pattern",
+    "effort",
+    "soreness",
+    "notes",
+    "id",
+    "kit_feedback",
+}
 # The schema speaks in seconds; the form asks for minutes.
 FRIENDLIER = {"duration": "Enter a duration over 0 and at most 12 hours."}
 
@@ -43,28 +81,54 @@ class SessionForm:
 
     @property
     def first_error_field(self) -> str | None:
-        order = ["started_local", "duration", "distance", "setting", "venue_name", "surface", "pattern", "bouts",
-                 "backward_s", "recovery_s", "intervals", "effort", "soreness", "kit_feedback", "notes", "id"]
+        order = [
+            "started_local",
+            "duration",
+            "distance",
+            "setting",
+            "venue_name",
+            "surface",
+            "pattern",
+            "bouts",
+            "backward_s",
+            "recovery_s",
+            "intervals",
+            "effort",
+            "soreness",
+            "kit_feedback",
+            "notes",
+            "id",
+        ]
         return next((name for name in order if name in self.errors), None)
 
     # --- building -----------------------------------------------------------------------
 
     @classmethod
-    def blank(cls, *, time_zone: str, now: datetime, setting: str = "outdoor", venue_name: str = "",
-              venue_osm: str = "", weather_token: str = "") -> "SessionForm":
+    def blank(
+        cls,
+        *,
+        time_zone: str,
+        now: datetime,
+        setting: str = "outdoor",
+        venue_name: str = "",
+        venue_osm: str = "",
+        weather_token: str = "",
+    ) -> SessionForm:
         local_now = now.astimezone(ZoneInfo(time_zone))
-        return cls(values={
-            "id": str(uuid.uuid4()),
-            "started_local": local_now.strftime(LOCAL_FORMAT),
-            "tz": time_zone,
-            "setting": setting if setting in SETTINGS else "outdoor",
-            "venue_name": venue_name,
-            "venue_osm": venue_osm,
-            "weather_token": weather_token,
-        })
+        return cls(
+            values={
+                "id": str(uuid.uuid4()),
+                "started_local": local_now.strftime(LOCAL_FORMAT),
+                "tz": time_zone,
+                "setting": setting if setting in SETTINGS else "outdoor",
+                "venue_name": venue_name,
+                "venue_osm": venue_osm,
+                "weather_token": weather_token,
+            }
+        )
 
     @classmethod
-    def from_session(cls, session: TrainingSession, units: str) -> "SessionForm":
+    def from_session(cls, session: TrainingSession, units: str) -> SessionForm:
         distance = distance_in_units(session.distance_m, units)
         values = {
             "id": str(session.id),
@@ -87,7 +151,7 @@ class SessionForm:
         return cls(values=values, soreness=list(session.soreness or []))
 
     @classmethod
-    def from_post(cls, form) -> "SessionForm":
+    def from_post(cls, form) -> SessionForm:
         values = {name: (form.get(name) or "").strip() for name in TEXT_FIELDS}
         values["notes"] = (form.get("notes") or "").replace("\r\n", "\n").strip()
         soreness = [place for place in form.getlist("soreness") if place]
@@ -95,15 +159,21 @@ class SessionForm:
 
     # --- parsing ------------------------------------------------------------------------
 
-    def to_session_data(self, *, units: str, fallback_zone: str, fixed_offset: timedelta | None,
-                        weather: dict | None) -> dict | None:
+    def to_session_data(
+        self, *, units: str, fallback_zone: str, fixed_offset: timedelta | None, weather: dict | None
+    ) -> dict | None:
         """The validated session (as the schema returns it), or None with `errors` filled in.
 
         `fixed_offset`: when editing, the offset the session was logged with, so an edit never
         moves it to another zone by accident.
         """
-        payload: dict = {"id": self.value("id"), "setting": self.value("setting"), "notes": self.value("notes"),
-                         "soreness": self.soreness, "weather": weather}
+        payload: dict = {
+            "id": self.value("id"),
+            "setting": self.value("setting"),
+            "notes": self.value("notes"),
+            "soreness": self.soreness,
+            "weather": weather,
+        }
         self._start(payload, fallback_zone, fixed_offset)
         self._duration(payload)
         self._number(payload, "distance", "distance_m", lambda v: round(v * metres_per_unit(units), 1))
@@ -181,7 +251,9 @@ class SessionForm:
         return payload[key]
 
     def _venue(self) -> dict | None:
-        venue = {k: v for k, v in {"osm": self.value("venue_osm"), "name": self.value("venue_name")}.items() if v}
+        venue = {
+            k: v for k, v in {"osm": self.value("venue_osm"), "name": self.value("venue_name")}.items() if v
+        }
         return venue or None
 
     def _intervals(self, payload: dict) -> None:
@@ -192,10 +264,14 @@ class SessionForm:
             payload["intervals"] = None  # bouts typed and then "continuous" chosen: the choice wins
             return
         if not any(parts.values()):
-            self.errors["intervals"] = "Give the number of bouts and the seconds of each, or choose another option above."
+            self.errors["intervals"] = (
+                "Give the number of bouts and the seconds of each, or choose another option above."
+            )
             return
         if not parts["bouts"] or not parts["backward_s"]:
-            self.errors["intervals"] = "Give the number of bouts and the seconds of each, or leave the intervals empty."
+            self.errors["intervals"] = (
+                "Give the number of bouts and the seconds of each, or leave the intervals empty."
+            )
             return
         intervals: dict = {}
         for name in ("bouts", "backward_s", "recovery_s"):
@@ -208,7 +284,9 @@ class SessionForm:
         for key, value in messages.items():
             if key == "intervals" and isinstance(value, dict):
                 for inner, inner_messages in value.items():
-                    self.errors[inner if inner in ("bouts", "backward_s", "recovery_s") else "intervals"] = _first(inner_messages)
+                    self.errors[inner if inner in ("bouts", "backward_s", "recovery_s") else "intervals"] = (
+                        _first(inner_messages)
+                    )
                 continue
             name = FIELD_OF.get(key, key)
             if name not in FORM_FIELDS:
@@ -233,6 +311,11 @@ def _clock(seconds: int) -> str:
     return f"{minutes}" if not secs else f"{minutes}:{secs:02d}"
 
 
-SORENESS_LABELS = {"calves": "Calves", "quads": "Quads (front of the thigh)", "knees": "Knees", "other": "Somewhere else"}
+SORENESS_LABELS = {
+    "calves": "Calves",
+    "quads": "Quads (front of the thigh)",
+    "knees": "Knees",
+    "other": "Somewhere else",
+}
 if set(SORENESS_LABELS) != set(SORENESS_PLACES):  # a label for every place the model knows, and no more
     raise RuntimeError("SORENESS_LABELS and SORENESS_PLACES disagree")

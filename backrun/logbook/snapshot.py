@@ -8,7 +8,7 @@ Backrun never said.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -28,14 +28,19 @@ def from_advice(result: AdviceResult, now: datetime) -> dict | None:
     return {
         "verdict": advice.verdict,
         # Within the snapshot schema's limits, so a stored session always reads back valid.
-        "reasons": [{"code": r.code[:64], "severity": r.severity, "message": r.message[:500]}
-                    for r in advice.reasons[:40]],
+        "reasons": [
+            {"code": r.code[:64], "severity": r.severity, "message": r.message[:500]}
+            for r in advice.reasons[:40]
+        ],
         "source": result.source,
         "fetched_at": result.fetched_at.isoformat() if result.fetched_at else None,
-        "taken_at": now.astimezone(timezone.utc).isoformat(),
+        "taken_at": now.astimezone(UTC).isoformat(),
         "stale": result.is_stale(now),
         "window": {"start": advice.window_start.isoformat(), "end": advice.window_end.isoformat()},
-        "location": {"lat": round(result.latitude, LOCATION_DECIMALS), "lon": round(result.longitude, LOCATION_DECIMALS)},
+        "location": {
+            "lat": round(result.latitude, LOCATION_DECIMALS),
+            "lon": round(result.longitude, LOCATION_DECIMALS),
+        },
     }
 
 
@@ -55,6 +60,10 @@ def verify(token: str, user_id: int) -> dict | None:
         payload = _serializer().loads(token, max_age=MAX_AGE_S)
     except BadSignature:  # includes SignatureExpired
         return None
-    if not isinstance(payload, dict) or payload.get("uid") != user_id or not isinstance(payload.get("weather"), dict):
+    if (
+        not isinstance(payload, dict)
+        or payload.get("uid") != user_id
+        or not isinstance(payload.get("weather"), dict)
+    ):
         return None
     return payload["weather"]

@@ -44,10 +44,12 @@ def _days_default(element, compiler, **kw):
 
 # Backward time as the model credits it: the bouts when intervals were logged, the whole session
 # when the runner said it was one continuous backward run, else nothing (mixed: not known).
-_backward_s = case((TS.bouts.is_not(None), TS.bouts * TS.backward_s),
-                   (TS.pattern == "continuous", TS.duration_s), else_=0)
-_longest_bout_s = case((TS.backward_s.is_not(None), TS.backward_s),
-                       (TS.pattern == "continuous", TS.duration_s), else_=0)
+_backward_s = case(
+    (TS.bouts.is_not(None), TS.bouts * TS.backward_s), (TS.pattern == "continuous", TS.duration_s), else_=0
+)
+_longest_bout_s = case(
+    (TS.backward_s.is_not(None), TS.backward_s), (TS.pattern == "continuous", TS.duration_s), else_=0
+)
 _week = (days_since_epoch(TS.local_date) // 7).label("week")  # integer division
 
 
@@ -59,8 +61,12 @@ def week_totals(user: User) -> list[WeekTotals]:
         .group_by(_week)
         .order_by(_week)
     )
-    return [WeekTotals(EPOCH_MONDAY + timedelta(weeks=int(week)), int(n), int(duration), int(backward), int(longest))
-            for week, n, duration, backward, longest in db.session.execute(query)]
+    return [
+        WeekTotals(
+            EPOCH_MONDAY + timedelta(weeks=int(week)), int(n), int(duration), int(backward), int(longest)
+        )
+        for week, n, duration, backward, longest in db.session.execute(query)
+    ]
 
 
 def recent_sessions(user: User, limit: int = RECENT_SESSIONS) -> list[SessionSummary]:
@@ -71,5 +77,7 @@ def recent_sessions(user: User, limit: int = RECENT_SESSIONS) -> list[SessionSum
         .order_by(TS.started_at.desc(), TS.id.desc())
         .limit(limit)
     )
-    return [SessionSummary(day, int(bout), effort, tuple(soreness or ()))
-            for day, bout, effort, soreness in db.session.execute(query)]
+    return [
+        SessionSummary(day, int(bout), effort, tuple(soreness or ()))
+        for day, bout, effort, soreness in db.session.execute(query)
+    ]

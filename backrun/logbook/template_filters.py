@@ -9,12 +9,27 @@ from backrun.logbook.units import format_distance, format_duration, format_minut
 
 SETTING_LABELS = {"outdoor": "Outdoor venue", "treadmill": "Treadmill", "indoor_track": "Indoor track"}
 SURFACE_LABELS = {
-    "synthetic_track": "Synthetic track", "treadmill_belt": "Treadmill belt", "indoor_floor": "Indoor floor",
-    "grass": "Grass", "sand": "Sand", "asphalt": "Asphalt", "concrete": "Concrete", "gravel": "Gravel", "other": "Other",
+    "synthetic_track": "Synthetic track",
+    "treadmill_belt": "Treadmill belt",
+    "indoor_floor": "Indoor floor",
+    "grass": "Grass",
+    "sand": "Sand",
+    "asphalt": "Asphalt",
+    "concrete": "Concrete",
+    "gravel": "Gravel",
+    "other": "Other",
 }
 EFFORT_LABELS = {
-    1: "very easy", 2: "easy", 3: "moderate", 4: "somewhat hard", 5: "hard",
-    6: "hard", 7: "very hard", 8: "very hard", 9: "very, very hard", 10: "maximal",
+    1: "very easy",
+    2: "easy",
+    3: "moderate",
+    4: "somewhat hard",
+    5: "hard",
+    6: "hard",
+    7: "very hard",
+    8: "very hard",
+    9: "very, very hard",
+    10: "maximal",
 }
 
 

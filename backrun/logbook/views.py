@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -45,9 +45,16 @@ def _own_session_or_404(session_id: str) -> TrainingSession:
 
 def _form_context(form: SessionForm, weather: dict | None, **extra) -> dict:
     return {
-        "form": form, "weather": weather, "units": current_user.units, "settings": SETTINGS,
-        "setting_labels": SETTING_LABELS, "surfaces": SURFACES, "surface_labels": SURFACE_LABELS,
-        "effort_labels": EFFORT_LABELS, "soreness_labels": SORENESS_LABELS, **extra,
+        "form": form,
+        "weather": weather,
+        "units": current_user.units,
+        "settings": SETTINGS,
+        "setting_labels": SETTING_LABELS,
+        "surfaces": SURFACES,
+        "surface_labels": SURFACE_LABELS,
+        "effort_labels": EFFORT_LABELS,
+        "soreness_labels": SORENESS_LABELS,
+        **extra,
     }
 
 
@@ -60,6 +67,7 @@ def _private(response, *, offline: bool = False):
 
 # --- list ----------------------------------------------------------------------------------
 
+
 @bp.get("/log")
 @login_required
 def sessions():
@@ -70,20 +78,31 @@ def sessions():
         status = 400
     else:
         try:
-            page = service.list_sessions(current_user, filters.filters(), cursor=request.args.get("cursor") or None)
+            page = service.list_sessions(
+                current_user, filters.filters(), cursor=request.args.get("cursor") or None
+            )
         except service.BadCursor as exc:
             filters.error, status = str(exc), 400
-    next_url = url_for("logbook.sessions", cursor=page.next_cursor, **filters.query()) if page.next_cursor else None
+    next_url = (
+        url_for("logbook.sessions", cursor=page.next_cursor, **filters.query()) if page.next_cursor else None
+    )
     response = render_page_or_fragment(
-        "logbook/list.html", "logbook/_session_items.html",
-        page=page, filters=filters, next_url=next_url, units=current_user.units, settings=SETTINGS,
-        setting_labels=SETTING_LABELS, paged=bool(request.args.get("cursor")),
+        "logbook/list.html",
+        "logbook/_session_items.html",
+        page=page,
+        filters=filters,
+        next_url=next_url,
+        units=current_user.units,
+        settings=SETTINGS,
+        setting_labels=SETTING_LABELS,
+        paged=bool(request.args.get("cursor")),
     )
     response.status_code = status
     return _private(response)
 
 
 # --- log a session ---------------------------------------------------------------------------
+
 
 def _advice_snapshot(args) -> dict | None:
     """The advice for the place the runner tapped "I'm going" at, built here, never taken from the client."""
@@ -97,13 +116,17 @@ def _advice_snapshot(args) -> dict | None:
         minutes = min(max(int(args.get("minutes", "30")), 5), RUN_MINUTES_MAX)
     except ValueError:
         minutes = 30
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return snapshot.from_advice(get_advice(lat, lon, minutes=minutes, now=now), now)
 
 
 # What the interval timer measured (issue 6), in whole seconds: the form shows it for the runner to check.
-MEASURED = {"duration_s": (1, MAX_DURATION_S), "bouts": (1, MAX_BOUTS), "backward_s": (1, MAX_DURATION_S),
-            "recovery_s": (0, MAX_DURATION_S)}
+MEASURED = {
+    "duration_s": (1, MAX_DURATION_S),
+    "bouts": (1, MAX_BOUTS),
+    "backward_s": (1, MAX_DURATION_S),
+    "recovery_s": (0, MAX_DURATION_S),
+}
 
 
 def _measured(args) -> dict[str, str]:
@@ -126,15 +149,22 @@ def new_session():
         setting = "treadmill" if weather and weather["verdict"] == "indoors" else "outdoor"
     venue_osm = request.args.get("venue_osm", "").strip()
     form = SessionForm.blank(
-        time_zone=current_user.time_zone, now=datetime.now(timezone.utc), setting=setting,
+        time_zone=current_user.time_zone,
+        now=datetime.now(UTC),
+        setting=setting,
         venue_name=request.args.get("venue_name", request.args.get("place", "")).strip()[:200],
         venue_osm=venue_osm if OSM_REF.match(venue_osm) else "",
         weather_token=snapshot.sign(weather, current_user.id) if weather else "",
     )
     form.values.update(_measured(request.args))
-    return _private(render_page_or_fragment("logbook/new.html", "logbook/_session_form.html",
-                                            **_form_context(form, weather, action=url_for("logbook.create_session"))),
-                    offline=True)
+    return _private(
+        render_page_or_fragment(
+            "logbook/new.html",
+            "logbook/_session_form.html",
+            **_form_context(form, weather, action=url_for("logbook.create_session")),
+        ),
+        offline=True,
+    )
 
 
 @bp.post("/log/new")
@@ -146,13 +176,16 @@ def create_session():
     if token and weather is None:
         log.info("log form: weather snapshot rejected (bad signature or expired)")
         form.values["weather_token"] = ""  # clearing a form field, not a password  # nosec B105
-    data = form.to_session_data(units=current_user.units, fallback_zone=current_user.time_zone, fixed_offset=None,
-                                weather=weather)
+    data = form.to_session_data(
+        units=current_user.units, fallback_zone=current_user.time_zone, fixed_offset=None, weather=weather
+    )
     if data is not None:
         try:
             session, created = service.create_session(current_user, data)
         except service.IdTaken:
-            form.errors["id"] = "This form was already used for another session. Reload the page and try again."
+            form.errors["id"] = (
+                "This form was already used for another session. Reload the page and try again."
+            )
         else:
             if wants_json():
                 # A script replaying the form (the offline outbox) gets the API's answer.
@@ -162,23 +195,40 @@ def create_session():
             flash("Session logged." if created else "That session was already in your log.", "success")
             return redirect(url_for("logbook.session_detail", session_id=session.id), 303)
     if wants_json():
-        return _private(jsonify({"error": "invalid_session", "detail": "Some fields are invalid; nothing was stored.",
-                                 "fields": {name: [message] for name, message in form.errors.items()}})), 422
-    response = render_page_or_fragment("logbook/new.html", "logbook/_session_form.html",
-                                       **_form_context(form, weather, action=url_for("logbook.create_session")))
+        return _private(
+            jsonify(
+                {
+                    "error": "invalid_session",
+                    "detail": "Some fields are invalid; nothing was stored.",
+                    "fields": {name: [message] for name, message in form.errors.items()},
+                }
+            )
+        ), 422
+    response = render_page_or_fragment(
+        "logbook/new.html",
+        "logbook/_session_form.html",
+        **_form_context(form, weather, action=url_for("logbook.create_session")),
+    )
     response.status_code = 422
     return _private(response)
 
 
 # --- one session -----------------------------------------------------------------------------
 
+
 @bp.get("/log/<session_id>")
 @login_required
 def session_detail(session_id: str):
     session = _own_session_or_404(session_id)
-    return _private(render_page_or_fragment(
-        "logbook/detail.html", "logbook/_session_item.html", session=session, units=current_user.units,
-        body_weight_kg=current_user.body_weight_kg))
+    return _private(
+        render_page_or_fragment(
+            "logbook/detail.html",
+            "logbook/_session_item.html",
+            session=session,
+            units=current_user.units,
+            body_weight_kg=current_user.body_weight_kg,
+        )
+    )
 
 
 @bp.route("/log/<session_id>/edit", methods=["GET", "POST"])
@@ -189,8 +239,12 @@ def edit_session(session_id: str):
     if request.method == "POST":
         form = SessionForm.from_post(request.form)
         form.values["id"] = str(session.id)  # the URL says which session; the form can't change it
-        data = form.to_session_data(units=current_user.units, fallback_zone=current_user.time_zone,
-                                    fixed_offset=timedelta(minutes=session.utc_offset_min), weather=session.weather)
+        data = form.to_session_data(
+            units=current_user.units,
+            fallback_zone=current_user.time_zone,
+            fixed_offset=timedelta(minutes=session.utc_offset_min),
+            weather=session.weather,
+        )
         if data is not None:
             service.update_session(session, data)
             flash("Session updated.", "success")
@@ -199,9 +253,15 @@ def edit_session(session_id: str):
     else:
         form = SessionForm.from_session(session, current_user.units)
     response = render_page_or_fragment(
-        "logbook/edit.html", "logbook/_session_form.html",
-        **_form_context(form, session.weather, session=session,
-                        action=url_for("logbook.edit_session", session_id=session.id)))
+        "logbook/edit.html",
+        "logbook/_session_form.html",
+        **_form_context(
+            form,
+            session.weather,
+            session=session,
+            action=url_for("logbook.edit_session", session_id=session.id),
+        ),
+    )
     response.status_code = status
     return _private(response)
 
@@ -212,12 +272,20 @@ def delete_session(session_id: str):
     session = _own_session_or_404(session_id)
     if request.method == "GET":
         # Asking first: in the list (htmx) the question replaces the row; without JS it is a page.
-        return _private(render_page_or_fragment("logbook/delete.html", "logbook/_delete_confirm.html",
-                                                session=session, units=current_user.units))
+        return _private(
+            render_page_or_fragment(
+                "logbook/delete.html",
+                "logbook/_delete_confirm.html",
+                session=session,
+                units=current_user.units,
+            )
+        )
     started = session.local_start
     service.delete_session(session)
     if is_fragment_request():
-        response = render_page_or_fragment("logbook/delete.html", "logbook/_deleted_item.html", started=started)
+        response = render_page_or_fragment(
+            "logbook/delete.html", "logbook/_deleted_item.html", started=started
+        )
         return _private(response)
     flash("Session deleted.", "success")
     return redirect(url_for("logbook.sessions"), 303)

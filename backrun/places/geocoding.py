@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -63,7 +63,7 @@ def geocode(query: str) -> Place:
         raise GeocodingError("invalid", "Type a place name, for example a town or a park.")
     if len(key) > MAX_QUERY_LENGTH:
         raise GeocodingError("invalid", f"Place names are at most {MAX_QUERY_LENGTH} characters.")
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     cached = db.session.scalar(select(GeocodedPlace).where(GeocodedPlace.query_key == key))
     if cached is not None and now - cached.looked_up_at < (FOUND_KEEP if cached.found else NOT_FOUND_KEEP):
         return _place_or_not_found(cached, query)
@@ -71,13 +71,17 @@ def geocode(query: str) -> Place:
     place = _ask_nominatim(key)
     _remember(cached, key, place, now)
     if place is None:
-        raise GeocodingError("not_found", f"No place called “{query.strip()}” was found. Try adding the town or country.")
+        raise GeocodingError(
+            "not_found", f"No place called “{query.strip()}” was found. Try adding the town or country."
+        )
     return place
 
 
 def _place_or_not_found(row: GeocodedPlace, query: str) -> Place:
     if not row.found or row.latitude is None or row.longitude is None:
-        raise GeocodingError("not_found", f"No place called “{query.strip()}” was found. Try adding the town or country.")
+        raise GeocodingError(
+            "not_found", f"No place called “{query.strip()}” was found. Try adding the town or country."
+        )
     return Place(row.display_name or query, row.latitude, row.longitude)
 
 
@@ -88,7 +92,9 @@ def _ask_nominatim(key: str) -> Place | None:
             return upstreams.breaker("nominatim", _counts_against_nominatim).call(_ask_within_slot, key)
     except UpstreamUnavailable as exc:
         log.warning("nominatim not asked: %s", exc.detail)
-        raise GeocodingError("busy", "The place search is busy right now. Try again in a few seconds, or use your location.") from None
+        raise GeocodingError(
+            "busy", "The place search is busy right now. Try again in a few seconds, or use your location."
+        ) from None
 
 
 def _counts_against_nominatim(exc: BaseException) -> bool:
@@ -97,18 +103,25 @@ def _counts_against_nominatim(exc: BaseException) -> bool:
 
 def _ask_within_slot(key: str) -> Place | None:
     if not get_coordinator().throttle("nominatim", MIN_INTERVAL_S, MAX_WAIT_S):
-        raise GeocodingError("busy", "The place search is busy right now. Try again in a few seconds, or use your location.")
+        raise GeocodingError(
+            "busy", "The place search is busy right now. Try again in a few seconds, or use your location."
+        )
     try:
         location = _client().geocode(key, exactly_one=True, language="en")
     except GeocoderQueryError:
         return None
     except GeocoderRateLimited:
         log.warning("nominatim rate-limited us")
-        raise GeocodingError("busy", "The place search is busy right now. Try again in a minute, or use your location.") from None
+        raise GeocodingError(
+            "busy", "The place search is busy right now. Try again in a minute, or use your location."
+        ) from None
     except (GeopyError, ValueError, KeyError, TypeError) as exc:
         # ValueError/KeyError/TypeError: a malformed answer that geopy could not read.
         log.warning("nominatim unavailable: %s", exc)
-        raise GeocodingError("unavailable", "The place search is unavailable right now. Use your location instead, or try again later.") from None
+        raise GeocodingError(
+            "unavailable",
+            "The place search is unavailable right now. Use your location instead, or try again later.",
+        ) from None
     if location is None:
         return None
     return Place(location.address, float(location.latitude), float(location.longitude))

@@ -36,17 +36,30 @@ def existing(keys: list[tuple[int, str, str]]) -> set[tuple[int, str, str]]:
     """Which (subscription, kind, slot) already have a delivery row (sent, pending or failed)."""
     found: set[tuple[int, str, str]] = set()
     for i in range(0, len(keys), 500):
-        chunk = keys[i:i + 500]
-        rows = db.session.execute(select(PushDelivery.subscription_id, PushDelivery.kind, PushDelivery.slot).where(
-            tuple_(PushDelivery.subscription_id, PushDelivery.kind, PushDelivery.slot).in_(chunk)))
+        chunk = keys[i : i + 500]
+        rows = db.session.execute(
+            select(PushDelivery.subscription_id, PushDelivery.kind, PushDelivery.slot).where(
+                tuple_(PushDelivery.subscription_id, PushDelivery.kind, PushDelivery.slot).in_(chunk)
+            )
+        )
         found.update((r[0], r[1], r[2]) for r in rows)
     return found
 
 
-def claim(subscription_id: int, kind: str, slot: str, payload: dict, *, now: datetime, lease: timedelta) -> Claim | None:
+def claim(
+    subscription_id: int, kind: str, slot: str, payload: dict, *, now: datetime, lease: timedelta
+) -> Claim | None:
     """Insert the claim; None when someone else holds (or already sent) this message."""
-    row = PushDelivery(subscription_id=subscription_id, kind=kind, slot=slot, state="claimed",
-                       lease_until=now + lease, attempts=0, payload=payload, created_at=now)
+    row = PushDelivery(
+        subscription_id=subscription_id,
+        kind=kind,
+        slot=slot,
+        state="claimed",
+        lease_until=now + lease,
+        attempts=0,
+        payload=payload,
+        created_at=now,
+    )
     db.session.add(row)
     try:
         db.session.commit()
@@ -73,55 +86,96 @@ def claim_many(items: list[tuple[int, str, str, dict]], *, now: datetime, lease:
     else:  # pragma: no cover - Backrun runs on these two
         return [c for c in (claim(*item, now=now, lease=lease) for item in items) if c is not None]
     payloads = {(sub, kind, slot): payload for sub, kind, slot, payload in items}
-    statement = insert(PushDelivery).values([
-        {"subscription_id": sub, "kind": kind, "slot": slot, "state": "claimed", "lease_until": now + lease,
-         "attempts": 0, "payload": payload, "created_at": now} for sub, kind, slot, payload in items
-    ]).on_conflict_do_nothing(index_elements=["subscription_id", "kind", "slot"]).returning(
-        PushDelivery.id, PushDelivery.subscription_id, PushDelivery.kind, PushDelivery.slot)
+    statement = (
+        insert(PushDelivery)
+        .values(
+            [
+                {
+                    "subscription_id": sub,
+                    "kind": kind,
+                    "slot": slot,
+                    "state": "claimed",
+                    "lease_until": now + lease,
+                    "attempts": 0,
+                    "payload": payload,
+                    "created_at": now,
+                }
+                for sub, kind, slot, payload in items
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["subscription_id", "kind", "slot"])
+        .returning(PushDelivery.id, PushDelivery.subscription_id, PushDelivery.kind, PushDelivery.slot)
+    )
     rows = db.session.execute(statement).all()
     db.session.commit()
-    return [Claim(row.id, row.subscription_id, row.kind, row.slot, payloads[(row.subscription_id, row.kind, row.slot)], 0)
-            for row in rows]
+    return [
+        Claim(
+            row.id,
+            row.subscription_id,
+            row.kind,
+            row.slot,
+            payloads[(row.subscription_id, row.kind, row.slot)],
+            0,
+        )
+        for row in rows
+    ]
 
 
 def take_over_expired(*, now: datetime, lease: timedelta, limit: int = 1000) -> list[Claim]:
     """Claims whose lease ran out (a dead sender) or whose retry time has come, now ours."""
     candidates = db.session.execute(
-        select(PushDelivery.id, PushDelivery.lease_until).where(
-            PushDelivery.state.in_(PENDING), PushDelivery.lease_until <= now).order_by(PushDelivery.id).limit(limit)
+        select(PushDelivery.id, PushDelivery.lease_until)
+        .where(PushDelivery.state.in_(PENDING), PushDelivery.lease_until <= now)
+        .order_by(PushDelivery.id)
+        .limit(limit)
     ).all()
     taken = []
     for delivery_id, lease_until in candidates:
         result = db.session.execute(
             update(PushDelivery)
-            .where(PushDelivery.id == delivery_id, PushDelivery.state.in_(PENDING),
-                   PushDelivery.lease_until == lease_until)
+            .where(
+                PushDelivery.id == delivery_id,
+                PushDelivery.state.in_(PENDING),
+                PushDelivery.lease_until == lease_until,
+            )
             .values(state="claimed", lease_until=now + lease)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
         if result.rowcount == 1:
             row = db.session.get(PushDelivery, delivery_id, populate_existing=True)
             if row is not None:
-                taken.append(Claim(row.id, row.subscription_id, row.kind, row.slot, row.payload, row.attempts))
+                taken.append(
+                    Claim(row.id, row.subscription_id, row.kind, row.slot, row.payload, row.attempts)
+                )
     return taken
 
 
 def mark_sent(claim: Claim, status: int, now: datetime) -> None:
-    db.session.execute(update(PushDelivery).where(PushDelivery.id == claim.delivery_id).values(
-        state="sent", sent_at=now, last_status=status, attempts=claim.attempts + 1)
-        .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(PushDelivery)
+        .where(PushDelivery.id == claim.delivery_id)
+        .values(state="sent", sent_at=now, last_status=status, attempts=claim.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def mark_retry(claim: Claim, status: int | None, when: datetime) -> None:
-    db.session.execute(update(PushDelivery).where(PushDelivery.id == claim.delivery_id).values(
-        state="retry", lease_until=when, last_status=status, attempts=claim.attempts + 1)
-        .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(PushDelivery)
+        .where(PushDelivery.id == claim.delivery_id)
+        .values(state="retry", lease_until=when, last_status=status, attempts=claim.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def mark_failed(claim: Claim, status: int | None, now: datetime) -> None:
-    db.session.execute(update(PushDelivery).where(PushDelivery.id == claim.delivery_id).values(
-        state="failed", lease_until=now, last_status=status, attempts=claim.attempts + 1)
-        .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(PushDelivery)
+        .where(PushDelivery.id == claim.delivery_id)
+        .values(state="failed", lease_until=now, last_status=status, attempts=claim.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def remove_subscription(subscription_id: int) -> None:
@@ -137,4 +191,3 @@ def backoff(attempts: int, retry_after_s: float | None, max_backoff_s: float) ->
     else:
         seconds = 30.0 * 2 ** max(0, attempts - 1)
     return timedelta(seconds=min(max(seconds, 1.0), max_backoff_s))
-

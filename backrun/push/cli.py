@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask.cli import AppGroup
@@ -16,13 +16,20 @@ def parse_at(value: str | None) -> datetime | None:
     try:
         at = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO 8601 date and time, e.g. 2026-03-29T07:00:00+02:00")
-    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date and time, e.g. 2026-03-29T07:00:00+02:00"
+        )
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 
 @push_cli.command("send-due")
-@click.option("--at", "at", default=None, metavar="ISO-8601",
-              help="Act as if it were this moment (UTC when no offset is given). Default: now.")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    metavar="ISO-8601",
+    help="Act as if it were this moment (UTC when no offset is given). Default: now.",
+)
 def send_due_command(at: str | None) -> None:
     """Send every briefing and alert due now (or --at); print what was sent, skipped and retried."""
     from backrun.push.due import send_due
@@ -33,8 +40,13 @@ def send_due_command(at: str | None) -> None:
 
 
 @push_cli.command("scheduler")
-@click.option("--interval", default=60, show_default=True, type=click.IntRange(5, 3600),
-              help="Seconds between runs (aligned to the clock).")
+@click.option(
+    "--interval",
+    default=60,
+    show_default=True,
+    type=click.IntRange(5, 3600),
+    help="Seconds between runs (aligned to the clock).",
+)
 @click.option("--once", is_flag=True, help="One run, then exit.")
 def scheduler_command(interval: int, once: bool) -> None:
     """Run send-due every --interval seconds: on RQ when BACKRUN_CACHE_URL is Redis, else in this process."""

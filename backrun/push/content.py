@@ -41,7 +41,7 @@ def topic(kind: str, subscription_id: int) -> str:
 
 
 def conditions(forecast: Forecast | None, start: datetime, end: datetime) -> str:
-    """"7–9 °C, dry, gusts to 25 km/h" over the run, from the steps it covers ('' without data)."""
+    """ "7–9 °C, dry, gusts to 25 km/h" over the run, from the steps it covers ('' without data)."""
     if forecast is None:
         return ""
     quarters = [s for s in forecast.quarter_hours if s.start < end and s.end > start]
@@ -71,8 +71,17 @@ def _local(when: datetime, zone: ZoneInfo) -> str:
     return when.astimezone(zone).strftime("%H:%M")
 
 
-def briefing(advice: Advice, forecast: Forecast | None, *, place: str, latitude: float, longitude: float,
-             minutes: int, zone: ZoneInfo, subscription_id: int) -> dict:
+def briefing(
+    advice: Advice,
+    forecast: Forecast | None,
+    *,
+    place: str,
+    latitude: float,
+    longitude: float,
+    minutes: int,
+    zone: ZoneInfo,
+    subscription_id: int,
+) -> dict:
     verdict = advice.verdict
     lines = []
     if advice.reasons:
@@ -84,25 +93,64 @@ def briefing(advice: Advice, forecast: Forecast | None, *, place: str, latitude:
         lines.append(described[0].upper() + described[1:] + ".")
     if verdict != "go":
         safe = advice.next_safe_window
-        lines.append(f"Next safe window: {_local(safe[0], zone)}–{_local(safe[1], zone)}." if safe
-                     else "No safe window found later today.")
-    return _payload("briefing", verdict, f"{VERDICT_ICONS[verdict]} {VERDICT_TITLES[verdict]} · {place}",
-                    " ".join(lines), latitude, longitude, minutes, subscription_id, advice)
+        lines.append(
+            f"Next safe window: {_local(safe[0], zone)}–{_local(safe[1], zone)}."
+            if safe
+            else "No safe window found later today."
+        )
+    return _payload(
+        "briefing",
+        verdict,
+        f"{VERDICT_ICONS[verdict]} {VERDICT_TITLES[verdict]} · {place}",
+        " ".join(lines),
+        latitude,
+        longitude,
+        minutes,
+        subscription_id,
+        advice,
+    )
 
 
-def safe_window(advice: Advice, forecast: Forecast | None, *, place: str, latitude: float, longitude: float,
-                minutes: int, zone: ZoneInfo, subscription_id: int) -> dict:
+def safe_window(
+    advice: Advice,
+    forecast: Forecast | None,
+    *,
+    place: str,
+    latitude: float,
+    longitude: float,
+    minutes: int,
+    zone: ZoneInfo,
+    subscription_id: int,
+) -> dict:
     start, end = advice.window_start, advice.window_end
     lines = [f"Safe to run backwards {_local(start, zone)}–{_local(end, zone)} ({minutes} min)."]
     described = conditions(forecast, start, end)
     if described:
         lines.append(described[0].upper() + described[1:] + ".")
-    return _payload("safe_window", "go", f"{VERDICT_ICONS['go']} It's safe now · {place}", " ".join(lines),
-                    latitude, longitude, minutes, subscription_id, advice)
+    return _payload(
+        "safe_window",
+        "go",
+        f"{VERDICT_ICONS['go']} It's safe now · {place}",
+        " ".join(lines),
+        latitude,
+        longitude,
+        minutes,
+        subscription_id,
+        advice,
+    )
 
 
-def _payload(kind: str, verdict: str, title: str, body: str, latitude: float, longitude: float, minutes: int,
-             subscription_id: int, advice: Advice) -> dict:
+def _payload(
+    kind: str,
+    verdict: str,
+    title: str,
+    body: str,
+    latitude: float,
+    longitude: float,
+    minutes: int,
+    subscription_id: int,
+    advice: Advice,
+) -> dict:
     return {
         "kind": kind,
         "verdict": verdict,
@@ -113,6 +161,7 @@ def _payload(kind: str, verdict: str, title: str, body: str, latitude: float, lo
         "icon": "/static/icons/icon-192.png",
         "reason": advice.reasons[0].code if advice.reasons else None,
         "window": {"start": advice.window_start.isoformat(), "end": advice.window_end.isoformat()},
-        "next_safe_window": None if advice.next_safe_window is None else {
-            "start": advice.next_safe_window[0].isoformat(), "end": advice.next_safe_window[1].isoformat()},
+        "next_safe_window": None
+        if advice.next_safe_window is None
+        else {"start": advice.next_safe_window[0].isoformat(), "end": advice.next_safe_window[1].isoformat()},
     }

@@ -21,7 +21,7 @@ import logging
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import requests
 from flask import current_app
@@ -38,7 +38,7 @@ from backrun.push.sender import Outcome, VapidSigner, send
 from backrun.weather.service import get_weather_service
 
 log = logging.getLogger(__name__)
-UTC = timezone.utc
+UTC = UTC
 BAD = ("indoors", "caution")
 
 
@@ -55,8 +55,10 @@ class Report:
         for name in ("sent", "skipped", "retried", "removed", "failed"):
             for item in getattr(self, name):
                 out.append(f"{name}: {item}")
-        out.append(f"{len(self.sent)} sent, {len(self.skipped)} skipped, {len(self.retried)} retried, "
-                   f"{len(self.removed)} removed, {len(self.failed)} failed")
+        out.append(
+            f"{len(self.sent)} sent, {len(self.skipped)} skipped, {len(self.retried)} retried, "
+            f"{len(self.removed)} removed, {len(self.failed)} failed"
+        )
         return out
 
 
@@ -76,15 +78,20 @@ class _Settings:
         return 4 * self.senders
 
     @classmethod
-    def from_config(cls, config) -> "_Settings":
+    def from_config(cls, config) -> _Settings:
         timeout = float(config["BACKRUN_PUSH_TIMEOUT"])
         senders = max(1, int(config["BACKRUN_PUSH_SENDERS"]))
         # A chunk is four rounds of the pool: the lease must outlast four timeouts and the bookkeeping.
         lease_s = max(float(config["BACKRUN_PUSH_LEASE_S"]), 4 * timeout + 30)
-        return cls(timedelta(minutes=int(config["BACKRUN_PUSH_BRIEFING_GRACE_MIN"])),
-                   schedule.QuietHours.parse(config["BACKRUN_PUSH_QUIET_HOURS"]), timedelta(seconds=lease_s),
-                   timeout, int(config["BACKRUN_PUSH_MAX_ATTEMPTS"]), float(config["BACKRUN_PUSH_MAX_BACKOFF_S"]),
-                   senders)
+        return cls(
+            timedelta(minutes=int(config["BACKRUN_PUSH_BRIEFING_GRACE_MIN"])),
+            schedule.QuietHours.parse(config["BACKRUN_PUSH_QUIET_HOURS"]),
+            timedelta(seconds=lease_s),
+            timeout,
+            int(config["BACKRUN_PUSH_MAX_ATTEMPTS"]),
+            float(config["BACKRUN_PUSH_MAX_BACKOFF_S"]),
+            senders,
+        )
 
 
 def _label(claim: Claim) -> str:
@@ -98,8 +105,10 @@ def send_due(at: datetime | None = None) -> Report:
     sender = _Sender(settings, report)
     try:
         sender.deliver(claims.take_over_expired(now=at, lease=settings.lease), at)
-        subscriptions = [_Watched.of(s) for s in db.session.execute(
-            select(PushSubscription).order_by(PushSubscription.id)).scalars()]
+        subscriptions = [
+            _Watched.of(s)
+            for s in db.session.execute(select(PushSubscription).order_by(PushSubscription.id)).scalars()
+        ]
         db.session.rollback()  # read once: later commits must not reload 10,000 rows one by one
         briefings = _due_briefings(subscriptions, at, settings, report)
         watched = _watched_now(subscriptions, at, settings, report)
@@ -125,9 +134,18 @@ class _Watched:
     last_verdict: str | None
 
     @classmethod
-    def of(cls, sub: PushSubscription) -> "_Watched":
-        return cls(sub.id, sub.place_name, sub.latitude, sub.longitude, sub.time_zone, sub.briefing_at, sub.minutes,
-                   sub.safe_window_alerts, sub.last_verdict)
+    def of(cls, sub: PushSubscription) -> _Watched:
+        return cls(
+            sub.id,
+            sub.place_name,
+            sub.latitude,
+            sub.longitude,
+            sub.time_zone,
+            sub.briefing_at,
+            sub.minutes,
+            sub.safe_window_alerts,
+            sub.last_verdict,
+        )
 
 
 def _prefetch_weather(subscriptions: list[_Watched]) -> None:
@@ -140,8 +158,9 @@ def _prefetch_weather(subscriptions: list[_Watched]) -> None:
         list(pool.map(lambda p: service.forecast(*p), places.values()))
 
 
-def _due_briefings(subscriptions: list[_Watched], at: datetime, settings: _Settings,
-                   report: Report) -> list[tuple[_Watched, str]]:
+def _due_briefings(
+    subscriptions: list[_Watched], at: datetime, settings: _Settings, report: Report
+) -> list[tuple[_Watched, str]]:
     """(subscription, local day) whose briefing is due now and not yet claimed by anyone."""
     due = []
     for sub in subscriptions:
@@ -156,8 +175,9 @@ def _due_briefings(subscriptions: list[_Watched], at: datetime, settings: _Setti
     return [(sub, slot) for sub, slot in due if (sub.id, "briefing", slot) not in done]
 
 
-def _watched_now(subscriptions: list[_Watched], at: datetime, settings: _Settings,
-                 report: Report) -> list[tuple[_Watched, str]]:
+def _watched_now(
+    subscriptions: list[_Watched], at: datetime, settings: _Settings, report: Report
+) -> list[tuple[_Watched, str]]:
     """(subscription, local day) with safe-window alerts, outside quiet hours.
 
     Also after today's alert: what it does tonight decides whether tomorrow morning's "go" is news.
@@ -175,14 +195,22 @@ def _watched_now(subscriptions: list[_Watched], at: datetime, settings: _Setting
     return watched
 
 
-def _briefings(due: list[tuple[_Watched, str]], at: datetime, settings: _Settings,
-               report: Report) -> Iterable[Claim]:
+def _briefings(
+    due: list[tuple[_Watched, str]], at: datetime, settings: _Settings, report: Report
+) -> Iterable[Claim]:
     batch: list[tuple[int, str, str, dict]] = []
     for sub, slot in due:
         result = get_advice(sub.latitude, sub.longitude, minutes=sub.minutes, start=at, now=at)
-        payload = content.briefing(result.advice, result.weather.forecast, place=sub.place_name,
-                                   latitude=sub.latitude, longitude=sub.longitude, minutes=sub.minutes,
-                                   zone=schedule.zone(sub.time_zone), subscription_id=sub.id)
+        payload = content.briefing(
+            result.advice,
+            result.weather.forecast,
+            place=sub.place_name,
+            latitude=sub.latitude,
+            longitude=sub.longitude,
+            minutes=sub.minutes,
+            zone=schedule.zone(sub.time_zone),
+            subscription_id=sub.id,
+        )
         batch.append((sub.id, "briefing", slot, payload))
         if len(batch) >= settings.chunk:
             yield from _claimed(batch, at, settings, report)
@@ -190,8 +218,9 @@ def _briefings(due: list[tuple[_Watched, str]], at: datetime, settings: _Setting
     yield from _claimed(batch, at, settings, report)
 
 
-def _claimed(batch: list[tuple[int, str, str, dict]], at: datetime, settings: "_Settings",
-             report: Report) -> list[Claim]:
+def _claimed(
+    batch: list[tuple[int, str, str, dict]], at: datetime, settings: _Settings, report: Report
+) -> list[Claim]:
     won = claims.claim_many(batch, now=at, lease=settings.lease)
     ours = {(c.subscription_id, c.kind, c.slot) for c in won}
     for sub_id, kind, slot, _ in batch:
@@ -200,8 +229,9 @@ def _claimed(batch: list[tuple[int, str, str, dict]], at: datetime, settings: "_
     return won
 
 
-def _safe_windows(watched: list[tuple[_Watched, str]], at: datetime, settings: _Settings,
-                  report: Report) -> Iterable[Claim]:
+def _safe_windows(
+    watched: list[tuple[_Watched, str]], at: datetime, settings: _Settings, report: Report
+) -> Iterable[Claim]:
     start = schedule.next_window_start(at)
     for sub, slot in watched:
         result = get_advice(sub.latitude, sub.longitude, minutes=sub.minutes, start=start, now=at)
@@ -212,16 +242,27 @@ def _safe_windows(watched: list[tuple[_Watched, str]], at: datetime, settings: _
         if verdict == "go" and sub.last_verdict in BAD and claims.existing([(sub.id, "safe_window", slot)]):
             report.skipped.append(f"safe_window #{sub.id} {slot} (one alert a day)")
         elif verdict == "go" and sub.last_verdict in BAD:
-            payload = content.safe_window(result.advice, result.weather.forecast, place=sub.place_name,
-                                          latitude=sub.latitude, longitude=sub.longitude, minutes=sub.minutes,
-                                          zone=schedule.zone(sub.time_zone), subscription_id=sub.id)
+            payload = content.safe_window(
+                result.advice,
+                result.weather.forecast,
+                place=sub.place_name,
+                latitude=sub.latitude,
+                longitude=sub.longitude,
+                minutes=sub.minutes,
+                zone=schedule.zone(sub.time_zone),
+                subscription_id=sub.id,
+            )
             claim = claims.claim(sub.id, "safe_window", slot, payload, now=at, lease=settings.lease)
             if claim is None:
                 report.skipped.append(f"safe_window #{sub.id} {slot} (claimed elsewhere)")
         # Claimed before the state moves on: a crash in between leaves a claim to retry, not a lost alert.
         if verdict != sub.last_verdict:
-            db.session.execute(update(PushSubscription).where(PushSubscription.id == sub.id)
-                               .values(last_verdict=verdict).execution_options(synchronize_session=False))
+            db.session.execute(
+                update(PushSubscription)
+                .where(PushSubscription.id == sub.id)
+                .values(last_verdict=verdict)
+                .execution_options(synchronize_session=False)
+            )
             db.session.commit()
         if claim is not None:
             yield claim
@@ -257,8 +298,12 @@ class _Sender:
 
     def _send_chunk(self, chunk: list[Claim], at: datetime) -> None:
         ids = {c.subscription_id for c in chunk}
-        subs = {s.id: s.subscription_info() for s in db.session.execute(
-            select(PushSubscription).where(PushSubscription.id.in_(ids))).scalars()}
+        subs = {
+            s.id: s.subscription_info()
+            for s in db.session.execute(
+                select(PushSubscription).where(PushSubscription.id.in_(ids))
+            ).scalars()
+        }
         outcomes = list(self.pool.map(lambda c: self._send_one(c, subs.get(c.subscription_id)), chunk))
         for claim, outcome in zip(chunk, outcomes):
             self._record(claim, outcome, at)
@@ -270,9 +315,16 @@ class _Sender:
         if not allowed(info["endpoint"], self.allowed_origins):
             return Outcome(None, error="endpoint not on BACKRUN_PUSH_ALLOWED_ORIGINS", permanent=True)
         kind = claim.kind
-        return send(self.session, self.signer, info, claim.payload, ttl=content.TTL_S[kind],
-                    urgency=content.URGENCY[kind], topic=content.topic(kind, claim.subscription_id),
-                    timeout=self.settings.timeout)
+        return send(
+            self.session,
+            self.signer,
+            info,
+            claim.payload,
+            ttl=content.TTL_S[kind],
+            urgency=content.URGENCY[kind],
+            topic=content.topic(kind, claim.subscription_id),
+            timeout=self.settings.timeout,
+        )
 
     def _record(self, claim: Claim, outcome: Outcome, at: datetime) -> None:
         label = _label(claim)
@@ -281,12 +333,16 @@ class _Sender:
             self.report.sent.append(f"{label} -> {outcome.status}")
         elif outcome.gone:
             claims.remove_subscription(claim.subscription_id)
-            self.report.removed.append(f"{label}: push service answered {outcome.status}, subscription deleted")
+            self.report.removed.append(
+                f"{label}: push service answered {outcome.status}, subscription deleted"
+            )
         elif outcome.retryable and claim.attempts + 1 < self.settings.max_attempts:
             wait = claims.backoff(claim.attempts + 1, outcome.retry_after_s, self.settings.max_backoff_s)
             claims.mark_retry(claim, outcome.status, at + wait)
-            self.report.retried.append(f"{label}: {outcome.status or outcome.error}, again after "
-                                       f"{(at + wait).isoformat(timespec='seconds')}")
+            self.report.retried.append(
+                f"{label}: {outcome.status or outcome.error}, again after "
+                f"{(at + wait).isoformat(timespec='seconds')}"
+            )
         else:
             claims.mark_failed(claim, outcome.status, at)
             self.report.failed.append(f"{label}: {outcome.status or ''} {outcome.error or ''}".strip())

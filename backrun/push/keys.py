@@ -33,11 +33,15 @@ def load_vapid(value: str) -> Vapid02:
 def vapid() -> Vapid02:
     key = current_app.extensions.get("backrun.vapid")
     if key is None:
-        key = current_app.extensions.setdefault("backrun.vapid", load_vapid(current_app.config["BACKRUN_VAPID_PRIVATE_KEY"]))
+        key = current_app.extensions.setdefault(
+            "backrun.vapid", load_vapid(current_app.config["BACKRUN_VAPID_PRIVATE_KEY"])
+        )
     return key
 
 
 def application_server_key() -> str:
     """The public key as the browser's pushManager.subscribe() wants it: the uncompressed point, base64url."""
-    point = vapid().public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    point = vapid().public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
     return b64url(point)

@@ -50,7 +50,9 @@ class PushDelivery(db.Model):
     __table_args__ = (UniqueConstraint("subscription_id", "kind", "slot", name="uq_push_delivery_slot"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("push_subscription.id", ondelete="CASCADE"), index=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("push_subscription.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(16))
     slot: Mapped[str] = mapped_column(String(16))  # the local day, YYYY-MM-DD
     state: Mapped[str] = mapped_column(String(16), index=True)

@@ -23,7 +23,12 @@ def origin_of(url: str) -> str | None:
         port = parts.port
     except ValueError:
         return None
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or parts.username is not None or parts.password is not None:
+    if (
+        parts.scheme not in DEFAULT_PORTS
+        or not parts.hostname
+        or parts.username is not None
+        or parts.password is not None
+    ):
         return None
     if "@" in parts.netloc:
         return None
@@ -42,7 +47,7 @@ def allowed(url: str, patterns: Iterable[str]) -> bool:
         if "://*." in pattern:
             scheme, suffix = pattern.split("://*.", 1)
             if origin.startswith(scheme + "://") and origin.endswith("." + suffix):
-                label = origin[len(scheme) + 3:-len(suffix) - 1]
+                label = origin[len(scheme) + 3 : -len(suffix) - 1]
                 if label and "." not in label and ":" not in label:
                     return True
         elif origin == pattern:

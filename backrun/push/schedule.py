@@ -9,11 +9,11 @@ on a fall-back day at the first of the two 02:30s. Each kind is sent at most onc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-UTC = timezone.utc
+UTC = UTC
 SAFE_WINDOW_STEP = timedelta(minutes=15)
 
 
@@ -22,7 +22,7 @@ class BadTime(ValueError):
 
 
 def parse_hhmm(text: str) -> time:
-    """"07:00" -> time(7, 0); anything else (24:00, 7:60, 07:00:00, " 7:00") is a BadTime."""
+    """ "07:00" -> time(7, 0); anything else (24:00, 7:60, 07:00:00, " 7:00") is a BadTime."""
     if not isinstance(text, str) or len(text) != 5 or text[2] != ":" or not (text[:2] + text[3:]).isdigit():
         raise BadTime(f"{text!r} is not a time of day as HH:MM (00:00 to 23:59)")
     hour, minute = int(text[:2]), int(text[3:])
@@ -37,8 +37,8 @@ class QuietHours:
     end: time
 
     @classmethod
-    def parse(cls, text: str) -> "QuietHours":
-        """"21:00-07:00" (may wrap midnight); equal ends mean no quiet hours."""
+    def parse(cls, text: str) -> QuietHours:
+        """ "21:00-07:00" (may wrap midnight); equal ends mean no quiet hours."""
         try:
             start, end = text.split("-")
             return cls(parse_hhmm(start.strip()), parse_hhmm(end.strip()))

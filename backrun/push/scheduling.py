@@ -18,7 +18,7 @@ import logging
 import signal
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import current_app
@@ -39,14 +39,21 @@ def send_due_job() -> dict:
         _worker_app = create_app()
     with _worker_app.app_context():
         report = send_due()
-    return {"sent": len(report.sent), "skipped": len(report.skipped), "retried": len(report.retried),
-            "removed": len(report.removed), "failed": len(report.failed)}
+    return {
+        "sent": len(report.sent),
+        "skipped": len(report.skipped),
+        "retried": len(report.retried),
+        "removed": len(report.removed),
+        "failed": len(report.failed),
+    }
 
 
 def _redis():
     import redis
 
-    return redis.Redis.from_url(current_app.config["BACKRUN_CACHE_URL"], socket_connect_timeout=2, socket_timeout=30)
+    return redis.Redis.from_url(
+        current_app.config["BACKRUN_CACHE_URL"], socket_connect_timeout=2, socket_timeout=30
+    )
 
 
 def run_scheduler(interval: int, *, once: bool = False) -> None:
@@ -58,7 +65,9 @@ def run_scheduler(interval: int, *, once: bool = False) -> None:
             scheduler.register(send_due_job, queue_name=QUEUE, cron="* * * * *", job_timeout=JOB_TIMEOUT_S)
         else:
             scheduler.register(send_due_job, queue_name=QUEUE, interval=interval, job_timeout=JOB_TIMEOUT_S)
-        click.echo(f"push scheduler: enqueuing send-due on RQ queue {QUEUE!r}; run `flask push worker` to send")
+        click.echo(
+            f"push scheduler: enqueuing send-due on RQ queue {QUEUE!r}; run `flask push worker` to send"
+        )
         scheduler.start()
         return
     _run_in_process(interval, once=once)
@@ -76,7 +85,7 @@ def _run_in_process(interval: int, *, once: bool) -> None:
     while not stop.is_set():
         try:
             with app.app_context():
-                report = send_due(datetime.now(timezone.utc))
+                report = send_due(datetime.now(UTC))
             if report.sent or report.retried or report.removed or report.failed:
                 click.echo(report.lines()[-1])
         except Exception:  # one bad run must not end the schedule; it is retried next time
@@ -88,8 +97,10 @@ def _run_in_process(interval: int, *, once: bool) -> None:
 
 def run_worker() -> None:
     if not current_app.config["BACKRUN_CACHE_URL"]:
-        raise click.UsageError("The worker needs Redis: set BACKRUN_CACHE_URL (without it, `flask push scheduler` "
-                               "sends by itself).")
+        raise click.UsageError(
+            "The worker needs Redis: set BACKRUN_CACHE_URL (without it, `flask push scheduler` "
+            "sends by itself)."
+        )
     from rq import Queue, SimpleWorker
 
     global _worker_app

@@ -13,8 +13,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
 
 import requests
 from py_vapid import Vapid02
@@ -90,11 +90,20 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
         return None
     if when.tzinfo is None:
         return None
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def send(session: requests.Session, signer: VapidSigner, subscription_info: dict, payload: dict, *, ttl: int,
-         urgency: str, topic: str, timeout: float) -> Outcome:
+def send(
+    session: requests.Session,
+    signer: VapidSigner,
+    subscription_info: dict,
+    payload: dict,
+    *,
+    ttl: int,
+    urgency: str,
+    topic: str,
+    timeout: float,
+) -> Outcome:
     audience = origin_of(subscription_info["endpoint"])
     if audience is None:
         return Outcome(None, error="not a push service URL", permanent=True)
@@ -102,10 +111,14 @@ def send(session: requests.Session, signer: VapidSigner, subscription_info: dict
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     try:
         response = WebPusher(subscription_info, requests_session=session).send(
-            data, headers=headers, ttl=ttl, content_encoding="aes128gcm", timeout=(min(timeout, 5.0), timeout))
+            data, headers=headers, ttl=ttl, content_encoding="aes128gcm", timeout=(min(timeout, 5.0), timeout)
+        )
     except WebPushException as exc:
         return Outcome(None, error=str(exc))
     except requests.RequestException as exc:
         return Outcome(None, error=f"{type(exc).__name__}: {exc}"[:300])
-    return Outcome(response.status_code, retry_after(response.headers.get("Retry-After")),
-                   None if response.ok else (response.text or "")[:300])
+    return Outcome(
+        response.status_code,
+        retry_after(response.headers.get("Retry-After")),
+        None if response.ok else (response.text or "")[:300],
+    )

@@ -10,7 +10,7 @@ with other keys it is refused.
 from __future__ import annotations
 
 import hmac
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +36,9 @@ def _apply(sub: PushSubscription, data: dict) -> None:
     sub.p256dh = subscription["keys"]["p256dh"]
     sub.auth = subscription["keys"]["auth"]
     expiration = subscription.get("expirationTime")
-    sub.expires_at = None if expiration is None else datetime.fromtimestamp(int(expiration) / 1000, timezone.utc)
+    sub.expires_at = (
+        None if expiration is None else datetime.fromtimestamp(int(expiration) / 1000, UTC)
+    )
     if (sub.latitude, sub.longitude) != (place["lat"], place["lon"]):
         sub.last_verdict = None  # another place: its history says nothing about this one
     sub.place_name = place["name"]
@@ -52,17 +54,25 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
     """(subscription, created): the same endpoint again updates the stored row."""
     endpoint = data["subscription"]["endpoint"]
     for _ in range(2):
-        sub = db.session.execute(select(PushSubscription).where(PushSubscription.endpoint == endpoint)).scalar_one_or_none()
+        sub = db.session.execute(
+            select(PushSubscription).where(PushSubscription.endpoint == endpoint)
+        ).scalar_one_or_none()
         created = sub is None
         if created:
             if len(subscriptions_of(user)) >= MAX_PER_RUNNER:
-                raise TooMany(f"At most {MAX_PER_RUNNER} subscriptions per runner: remove one in Settings first.")
-            sub = PushSubscription(endpoint=endpoint, user_id=user.id, created_at=utc_now(),
-                                   latitude=None, longitude=None)
+                raise TooMany(
+                    f"At most {MAX_PER_RUNNER} subscriptions per runner: remove one in Settings first."
+                )
+            sub = PushSubscription(
+                endpoint=endpoint, user_id=user.id, created_at=utc_now(), latitude=None, longitude=None
+            )
             db.session.add(sub)
         elif sub.user_id != user.id:
             keys = data["subscription"]["keys"]
-            if not (hmac.compare_digest(sub.p256dh, keys["p256dh"]) and hmac.compare_digest(sub.auth, keys["auth"])):
+            if not (
+                hmac.compare_digest(sub.p256dh, keys["p256dh"])
+                and hmac.compare_digest(sub.auth, keys["auth"])
+            ):
                 raise EndpointTaken("This endpoint belongs to another subscription.")
             db.session.execute(delete(PushDelivery).where(PushDelivery.subscription_id == sub.id))
             sub.user_id = user.id
@@ -78,24 +88,35 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
 
 def renew(old: dict, new: dict) -> PushSubscription | None:
     """The browser replaced `old` with `new`: the row follows, if the old secret matches."""
-    sub = db.session.execute(select(PushSubscription).where(PushSubscription.endpoint == old["endpoint"])).scalar_one_or_none()
+    sub = db.session.execute(
+        select(PushSubscription).where(PushSubscription.endpoint == old["endpoint"])
+    ).scalar_one_or_none()
     if sub is None or not hmac.compare_digest(sub.auth.rstrip("="), old["keys"]["auth"].rstrip("=")):
         return None
-    taken = db.session.execute(select(PushSubscription).where(PushSubscription.endpoint == new["endpoint"])).scalar_one_or_none()
+    taken = db.session.execute(
+        select(PushSubscription).where(PushSubscription.endpoint == new["endpoint"])
+    ).scalar_one_or_none()
     if taken is not None and taken.id != sub.id:
-        remove(taken)  # the new endpoint was already stored (a page subscribed first): one row, the old settings
+        remove(
+            taken
+        )  # the new endpoint was already stored (a page subscribed first): one row, the old settings
     sub.endpoint = new["endpoint"]
     sub.p256dh, sub.auth = new["keys"]["p256dh"], new["keys"]["auth"]
     expiration = new.get("expirationTime")
-    sub.expires_at = None if expiration is None else datetime.fromtimestamp(int(expiration) / 1000, timezone.utc)
+    sub.expires_at = (
+        None if expiration is None else datetime.fromtimestamp(int(expiration) / 1000, UTC)
+    )
     sub.updated_at = utc_now()
     db.session.commit()
     return sub
 
 
 def subscriptions_of(user: User) -> list[PushSubscription]:
-    return list(db.session.execute(
-        select(PushSubscription).where(PushSubscription.user_id == user.id).order_by(PushSubscription.id)).scalars())
+    return list(
+        db.session.execute(
+            select(PushSubscription).where(PushSubscription.user_id == user.id).order_by(PushSubscription.id)
+        ).scalars()
+    )
 
 
 def get_own(user: User, subscription_id: int) -> PushSubscription | None:
@@ -103,9 +124,15 @@ def get_own(user: User, subscription_id: int) -> PushSubscription | None:
     return sub if sub is not None and sub.user_id == user.id else None
 
 
-def update(sub: PushSubscription, *, briefing_at: str | None, minutes: int, safe_window_alerts: bool,
-           place_name: str) -> PushSubscription:
-    sub.briefing_at, sub.minutes, sub.safe_window_alerts, sub.place_name = briefing_at, minutes, safe_window_alerts, place_name
+def update(
+    sub: PushSubscription, *, briefing_at: str | None, minutes: int, safe_window_alerts: bool, place_name: str
+) -> PushSubscription:
+    sub.briefing_at, sub.minutes, sub.safe_window_alerts, sub.place_name = (
+        briefing_at,
+        minutes,
+        safe_window_alerts,
+        place_name,
+    )
     sub.updated_at = utc_now()
     db.session.commit()
     return sub

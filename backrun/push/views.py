@@ -36,7 +36,9 @@ def save_subscription(subscription_id: int):
     problems = []
     if briefing_at is not None:
         try:
-            schedule.parse_hhmm(briefing_at[:5] if len(briefing_at) == 8 and briefing_at.endswith(":00") else briefing_at)
+            schedule.parse_hhmm(
+                briefing_at[:5] if len(briefing_at) == 8 and briefing_at.endswith(":00") else briefing_at
+            )
             briefing_at = briefing_at[:5]
         except schedule.BadTime:
             problems.append("The briefing time must be a time of day, like 07:00.")

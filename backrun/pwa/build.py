@@ -46,8 +46,7 @@ def build_manifest() -> dict:
     """What static/sw.js needs to know, in one object."""
     return {
         "version": content_version(),
-        "shell": [url_for("static", filename=name) for name in shell.SHELL_FILES]
-        + [url_for("pwa.manifest")],
+        "shell": [url_for("static", filename=name) for name in shell.SHELL_FILES] + [url_for("pwa.manifest")],
         "shellPages": [url_for(endpoint) for endpoint in shell.SHELL_PAGES],
         "runnerPages": [url_for(endpoint) for endpoint in shell.RUNNER_PAGES],
         "outboxForms": [url_for(endpoint) for endpoint in shell.OUTBOX_FORMS],

@@ -42,13 +42,22 @@ def web_app_manifest() -> dict:
         "background_color": BACKGROUND_COLOUR,
         "categories": ["health", "fitness", "sports", "weather"],
         "icons": [
-            {"src": url_for("static", filename=f"icons/{name}"), "sizes": f"{size}x{size}", "type": "image/png",
-             "purpose": purpose}
+            {
+                "src": url_for("static", filename=f"icons/{name}"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": purpose,
+            }
             for name, size, purpose in ICONS
         ],
         "screenshots": [
-            {"src": url_for("static", filename=f"screenshots/{name}"), "sizes": f"{width}x{height}",
-             "type": "image/png", "form_factor": form_factor, "label": label}
+            {
+                "src": url_for("static", filename=f"screenshots/{name}"),
+                "sizes": f"{width}x{height}",
+                "type": "image/png",
+                "form_factor": form_factor,
+                "label": label,
+            }
             for name, width, height, form_factor, label in SCREENSHOTS
         ],
     }

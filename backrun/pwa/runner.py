@@ -43,5 +43,7 @@ def _mark_runner_pages(response):
     response.headers[RUNNER_HEADER] = runner_key(current_user.id)
     cache_control = response.headers.get("Cache-Control", "")
     if "private" not in cache_control and "no-store" not in cache_control:
-        response.headers["Cache-Control"] = "private, no-cache" if not cache_control else f"private, {cache_control}"
+        response.headers["Cache-Control"] = (
+            "private, no-cache" if not cache_control else f"private, {cache_control}"
+        )
     return response

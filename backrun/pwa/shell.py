@@ -46,6 +46,4 @@ RUNNER_PAGES = (
 )
 
 # Forms whose POST the service worker queues in the outbox when the network fails mid-submit.
-OUTBOX_FORMS = (
-    "logbook.create_session",
-)
+OUTBOX_FORMS = ("logbook.create_session",)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backrun.safety import ground as gm
@@ -26,7 +26,7 @@ from backrun.weather.model import Forecast, Step
 
 __all__ = ["Advice", "OutlookHour", "Reason", "advise"]
 
-UTC = timezone.utc
+UTC = UTC
 OUTLOOK_HOURS = 6
 SEARCH_STEP = timedelta(minutes=15)
 HISTORY = timedelta(hours=th.GROUND_HISTORY_H)
@@ -95,14 +95,25 @@ class Advice:
             "window_start": self.window_start.isoformat(),
             "window_end": self.window_end.isoformat(),
             "outlook": [hour.to_dict() for hour in self.outlook],
-            "next_safe_window": None if safe is None else {"start": safe[0].isoformat(), "end": safe[1].isoformat()},
+            "next_safe_window": None
+            if safe is None
+            else {"start": safe[0].isoformat(), "end": safe[1].isoformat()},
             "data_age_s": self.data_age_s,
             "ground": self.ground_dict(),
         }
 
 
-def advise(forecast: Forecast | None, *, latitude: float, longitude: float, start: datetime, minutes: int,
-           now: datetime, profile: Profile = DEFAULT_PROFILE, air_quality: AirQuality | None = None) -> Advice:
+def advise(
+    forecast: Forecast | None,
+    *,
+    latitude: float,
+    longitude: float,
+    start: datetime,
+    minutes: int,
+    now: datetime,
+    profile: Profile = DEFAULT_PROFILE,
+    air_quality: AirQuality | None = None,
+) -> Advice:
     """Advice for a run of `minutes` starting at `start` (aware datetimes; returned in UTC).
 
     `profile` and `air_quality` can only make it stricter (backrun/safety/personal.py).
@@ -121,8 +132,9 @@ def advise(forecast: Forecast | None, *, latitude: float, longitude: float, star
         outlook = tuple(OutlookHour(t, "unknown") for t in outlook_starts)
         bare = RunConditions(start, start + duration, (), (), ())
         reasons = sort_reasons([rules.no_data(), *personal.extra_reasons(bare, air_quality, profile)])
-        return Advice(verdict_of(reasons), reasons, start, start + duration, outlook, None, None,
-                      profile, air_now, None)
+        return Advice(
+            verdict_of(reasons), reasons, start, start + duration, outlook, None, None, profile, air_now, None
+        )
 
     evaluator = _Evaluator(forecast, latitude, longitude, now, profile, air_quality)
     verdict_now, reasons = evaluator.evaluate(start, start + duration)
@@ -130,10 +142,23 @@ def advise(forecast: Forecast | None, *, latitude: float, longitude: float, star
     outlook = tuple(OutlookHour(t, evaluator.evaluate(t, t + duration)[0]) for t in outlook_starts)
     next_safe = None
     if verdict_now != "go":
-        next_safe = evaluator.first_go_window(start, duration, until=approximate_local_midnight(start, longitude))
-    return Advice(verdict_now, reasons, start, start + duration, outlook, next_safe, evaluator.age_s,
-                  profile=profile, air=air_now, conditions=evaluator.conditions(start, start + duration),
-                  ground=ground, ground_events=events)
+        next_safe = evaluator.first_go_window(
+            start, duration, until=approximate_local_midnight(start, longitude)
+        )
+    return Advice(
+        verdict_now,
+        reasons,
+        start,
+        start + duration,
+        outlook,
+        next_safe,
+        evaluator.age_s,
+        profile=profile,
+        air=air_now,
+        conditions=evaluator.conditions(start, start + duration),
+        ground=ground,
+        ground_events=events,
+    )
 
 
 def verdict_of(reasons: Sequence[Reason]) -> str:
@@ -199,30 +224,46 @@ def _fill_from_hour(quarter: Step, hour: Step | None) -> Step:
     """
     if hour is None:
         return quarter
-    missing = {name: getattr(hour, name) for name in _STEP_VALUES
-               if getattr(quarter, name) is None and getattr(hour, name) is not None}
+    missing = {
+        name: getattr(hour, name)
+        for name in _STEP_VALUES
+        if getattr(quarter, name) is None and getattr(hour, name) is not None
+    }
     return replace(quarter, **missing) if missing else quarter
 
 
 class _Evaluator:
     """Everything that does not depend on the window, computed once per `advise` call."""
 
-    def __init__(self, forecast: Forecast, latitude: float, longitude: float, now: datetime,
-                 profile: Profile = DEFAULT_PROFILE, air_quality: AirQuality | None = None) -> None:
+    def __init__(
+        self,
+        forecast: Forecast,
+        latitude: float,
+        longitude: float,
+        now: datetime,
+        profile: Profile = DEFAULT_PROFILE,
+        air_quality: AirQuality | None = None,
+    ) -> None:
         self.now = now
         self._profile, self._air = profile, air_quality
         self.age_s = (now - forecast.fetched_at).total_seconds()
         self._stale = rules.stale_data(self.age_s)
         self._hours = _StepIndex(forecast.hours)
-        self._quarters = _StepIndex([_fill_from_hour(q, self._hour_containing(q.start))
-                                     for q in forecast.quarter_hours])
-        self._problems = [(s, p) for s in (*forecast.hours, *forecast.quarter_hours) for p in rules.step_problems(s)]
+        self._quarters = _StepIndex(
+            [_fill_from_hour(q, self._hour_containing(q.start)) for q in forecast.quarter_hours]
+        )
+        self._problems = [
+            (s, p) for s in (*forecast.hours, *forecast.quarter_hours) for p in rules.step_problems(s)
+        ]
         self._sun = SunTracker(latitude, longitude)
         self._horizon = max(filter(None, (self._hours.end, self._quarters.end)), default=now)
         self._track = gm.track(self._worst_hours(forecast) or forecast.quarter_hours, now)
         first_quarter = self._quarters.steps[0].start if self._quarters.steps else None
-        self._conflicting = ({id(h) for h in self._hours.overlapping(first_quarter, self._quarters.end)
-                              if self._conflicts(h)} if first_quarter is not None else set())
+        self._conflicting = (
+            {id(h) for h in self._hours.overlapping(first_quarter, self._quarters.end) if self._conflicts(h)}
+            if first_quarter is not None
+            else set()
+        )
         # Where the past is known well enough for the ground model: merged spans of usable steps.
         self._history_spans = _merged_spans(rules.history_steps(forecast.hours))
 
@@ -263,8 +304,11 @@ class _Evaluator:
 
     def _conflicts(self, hour: Step) -> bool:
         """Does the hour say something worse than the quarter-hours inside it?"""
-        inside = [q for q in self._quarters.overlapping(hour.start, hour.end)
-                  if q.start >= hour.start and q.end <= hour.end]
+        inside = [
+            q
+            for q in self._quarters.overlapping(hour.start, hour.end)
+            if q.start >= hour.start and q.end <= hour.end
+        ]
         if rules.first_gap(inside, hour.start, hour.end) is not None:
             return True  # can't compare: the hour counts too
         if hour.precipitation_mm is not None:
@@ -281,23 +325,40 @@ class _Evaluator:
         return False
 
     def conditions(self, start: datetime, end: datetime) -> RunConditions:
-        around = (self._hours.overlapping(start - THUNDER_MARGIN, end + THUNDER_MARGIN)
-                  + self._quarters.overlapping(start - THUNDER_MARGIN, end + THUNDER_MARGIN))
+        around = self._hours.overlapping(
+            start - THUNDER_MARGIN, end + THUNDER_MARGIN
+        ) + self._quarters.overlapping(start - THUNDER_MARGIN, end + THUNDER_MARGIN)
         ground, events = self.ground(start, end)
-        return RunConditions(start, end, self.run_steps(start, end), around,
-                             self._hours.overlapping(start - HISTORY, start), self._sun.lowest(start, end),
-                             ground, events, self._track.worst_during(start, end))
+        return RunConditions(
+            start,
+            end,
+            self.run_steps(start, end),
+            around,
+            self._hours.overlapping(start - HISTORY, start),
+            self._sun.lowest(start, end),
+            ground,
+            events,
+            self._track.worst_during(start, end),
+        )
 
     def ground(self, start: datetime, end: datetime) -> tuple[gm.GroundState | None, tuple[gm.Event, ...]]:
         state = self._track.during(start, end)
         return state, (self._track.events_until(state.at) if state is not None else ())
 
     def data_quality(self, c: RunConditions) -> list[Reason]:
-        return [*self._stale,
-                *rules.missing_data(c.run, c.start, c.end, c.around_run,
-                                    max(c.start - THUNDER_MARGIN, self.now), c.end + THUNDER_MARGIN),
-                *rules.implausible_data(self._problems_between(c.start - HISTORY, c.end + THUNDER_MARGIN)),
-                *rules.missing_history(c, self._history_gap(c.start - HISTORY, c.start))]
+        return [
+            *self._stale,
+            *rules.missing_data(
+                c.run,
+                c.start,
+                c.end,
+                c.around_run,
+                max(c.start - THUNDER_MARGIN, self.now),
+                c.end + THUNDER_MARGIN,
+            ),
+            *rules.implausible_data(self._problems_between(c.start - HISTORY, c.end + THUNDER_MARGIN)),
+            *rules.missing_history(c, self._history_gap(c.start - HISTORY, c.start)),
+        ]
 
     def _history_gap(self, start: datetime, end: datetime) -> tuple[datetime, datetime] | None:
         """Same as rules.first_gap over the usable past steps, from spans merged once."""
@@ -327,14 +388,18 @@ class _Evaluator:
         is exactly "go".
         """
         c = self.conditions(start, end)
-        return (not any(rule(c) for rule in rules.QUICK_CHECK_ORDER) and not self.data_quality(c)
-                and not personal.extra_reasons(c, self._air, self._profile))
+        return (
+            not any(rule(c) for rule in rules.QUICK_CHECK_ORDER)
+            and not self.data_quality(c)
+            and not personal.extra_reasons(c, self._air, self._profile)
+        )
 
     def _problems_between(self, a: datetime, b: datetime) -> list[tuple[Step, str]]:
         return [(s, p) for s, p in self._problems if s.start < b and s.end > a]
 
-    def first_go_window(self, after: datetime, duration: timedelta,
-                        until: datetime) -> tuple[datetime, datetime] | None:
+    def first_go_window(
+        self, after: datetime, duration: timedelta, until: datetime
+    ) -> tuple[datetime, datetime] | None:
         """The first quarter-hour-aligned start after `after` and before `until` whose run gets "go"."""
         if self._stale:
             return None  # nothing can be "go" on stale data
@@ -361,8 +426,13 @@ def _merged_spans(steps: Sequence[Step]) -> list[tuple[datetime, datetime]]:
     return spans
 
 
-_CODE_RANKS = ((th.THUNDER_CODES, 5), (th.FREEZING_PRECIP_CODES, 4), (th.SNOW_CODES, 3), (th.RAIN_CODES, 2),
-               (th.FOG_CODES, 1))
+_CODE_RANKS = (
+    (th.THUNDER_CODES, 5),
+    (th.FREEZING_PRECIP_CODES, 4),
+    (th.SNOW_CODES, 3),
+    (th.RAIN_CODES, 2),
+    (th.FOG_CODES, 1),
+)
 
 
 def _code_rank(step: Step) -> int:

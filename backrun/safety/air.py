@@ -22,8 +22,14 @@ from backrun.safety.rules import CAUTION, INDOORS, Reason
 from backrun.weather.air_quality import POLLEN, AirQuality
 
 SAMPLE_SPAN = timedelta(hours=1)  # an hourly instant value stands for the hour that follows it
-POLLEN_GROUP = {"alder_pollen": "tree", "birch_pollen": "tree", "olive_pollen": "tree",
-                "grass_pollen": "grass", "mugwort_pollen": "weed", "ragweed_pollen": "weed"}
+POLLEN_GROUP = {
+    "alder_pollen": "tree",
+    "birch_pollen": "tree",
+    "olive_pollen": "tree",
+    "grass_pollen": "grass",
+    "mugwort_pollen": "weed",
+    "ragweed_pollen": "weed",
+}
 POLLEN_LEVELS = {  # group -> (high, very high)
     "tree": (th.POLLEN_TREE_HIGH, th.POLLEN_TREE_VERY_HIGH),
     "grass": (th.POLLEN_GRASS_HIGH, th.POLLEN_GRASS_VERY_HIGH),
@@ -45,8 +51,15 @@ class AirReading:
     complete: bool = True  # False: some of the run has no AQI (what is known still counts)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"us_aqi": self.us_aqi, "european_aqi": self.european_aqi, "pm2_5": self.pm2_5,
-                "pm10": self.pm10, "ozone": self.ozone, "pollen": dict(self.pollen), "complete": self.complete}
+        return {
+            "us_aqi": self.us_aqi,
+            "european_aqi": self.european_aqi,
+            "pm2_5": self.pm2_5,
+            "pm10": self.pm10,
+            "ozone": self.ozone,
+            "pollen": dict(self.pollen),
+            "complete": self.complete,
+        }
 
 
 def reading_for(air: AirQuality | None, start: datetime, end: datetime) -> AirReading | None:
@@ -58,8 +71,9 @@ def reading_for(air: AirQuality | None, start: datetime, end: datetime) -> AirRe
     if air is None:
         return None
     samples = [h for h in air.hours if h.time < end and h.time + SAMPLE_SPAN > start]
-    with_index = sorted((h for h in samples if h.us_aqi is not None or h.european_aqi is not None),
-                        key=lambda h: h.time)
+    with_index = sorted(
+        (h for h in samples if h.us_aqi is not None or h.european_aqi is not None), key=lambda h: h.time
+    )
     if not with_index:
         return None
     covered_to = start
@@ -68,9 +82,16 @@ def reading_for(air: AirQuality | None, start: datetime, end: datetime) -> AirRe
             break
         covered_to = max(covered_to, hour.time + SAMPLE_SPAN)
     pollen = {name: v for name in POLLEN if (v := _worst(samples, name)) is not None}
-    return AirReading(_worst(samples, "us_aqi"), _worst(samples, "european_aqi"), _worst(samples, "pm2_5"),
-                      _worst(samples, "pm10"), _worst(samples, "ozone"), pollen, with_index[0].time,
-                      complete=covered_to >= end)
+    return AirReading(
+        _worst(samples, "us_aqi"),
+        _worst(samples, "european_aqi"),
+        _worst(samples, "pm2_5"),
+        _worst(samples, "pm10"),
+        _worst(samples, "ozone"),
+        pollen,
+        with_index[0].time,
+        complete=covered_to >= end,
+    )
 
 
 def _worst(samples, name: str) -> float | None:
@@ -81,10 +102,32 @@ def _worst(samples, name: str) -> float | None:
 def _band(reading: AirReading) -> int:
     """0 good/fair, 1 moderate, 2 sensitive groups / poor, 3 unhealthy / very poor and worse."""
     us, eu = reading.us_aqi, reading.european_aqi
-    us_band = 0 if us is None else (3 if us >= th.US_AQI_UNHEALTHY else 2 if us >= th.US_AQI_SENSITIVE
-                                    else 1 if us >= th.US_AQI_MODERATE else 0)
-    eu_band = 0 if eu is None else (3 if eu >= th.EU_AQI_VERY_POOR else 2 if eu >= th.EU_AQI_POOR
-                                    else 1 if eu >= th.EU_AQI_MODERATE else 0)
+    us_band = (
+        0
+        if us is None
+        else (
+            3
+            if us >= th.US_AQI_UNHEALTHY
+            else 2
+            if us >= th.US_AQI_SENSITIVE
+            else 1
+            if us >= th.US_AQI_MODERATE
+            else 0
+        )
+    )
+    eu_band = (
+        0
+        if eu is None
+        else (
+            3
+            if eu >= th.EU_AQI_VERY_POOR
+            else 2
+            if eu >= th.EU_AQI_POOR
+            else 1
+            if eu >= th.EU_AQI_MODERATE
+            else 0
+        )
+    )
     return max(us_band, eu_band)
 
 
@@ -98,18 +141,35 @@ def air_quality(reading: AirReading | None, profile: Profile) -> list[Reason]:
     sensitive = profile.has("respiratory")
     evidence = reading.to_dict() | {"at": reading.at.isoformat(), "band": BAND_NAMES.get(band, "good")}
     if band >= 3:
-        return [Reason("air_quality", INDOORS,
-                       "The air is unhealthy for everyone during your run. Hard breathing pulls it deep into your "
-                       "lungs: run indoors today.", evidence)]
+        return [
+            Reason(
+                "air_quality",
+                INDOORS,
+                "The air is unhealthy for everyone during your run. Hard breathing pulls it deep into your "
+                "lungs: run indoors today.",
+                evidence,
+            )
+        ]
     if band == 2 and sensitive:
-        return [Reason("air_quality", INDOORS,
-                       "The air is unhealthy for sensitive groups, and you marked a respiratory sensitivity: run "
-                       "indoors today. Stricter for you because of that sensitivity.",
-                       evidence | {"stricter_for": "respiratory"})]
+        return [
+            Reason(
+                "air_quality",
+                INDOORS,
+                "The air is unhealthy for sensitive groups, and you marked a respiratory sensitivity: run "
+                "indoors today. Stricter for you because of that sensitivity.",
+                evidence | {"stricter_for": "respiratory"},
+            )
+        ]
     if band == 2:
-        return [Reason("air_quality", CAUTION,
-                       "The air is unhealthy for sensitive groups. Keep the run short and easy, and stop if you "
-                       "cough or feel short of breath.", evidence)]
+        return [
+            Reason(
+                "air_quality",
+                CAUTION,
+                "The air is unhealthy for sensitive groups. Keep the run short and easy, and stop if you "
+                "cough or feel short of breath.",
+                evidence,
+            )
+        ]
     # Moderate (band 1) fires nothing, even for a respiratory sensitivity: EPA addresses only the
     # "unusually sensitive" there, and sensitive groups (asthma included) from USG on.
     return []
@@ -128,12 +188,29 @@ def pollen(reading: AirReading | None, profile: Profile) -> list[Reason]:
         return []
     level, name, value = worst
     kind = name.removesuffix("_pollen")
-    evidence = {"at": reading.at.isoformat(), "pollen": name, "grains_per_m3": value,
-                "level": "very high" if level == 2 else "high", "stricter_for": "pollen"}
+    evidence = {
+        "at": reading.at.isoformat(),
+        "pollen": name,
+        "grains_per_m3": value,
+        "level": "very high" if level == 2 else "high",
+        "stricter_for": "pollen",
+    }
     if level == 2:
-        return [Reason("pollen", INDOORS,
-                       f"Very high {kind} pollen during your run, and you marked a pollen allergy: run indoors "
-                       "today.", evidence)]
-    return [Reason("pollen", CAUTION,
-                   f"High {kind} pollen during your run, and you marked a pollen allergy. Take your medication, "
-                   "wear sunglasses and shower after the run.", evidence)]
+        return [
+            Reason(
+                "pollen",
+                INDOORS,
+                f"Very high {kind} pollen during your run, and you marked a pollen allergy: run indoors "
+                "today.",
+                evidence,
+            )
+        ]
+    return [
+        Reason(
+            "pollen",
+            CAUTION,
+            f"High {kind} pollen during your run, and you marked a pollen allergy. Take your medication, "
+            "wear sunglasses and shower after the run.",
+            evidence,
+        )
+    ]

@@ -28,13 +28,26 @@ STATES = ("ice", "slush", "snow", "compacted_snow", "frost", "water_film", "wet"
 SEVERITY = {state: rank for rank, state in enumerate(STATES)}
 INDOORS_STATES = frozenset(STATES[:6])
 LABELS = {
-    "ice": "Frozen", "slush": "Slush", "snow": "Snow cover", "compacted_snow": "Packed snow", "frost": "Frost",
-    "water_film": "Standing water", "wet": "Wet", "damp": "Damp", "dry": "Dry",
+    "ice": "Frozen",
+    "slush": "Slush",
+    "snow": "Snow cover",
+    "compacted_snow": "Packed snow",
+    "frost": "Frost",
+    "water_film": "Standing water",
+    "wet": "Wet",
+    "damp": "Damp",
+    "dry": "Dry",
 }
 SUMMARY = {
-    "ice": "ice likely", "slush": "slush on the ground", "snow": "snow on the ground",
-    "compacted_snow": "packed snow on the ground", "frost": "frost likely", "water_film": "standing water",
-    "wet": "wet surface", "damp": "surface drying", "dry": "dry ground",
+    "ice": "ice likely",
+    "slush": "slush on the ground",
+    "snow": "snow on the ground",
+    "compacted_snow": "packed snow on the ground",
+    "frost": "frost likely",
+    "water_film": "standing water",
+    "wet": "wet surface",
+    "damp": "surface drying",
+    "dry": "dry ground",
 }
 CONFIDENCE = ("low", "medium", "high")
 HISTORY = timedelta(hours=th.GROUND_HISTORY_H)
@@ -74,7 +87,12 @@ def phase(step: Step) -> Phase:
             liquid = 0.0
     elif code in th.SNOW_CODES or _symbol_is_snow(step):
         solid, liquid = total, (total if _symbol_is_sleet(step) else 0.0)
-    elif code in th.FREEZING_PRECIP_CODES or code in th.RAIN_CODES or code in th.THUNDER_CODES or _symbol_is_rain(step):
+    elif (
+        code in th.FREEZING_PRECIP_CODES
+        or code in th.RAIN_CODES
+        or code in th.THUNDER_CODES
+        or _symbol_is_rain(step)
+    ):
         solid, liquid = 0.0, total
     elif code is None and total > 0:
         solid, liquid = total, total  # no code, no snowfall: it may have been either, so count both
@@ -126,7 +144,9 @@ def surface_c(step: Step) -> tuple[float | None, bool]:
 
 
 def _foggy(step: Step) -> bool:
-    return step.weather_code in th.FOG_CODES or (step.visibility_m is not None and step.visibility_m < th.FOG_VISIBILITY_M)
+    return step.weather_code in th.FOG_CODES or (
+        step.visibility_m is not None and step.visibility_m < th.FOG_VISIBILITY_M
+    )
 
 
 def freeze_c(surface: float | None, air: float | None) -> float | None:
@@ -153,7 +173,9 @@ def evaporation_mm_per_h(step: Step, surface: float) -> float:
     dew_point = dew_point_c(step)
     if dew_point is None:
         return 0.0
-    deficit_hpa = indices.saturation_vapour_pressure_hpa(surface) - indices.saturation_vapour_pressure_hpa(dew_point)
+    deficit_hpa = indices.saturation_vapour_pressure_hpa(surface) - indices.saturation_vapour_pressure_hpa(
+        dew_point
+    )
     if deficit_hpa <= 0:
         return 0.0
     wind_2m_km_per_day = (step.wind_speed_kmh or 0.0) * th.WIND_2M_FACTOR * 24.0
@@ -194,8 +216,13 @@ class Event:
 class GroundTrack:
     """States at the end of each hourly step, with the transitions that led there."""
 
-    def __init__(self, states: list[GroundState], events: list[Event], history_start: datetime | None,
-                 starts: list[datetime]) -> None:
+    def __init__(
+        self,
+        states: list[GroundState],
+        events: list[Event],
+        history_start: datetime | None,
+        starts: list[datetime],
+    ) -> None:
         self.states = states
         self.events = events
         self.history_start = history_start
@@ -208,7 +235,7 @@ class GroundTrack:
         and the state at the end of every step that overlaps the run."""
         first = bisect_right(self._times, start) - 1  # state in place at the start
         last = bisect_left(self._starts, end)  # steps starting before the end overlap the run
-        window = self.states[max(first, 0):last]
+        window = self.states[max(first, 0) : last]
         if not window:
             return None
         return min(window, key=lambda s: (SEVERITY[s.state], CONFIDENCE.index(s.confidence)))
@@ -219,7 +246,7 @@ class GroundTrack:
 
     def events_until(self, moment: datetime, limit: int = 4) -> tuple[Event, ...]:
         idx = bisect_right([e.at for e in self.events], moment)
-        return tuple(self.events[max(0, idx - limit):idx])
+        return tuple(self.events[max(0, idx - limit) : idx])
 
 
 def track(hours: Sequence[Step], now: datetime | None = None) -> GroundTrack:
@@ -281,7 +308,9 @@ def _pass(hours: Sequence[Step], now: datetime | None, assume: bool) -> GroundTr
             ice_kind = "glaze"
         else:
             water += fell.liquid_mm
-        if assume and unknown_precip and (now is None or step.end <= now):  # heavy rain, or glaze where frozen
+        if (
+            assume and unknown_precip and (now is None or step.end <= now)
+        ):  # heavy rain, or glaze where frozen
             if frozen:
                 ice += th.PRECIP_UNKNOWN_MM
                 ice_kind = ice_kind or "glaze"
@@ -292,8 +321,15 @@ def _pass(hours: Sequence[Step], now: datetime | None, assume: bool) -> GroundTr
         # Hoar frost is thin: in dry air it sublimates like water evaporates (ice is kept: it's thick).
         dew_point = dew_point_c(step)
         if cold is None or cold <= th.FROST_SURFACE_C:
-            humid = dew_point is None or cold is None or dew_point >= cold - th.FROST_DEW_POINT_MARGIN_C or (
-                step.relative_humidity_pct is not None and step.relative_humidity_pct >= th.FROST_HUMIDITY_PCT)
+            humid = (
+                dew_point is None
+                or cold is None
+                or dew_point >= cold - th.FROST_DEW_POINT_MARGIN_C
+                or (
+                    step.relative_humidity_pct is not None
+                    and step.relative_humidity_pct >= th.FROST_HUMIDITY_PCT
+                )
+            )
             if humid or _foggy(step):  # hoar frost, or rime from freezing fog
                 frost_mm += th.DEW_MM_PER_H * hours_long
             elif frost_mm > 0 and cold is not None:
@@ -301,7 +337,12 @@ def _pass(hours: Sequence[Step], now: datetime | None, assume: bool) -> GroundTr
         elif not frozen:
             water += frost_mm  # melted frost leaves the ground damp
             frost_mm = 0.0
-            if dew_point is not None and surface is not None and dew_point >= surface and water < th.DEW_WATER_MAX_MM:
+            if (
+                dew_point is not None
+                and surface is not None
+                and dew_point >= surface
+                and water < th.DEW_WATER_MAX_MM
+            ):
                 # Dew beads; it dampens a surface but doesn't make it wet (it can still freeze).
                 water = min(water + th.DEW_MM_PER_H * hours_long, th.DEW_WATER_MAX_MM)
         elif frost_mm > 0 and cold is not None:  # between 0 and ICE_SURFACE_C: no new frost, some goes
@@ -330,19 +371,38 @@ def _pass(hours: Sequence[Step], now: datetime | None, assume: bool) -> GroundTr
 
         state = _classify(water, snow, ice, frost, snow_hours, air)
         short_history = step.end - steps[0].start < HISTORY  # e.g. MET Norway: no past at all
-        confidence = ("low" if gap_low or short_history or unknown_precip or air is None
-                      else "medium" if estimated else "high")
+        confidence = (
+            "low"
+            if gap_low or short_history or unknown_precip or air is None
+            else "medium"
+            if estimated
+            else "high"
+        )
         if state != current:
             current, since = state, step.end
             events.append(Event(step.end, state))
-        states.append(GroundState(state, since or step.end, step.end, round(water, 3), round(snow, 3),
-                                  round(ice, 3), frost, ice_kind if ice > 0 else None,
-                                  None if surface is None else round(surface, 1), estimated, confidence))
+        states.append(
+            GroundState(
+                state,
+                since or step.end,
+                step.end,
+                round(water, 3),
+                round(snow, 3),
+                round(ice, 3),
+                frost,
+                ice_kind if ice > 0 else None,
+                None if surface is None else round(surface, 1),
+                estimated,
+                confidence,
+            )
+        )
     history_start = steps[0].start if steps else None
     return GroundTrack(states, events, history_start, [s.start for s in steps])
 
 
-def _classify(water: float, snow: float, ice: float, frost: bool, snow_hours: float, air: float | None) -> str:
+def _classify(
+    water: float, snow: float, ice: float, frost: bool, snow_hours: float, air: float | None
+) -> str:
     if ice >= th.ICE_MIN_MM:
         return "ice"
     if snow >= th.SNOW_COVER_MIN_MM:
@@ -363,7 +423,7 @@ def _classify(water: float, snow: float, ice: float, frost: bool, snow_hours: fl
 def story_parts(state: GroundState, events: Sequence[Event]) -> tuple[list[tuple[str, datetime]], str]:
     """The last transitions (label, since) that lead to `state`, and what it means."""
     last_dry = max((i for i, e in enumerate(events) if e.state == "dry"), default=-1)
-    recent = [e for e in events[last_dry + 1:]][-2:] or list(events[-1:])  # since it was last dry
+    recent = list(events[last_dry + 1 :])[-2:] or list(events[-1:])  # since it was last dry
     if not recent or recent[-1].state != state.state:
         recent = [*recent[-1:], Event(state.since, state.state)]
     return [(LABELS[e.state].lower(), e.at) for e in recent], SUMMARY[state.state]

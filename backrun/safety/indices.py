@@ -30,7 +30,9 @@ def dew_point_c(temperature_c: float, relative_humidity_pct: float) -> float | N
     """Magnus dew point; None for RH ≤ 0 where the logarithm is undefined."""
     if relative_humidity_pct <= 0:
         return None
-    gamma = math.log(relative_humidity_pct / 100.0) + _MAGNUS_B * temperature_c / (_MAGNUS_C_C + temperature_c)
+    gamma = math.log(relative_humidity_pct / 100.0) + _MAGNUS_B * temperature_c / (
+        _MAGNUS_C_C + temperature_c
+    )
     return _MAGNUS_C_C * gamma / (_MAGNUS_B - gamma)
 
 
@@ -66,9 +68,15 @@ def heat_index_c(temperature_c: float, relative_humidity_pct: float) -> float:
 
 def _rothfusz_f(t: float, rh: float) -> float:
     return (
-        -42.379 + 2.04901523 * t + 10.14333127 * rh - 0.22475541 * t * rh
-        - 0.00683783 * t * t - 0.05481717 * rh * rh + 0.00122874 * t * t * rh
-        + 0.00085282 * t * rh * rh - 0.00000199 * t * t * rh * rh
+        -42.379
+        + 2.04901523 * t
+        + 10.14333127 * rh
+        - 0.22475541 * t * rh
+        - 0.00683783 * t * t
+        - 0.05481717 * rh * rh
+        + 0.00122874 * t * t * rh
+        + 0.00085282 * t * rh * rh
+        - 0.00000199 * t * t * rh * rh
     )
 
 
@@ -84,7 +92,7 @@ def wind_chill_c(temperature_c: float, wind_speed_kmh: float) -> float | None:
     """Environment Canada / NWS 2001 wind chill; None outside its validity (T ≤ 10 °C, V ≥ 4.8 km/h)."""
     if temperature_c > th.WIND_CHILL_MAX_AIR_C or wind_speed_kmh < th.WIND_CHILL_MIN_WIND_KMH:
         return None
-    v016 = wind_speed_kmh ** 0.16
+    v016 = wind_speed_kmh**0.16
     return 13.12 + 0.6215 * temperature_c - 11.37 * v016 + 0.3965 * temperature_c * v016
 
 

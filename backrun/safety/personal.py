@@ -37,13 +37,24 @@ def heat_sensitive(c: RunConditions, profile: Profile) -> list[Reason]:
         humidity = _humidity_pct(step)
         if step.temperature_c is None or humidity is None:
             continue
-        wbgt = indices.wbgt_screening_c(step.temperature_c, indices.vapour_pressure_hpa(step.temperature_c, humidity))
+        wbgt = indices.wbgt_screening_c(
+            step.temperature_c, indices.vapour_pressure_hpa(step.temperature_c, humidity)
+        )
         if wbgt >= th.WBGT_HEAT_SENSITIVE_C:
-            return [Reason("heat_sensitive", CAUTION,
-                           "Warm enough to strain a heat-sensitive runner: go slower, shorter and in the shade, and "
-                           "drink before you're thirsty. Stricter for you because you marked a heat sensitivity.",
-                           {"at": step.start.isoformat(), "wbgt_estimate_c": round(wbgt, 1),
-                            "temperature_c": step.temperature_c, "stricter_for": "heat"})]
+            return [
+                Reason(
+                    "heat_sensitive",
+                    CAUTION,
+                    "Warm enough to strain a heat-sensitive runner: go slower, shorter and in the shade, and "
+                    "drink before you're thirsty. Stricter for you because you marked a heat sensitivity.",
+                    {
+                        "at": step.start.isoformat(),
+                        "wbgt_estimate_c": round(wbgt, 1),
+                        "temperature_c": step.temperature_c,
+                        "stricter_for": "heat",
+                    },
+                )
+            ]
     return []
 
 
@@ -55,13 +66,19 @@ def _tightened(reason: Reason, profile: Profile) -> Reason:
     if reason.severity != CAUTION:
         return reason
     if profile.beginner and reason.code in BEGINNER_STRICTER:
-        return Reason(reason.code, INDOORS,
-                      f"{reason.message} Stricter for you {profile.beginner_why}: while you're learning, "
-                      f"{BEGINNER_STRICTER[reason.code]} means indoors.",
-                      dict(reason.evidence) | {"stricter_for": "beginner", "default_severity": CAUTION})
+        return Reason(
+            reason.code,
+            INDOORS,
+            f"{reason.message} Stricter for you {profile.beginner_why}: while you're learning, "
+            f"{BEGINNER_STRICTER[reason.code]} means indoors.",
+            dict(reason.evidence) | {"stricter_for": "beginner", "default_severity": CAUTION},
+        )
     if profile.has("heat") and reason.code == "heat":
-        return Reason(reason.code, INDOORS,
-                      f"{reason.message} Stricter for you because you marked a heat sensitivity: run indoors "
-                      "somewhere cool.",
-                      dict(reason.evidence) | {"stricter_for": "heat", "default_severity": CAUTION})
+        return Reason(
+            reason.code,
+            INDOORS,
+            f"{reason.message} Stricter for you because you marked a heat sensitivity: run indoors "
+            "somewhere cool.",
+            dict(reason.evidence) | {"stricter_for": "heat", "default_severity": CAUTION},
+        )
     return reason

@@ -41,8 +41,11 @@ class Profile:
         return "because you chose beginner in your profile"
 
     def to_dict(self) -> dict:
-        return {"experience": self.experience, "sensitivity": sorted(self.sensitivities),
-                "plan_week": self.plan_week}
+        return {
+            "experience": self.experience,
+            "sensitivity": sorted(self.sensitivities),
+            "plan_week": self.plan_week,
+        }
 
 
 DEFAULT_PROFILE = Profile()

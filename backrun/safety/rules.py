@@ -56,15 +56,33 @@ class Reason:
 # Reasons are shown grouped by hazard (the group with the most severe reason first).
 HAZARD_OF: dict[str, str] = {
     "thunder": "lightning",
-    "freezing_rain": "ground", "black_ice": "ground", "snow_on_ground": "ground", "frost": "ground",
-    "wet_surface": "ground", "near_freezing": "ground", "freezing_fog": "ground",
-    "snow_falling": "precipitation", "rain": "precipitation", "rain_likely": "precipitation",
+    "freezing_rain": "ground",
+    "black_ice": "ground",
+    "snow_on_ground": "ground",
+    "frost": "ground",
+    "wet_surface": "ground",
+    "near_freezing": "ground",
+    "freezing_fog": "ground",
+    "snow_falling": "precipitation",
+    "rain": "precipitation",
+    "rain_likely": "precipitation",
     "snow_likely": "precipitation",
-    "gale": "wind", "strong_gusts": "wind",
-    "fog": "visibility", "darkness": "light", "uv": "sun", "heat": "heat", "wind_chill": "cold",
-    "no_data": "data", "stale_data": "data", "missing_data": "data", "implausible_data": "data",
-    "missing_history": "data", "recent_rain_unknown": "data",
-    "air_quality": "air", "pollen": "air", "heat_sensitive": "heat",  # issue 18: air.py, personal.py
+    "gale": "wind",
+    "strong_gusts": "wind",
+    "fog": "visibility",
+    "darkness": "light",
+    "uv": "sun",
+    "heat": "heat",
+    "wind_chill": "cold",
+    "no_data": "data",
+    "stale_data": "data",
+    "missing_data": "data",
+    "implausible_data": "data",
+    "missing_history": "data",
+    "recent_rain_unknown": "data",
+    "air_quality": "air",
+    "pollen": "air",
+    "heat_sensitive": "heat",  # issue 18: air.py, personal.py
 }
 
 
@@ -93,6 +111,7 @@ Rule = Callable[[RunConditions], list[Reason]]
 
 # --- small helpers -----------------------------------------------------------------------------
 
+
 def iso(when: datetime) -> str:
     return when.isoformat()
 
@@ -112,8 +131,12 @@ def _symbol_has(step: Step, *words: str) -> bool:
 
 
 def _snow_signal(step: Step) -> bool:
-    return gm.phase(step).solid_mm > 0 or step.weather_code in th.SNOW_CODES or _symbol_has(step, "snow", "sleet") or (
-        step.snowfall_cm is not None and step.snowfall_cm > 0)
+    return (
+        gm.phase(step).solid_mm > 0
+        or step.weather_code in th.SNOW_CODES
+        or _symbol_has(step, "snow", "sleet")
+        or (step.snowfall_cm is not None and step.snowfall_cm > 0)
+    )
 
 
 def liquid_precipitation_mm(step: Step) -> float | None:
@@ -176,6 +199,7 @@ def _code_evidence(step: Step) -> dict[str, Any]:
 
 # --- hazards -----------------------------------------------------------------------------------
 
+
 def thunder(c: RunConditions) -> list[Reason]:
     for step in c.around_run:
         probability = step.thunder_probability_pct
@@ -185,10 +209,15 @@ def thunder(c: RunConditions) -> list[Reason]:
             evidence = _code_evidence(step) | {"margin_min": th.THUNDER_MARGIN_MIN}
             if probability is not None:
                 evidence["thunder_probability_pct"] = probability
-            return [Reason("thunder", INDOORS,
-                           "Thunderstorms are forecast within 30 minutes of your run, and lightning strikes miles "
-                           "from the storm. Run indoors, and wait 30 minutes after the last thunder before going out.",
-                           evidence)]
+            return [
+                Reason(
+                    "thunder",
+                    INDOORS,
+                    "Thunderstorms are forecast within 30 minutes of your run, and lightning strikes miles "
+                    "from the storm. Run indoors, and wait 30 minutes after the last thunder before going out.",
+                    evidence,
+                )
+            ]
     return []
 
 
@@ -212,8 +241,11 @@ def _own_pass(c: RunConditions) -> tuple[gm.GroundState | None, tuple[gm.Event, 
     return state, (pass_.events_until(c.end) if state else ()), pass_.worst_during(c.start, c.end)
 
 
-def _ground_rule(c: RunConditions, fires: Callable[[gm.GroundState], bool],
-                 reason: Callable[[gm.GroundState, tuple[gm.Event, ...]], Reason]) -> list[Reason]:
+def _ground_rule(
+    c: RunConditions,
+    fires: Callable[[gm.GroundState], bool],
+    reason: Callable[[gm.GroundState, tuple[gm.Event, ...]], Reason],
+) -> list[Reason]:
     """A ground hazard from the known pass; else, if only the worst-case pass (unknown past
     precipitation counted as heavy rain) shows it, the same hazard as "unknown"."""
     state, events = ground_of(c)
@@ -223,19 +255,37 @@ def _ground_rule(c: RunConditions, fires: Callable[[gm.GroundState], bool],
         known = reason(worst, ())
         if found and SEVERITY_RANK[found[0].severity] <= SEVERITY_RANK[known.severity]:
             return found  # the known data already says as much
-        return found + [Reason(known.code, UNKNOWN,
-                       "Some past hours have no precipitation value, and if it rained then, this holds: "
-                       + known.message + " " + CHECK_YOURSELF,
-                       dict(known.evidence) | {"assumed": "past hours without precipitation counted as "
-                                                          f"{th.PRECIP_UNKNOWN_MM:g} mm of rain"})]
+        return found + [
+            Reason(
+                known.code,
+                UNKNOWN,
+                "Some past hours have no precipitation value, and if it rained then, this holds: "
+                + known.message
+                + " "
+                + CHECK_YOURSELF,
+                dict(known.evidence)
+                | {
+                    "assumed": "past hours without precipitation counted as "
+                    f"{th.PRECIP_UNKNOWN_MM:g} mm of rain"
+                },
+            )
+        ]
     return found
 
 
 def _ground_evidence(state: gm.GroundState, events: Sequence[gm.Event]) -> dict[str, Any]:
-    return {"ground_state": state.state, "since": iso(state.since), "at": iso(state.at),
-            "confidence": state.confidence, "water_mm": state.water_mm, "snow_mm": state.snow_mm,
-            "ice_mm": state.ice_mm, "surface_temperature_c": state.surface_c,
-            "surface_estimated": state.surface_estimated, "story": gm.story(state, events)}
+    return {
+        "ground_state": state.state,
+        "since": iso(state.since),
+        "at": iso(state.at),
+        "confidence": state.confidence,
+        "water_mm": state.water_mm,
+        "snow_mm": state.snow_mm,
+        "ice_mm": state.ice_mm,
+        "surface_temperature_c": state.surface_c,
+        "surface_estimated": state.surface_estimated,
+        "story": gm.story(state, events),
+    }
 
 
 def freezing_rain(c: RunConditions) -> list[Reason]:
@@ -250,19 +300,39 @@ def freezing_rain(c: RunConditions) -> list[Reason]:
         surface, _ = gm.surface_c(step)
         ground_freezing = surface is not None and surface <= th.ICE_SURFACE_C
         if air_freezing or ground_freezing:
-            return [_freezing_rain_reason(step, c, {
-                "at": iso(step.start), "liquid_precipitation_mm": _r(liquid, 2),
-                "temperature_c": step.temperature_c, "surface_temperature_c": step.surface_temperature_c})]
-    return _ground_rule(c, lambda g: g.state == "ice" and g.ice_kind == "glaze", lambda state, events: Reason(
-        "freezing_rain", INDOORS,
-        "Freezing rain glazed the ground and it hasn't thawed since. "
-        "Clear ice you won't see behind you: run indoors.", _ground_evidence(state, events)))
+            return [
+                _freezing_rain_reason(
+                    step,
+                    c,
+                    {
+                        "at": iso(step.start),
+                        "liquid_precipitation_mm": _r(liquid, 2),
+                        "temperature_c": step.temperature_c,
+                        "surface_temperature_c": step.surface_temperature_c,
+                    },
+                )
+            ]
+    return _ground_rule(
+        c,
+        lambda g: g.state == "ice" and g.ice_kind == "glaze",
+        lambda state, events: Reason(
+            "freezing_rain",
+            INDOORS,
+            "Freezing rain glazed the ground and it hasn't thawed since. "
+            "Clear ice you won't see behind you: run indoors.",
+            _ground_evidence(state, events),
+        ),
+    )
 
 
 def _freezing_rain_reason(step: Step, c: RunConditions, evidence: dict[str, Any]) -> Reason:
-    return Reason("freezing_rain", INDOORS,
-                  "Freezing rain or drizzle during your run can glaze paths with clear ice you won't see "
-                  "behind you. Run indoors.", evidence)
+    return Reason(
+        "freezing_rain",
+        INDOORS,
+        "Freezing rain or drizzle during your run can glaze paths with clear ice you won't see "
+        "behind you. Run indoors.",
+        evidence,
+    )
 
 
 def snow_falling(c: RunConditions) -> list[Reason]:
@@ -271,9 +341,15 @@ def snow_falling(c: RunConditions) -> list[Reason]:
             evidence = _code_evidence(step)
             if step.snowfall_cm is not None:
                 evidence["snowfall_cm"] = step.snowfall_cm
-            return [Reason("snow_falling", INDOORS,
-                           "Snow or sleet is forecast during your run. It hides ice and makes every step behind "
-                           "you a guess. Run indoors.", evidence)]
+            return [
+                Reason(
+                    "snow_falling",
+                    INDOORS,
+                    "Snow or sleet is forecast during your run. It hides ice and makes every step behind "
+                    "you a guess. Run indoors.",
+                    evidence,
+                )
+            ]
     return []
 
 
@@ -281,36 +357,62 @@ _SNOW_KINDS = {"snow": "snow", "compacted_snow": "packed snow", "slush": "slush"
 
 
 def snow_on_ground(c: RunConditions) -> list[Reason]:
-    return _ground_rule(c, lambda g: g.state in _SNOW_KINDS, lambda state, events: Reason(
-        "snow_on_ground", INDOORS,
-        f"There's {_SNOW_KINDS[state.state]} on the ground. Packed snow and slush "
-        "hide ice. Run indoors until paths are clear.", _ground_evidence(state, events)))
+    return _ground_rule(
+        c,
+        lambda g: g.state in _SNOW_KINDS,
+        lambda state, events: Reason(
+            "snow_on_ground",
+            INDOORS,
+            f"There's {_SNOW_KINDS[state.state]} on the ground. Packed snow and slush "
+            "hide ice. Run indoors until paths are clear.",
+            _ground_evidence(state, events),
+        ),
+    )
 
 
 def black_ice(c: RunConditions) -> list[Reason]:
-    return _ground_rule(c, lambda g: g.state == "ice" and g.ice_kind != "glaze", lambda state, events: Reason(
-        "black_ice", INDOORS,
-        "Water on the ground has frozen and the surface hasn't thawed since. "
-        "Refrozen puddles and black ice are likely. Run indoors.", _ground_evidence(state, events)))
+    return _ground_rule(
+        c,
+        lambda g: g.state == "ice" and g.ice_kind != "glaze",
+        lambda state, events: Reason(
+            "black_ice",
+            INDOORS,
+            "Water on the ground has frozen and the surface hasn't thawed since. "
+            "Refrozen puddles and black ice are likely. Run indoors.",
+            _ground_evidence(state, events),
+        ),
+    )
 
 
 def frost(c: RunConditions) -> list[Reason]:
-    return _ground_rule(c, lambda g: g.state == "frost", lambda state, events: Reason(
-        "frost", INDOORS,
-        "Frost is likely on the ground: it's at or below freezing and the air is humid enough to deposit "
-        "it. Frosty paths are slippery and you can't check them behind you. Run indoors.",
-        _ground_evidence(state, events) | {"dew_point_c": _r(_dew_point(c.run[0])) if c.run else None}))
+    return _ground_rule(
+        c,
+        lambda g: g.state == "frost",
+        lambda state, events: Reason(
+            "frost",
+            INDOORS,
+            "Frost is likely on the ground: it's at or below freezing and the air is humid enough to deposit "
+            "it. Frosty paths are slippery and you can't check them behind you. Run indoors.",
+            _ground_evidence(state, events) | {"dew_point_c": _r(_dew_point(c.run[0])) if c.run else None},
+        ),
+    )
 
 
 def near_freezing(c: RunConditions) -> list[Reason]:
     for step in c.run:
         air, surface = step.temperature_c, gm.surface_c(step)[0]
         if (air is not None and air <= th.NEAR_FREEZING_AIR_C) or (
-                surface is not None and surface <= th.NEAR_FREEZING_SURFACE_C):
-            return [Reason("near_freezing", CAUTION,
-                           "It's close to freezing. Icy patches can hide in shade, on bridges and on metal covers: "
-                           "slow down and stick to a short, familiar route.",
-                           {"at": iso(step.start), "temperature_c": air, "surface_temperature_c": surface})]
+            surface is not None and surface <= th.NEAR_FREEZING_SURFACE_C
+        ):
+            return [
+                Reason(
+                    "near_freezing",
+                    CAUTION,
+                    "It's close to freezing. Icy patches can hide in shade, on bridges and on metal covers: "
+                    "slow down and stick to a short, familiar route.",
+                    {"at": iso(step.start), "temperature_c": air, "surface_temperature_c": surface},
+                )
+            ]
     return []
 
 
@@ -322,9 +424,15 @@ def rain(c: RunConditions) -> list[Reason]:
         return []
     evidence = _code_evidence(coded) if coded else {"at": iso(c.run[0].start)}
     evidence["precipitation_mm"] = round(total, 2)
-    return [Reason("rain", INDOORS,
-                   "Rain is forecast during your run. Wet ground and puddles you can't see behind you make "
-                   "backward running unsafe. Run indoors.", evidence)]
+    return [
+        Reason(
+            "rain",
+            INDOORS,
+            "Rain is forecast during your run. Wet ground and puddles you can't see behind you make "
+            "backward running unsafe. Run indoors.",
+            evidence,
+        )
+    ]
 
 
 def rain_likely(c: RunConditions) -> list[Reason]:
@@ -336,13 +444,25 @@ def rain_likely(c: RunConditions) -> list[Reason]:
     what, code = ("Snow", "snow_likely") if snow else ("Rain", "rain_likely")
     evidence = {"at": iso(step.start), "precipitation_probability_pct": probability}
     if probability >= th.RAIN_LIKELY_INDOORS_PCT:
-        return [Reason(code, INDOORS,
-                       f"{what} is more likely than not during your run ({probability:.0f} %). If it comes you'll "
-                       "be on slippery ground you can't see. Plan an indoor run.", evidence)]
+        return [
+            Reason(
+                code,
+                INDOORS,
+                f"{what} is more likely than not during your run ({probability:.0f} %). If it comes you'll "
+                "be on slippery ground you can't see. Plan an indoor run.",
+                evidence,
+            )
+        ]
     if probability >= th.RAIN_LIKELY_CAUTION_PCT:
-        return [Reason(code, CAUTION,
-                       f"There's a {probability:.0f} % chance of {what.lower()} during your run. Pick a short loop "
-                       "near shelter and switch indoors if it starts.", evidence)]
+        return [
+            Reason(
+                code,
+                CAUTION,
+                f"There's a {probability:.0f} % chance of {what.lower()} during your run. Pick a short loop "
+                "near shelter and switch indoors if it starts.",
+                evidence,
+            )
+        ]
     return []
 
 
@@ -353,23 +473,38 @@ def wet_surface(c: RunConditions) -> list[Reason]:
 def _wet_reason(state: gm.GroundState, events: tuple[gm.Event, ...]) -> Reason:
     evidence = _ground_evidence(state, events)
     if state.state == "water_film":
-        return Reason("wet_surface", INDOORS,
-                      "The ground is still soaked: standing water and puddles you "
-                      "can't see behind you. Run indoors until it has dried.", evidence)
-    return Reason("wet_surface", CAUTION,
-                  "The ground hasn't dried yet. Slow down and check the surface of "
-                  "your route before you start.", evidence)
+        return Reason(
+            "wet_surface",
+            INDOORS,
+            "The ground is still soaked: standing water and puddles you "
+            "can't see behind you. Run indoors until it has dried.",
+            evidence,
+        )
+    return Reason(
+        "wet_surface",
+        CAUTION,
+        "The ground hasn't dried yet. Slow down and check the surface of your route before you start.",
+        evidence,
+    )
 
 
 def freezing_fog(c: RunConditions) -> list[Reason]:
     for step in c.run:
         freezing = step.temperature_c is not None and step.temperature_c <= th.FREEZING_FOG_C
         if step.weather_code == th.RIME_FOG_CODE or (_is_foggy(step) and freezing):
-            evidence = _code_evidence(step) | {"temperature_c": step.temperature_c,
-                                               "visibility_m": step.visibility_m}
-            return [Reason("freezing_fog", INDOORS,
-                           "Freezing fog is forecast: it leaves rime ice on the ground and hides you from others. "
-                           "Run indoors.", evidence)]
+            evidence = _code_evidence(step) | {
+                "temperature_c": step.temperature_c,
+                "visibility_m": step.visibility_m,
+            }
+            return [
+                Reason(
+                    "freezing_fog",
+                    INDOORS,
+                    "Freezing fog is forecast: it leaves rime ice on the ground and hides you from others. "
+                    "Run indoors.",
+                    evidence,
+                )
+            ]
     return []
 
 
@@ -380,12 +515,24 @@ def fog(c: RunConditions) -> list[Reason]:
     step = min(foggy, key=lambda s: math.inf if s.visibility_m is None else s.visibility_m)
     evidence = _code_evidence(step) | {"visibility_m": step.visibility_m}
     if step.visibility_m is not None and step.visibility_m < th.DENSE_FOG_VISIBILITY_M:
-        return [Reason("fog", INDOORS,
-                       f"Thick fog (visibility about {step.visibility_m:.0f} m): others can't see you in time and "
-                       "you can't see them over your shoulder. Run indoors.", evidence)]
-    return [Reason("fog", CAUTION,
-                   "Fog is forecast. Cyclists and drivers will see you late: stay on a closed track or a "
-                   "traffic-free path and wear something bright.", evidence)]
+        return [
+            Reason(
+                "fog",
+                INDOORS,
+                f"Thick fog (visibility about {step.visibility_m:.0f} m): others can't see you in time and "
+                "you can't see them over your shoulder. Run indoors.",
+                evidence,
+            )
+        ]
+    return [
+        Reason(
+            "fog",
+            CAUTION,
+            "Fog is forecast. Cyclists and drivers will see you late: stay on a closed track or a "
+            "traffic-free path and wear something bright.",
+            evidence,
+        )
+    ]
 
 
 def gusts(c: RunConditions) -> list[Reason]:
@@ -393,17 +540,33 @@ def gusts(c: RunConditions) -> list[Reason]:
     if not known:
         return []
     step, gust, estimated = max(known, key=lambda item: item[1])
-    evidence: dict[str, Any] = {"at": iso(step.start), "gust_kmh": round(gust, 1), "gust_estimated": estimated}
+    evidence: dict[str, Any] = {
+        "at": iso(step.start),
+        "gust_kmh": round(gust, 1),
+        "gust_estimated": estimated,
+    }
     if estimated:
         evidence |= {"wind_speed_kmh": step.wind_speed_kmh, "gust_factor": th.GUST_FACTOR}
     if gust >= th.GUST_GALE_KMH:
-        return [Reason("gale", INDOORS,
-                       f"Gale-force gusts up to {gust:.0f} km/h are forecast. They can knock you over when you "
-                       "can't see or brace for them. Run indoors.", evidence)]
+        return [
+            Reason(
+                "gale",
+                INDOORS,
+                f"Gale-force gusts up to {gust:.0f} km/h are forecast. They can knock you over when you "
+                "can't see or brace for them. Run indoors.",
+                evidence,
+            )
+        ]
     if gust >= th.GUST_STRONG_KMH:
-        return [Reason("strong_gusts", CAUTION,
-                       f"Gusts up to {gust:.0f} km/h can push you off balance while you run backwards. Choose a "
-                       "sheltered route, shorten your stride and keep the run short.", evidence)]
+        return [
+            Reason(
+                "strong_gusts",
+                CAUTION,
+                f"Gusts up to {gust:.0f} km/h can push you off balance while you run backwards. Choose a "
+                "sheltered route, shorten your stride and keep the run short.",
+                evidence,
+            )
+        ]
     return []
 
 
@@ -424,20 +587,37 @@ def _heat_at(step: Step) -> Reason | None:
     if humidity is None:
         if temperature < th.WBGT_CAUTION_C:
             return None
-        return Reason("heat", UNKNOWN,
-                      f"It's {temperature:.0f} °C and we don't know the humidity, so we can't judge the heat "
-                      "stress. " + CHECK_YOURSELF, {"at": iso(step.start), "temperature_c": temperature})
+        return Reason(
+            "heat",
+            UNKNOWN,
+            f"It's {temperature:.0f} °C and we don't know the humidity, so we can't judge the heat "
+            "stress. " + CHECK_YOURSELF,
+            {"at": iso(step.start), "temperature_c": temperature},
+        )
     wbgt = indices.wbgt_screening_c(temperature, indices.vapour_pressure_hpa(temperature, humidity))
     heat_index = indices.heat_index_c(temperature, humidity)
-    evidence = {"at": iso(step.start), "temperature_c": temperature, "relative_humidity_pct": _r(humidity),
-                "wbgt_estimate_c": round(wbgt, 1), "heat_index_c": round(heat_index, 1)}
+    evidence = {
+        "at": iso(step.start),
+        "temperature_c": temperature,
+        "relative_humidity_pct": _r(humidity),
+        "wbgt_estimate_c": round(wbgt, 1),
+        "heat_index_c": round(heat_index, 1),
+    }
     if wbgt >= th.WBGT_INDOORS_C or heat_index >= th.HEAT_INDEX_INDOORS_C:
-        return Reason("heat", INDOORS,
-                      "Dangerous heat and humidity: heat stroke is a real risk. Run indoors somewhere cool, or move "
-                      "your run to early morning.", evidence)
+        return Reason(
+            "heat",
+            INDOORS,
+            "Dangerous heat and humidity: heat stroke is a real risk. Run indoors somewhere cool, or move "
+            "your run to early morning.",
+            evidence,
+        )
     if wbgt >= th.WBGT_CAUTION_C or heat_index >= th.HEAT_INDEX_CAUTION_C:
-        return Reason("heat", CAUTION,
-                      "Hot and humid. Slow down, shorten the run, drink regularly and stay in the shade.", evidence)
+        return Reason(
+            "heat",
+            CAUTION,
+            "Hot and humid. Slow down, shorten the run, drink regularly and stay in the shade.",
+            evidence,
+        )
     return None
 
 
@@ -446,15 +626,31 @@ def wind_chill(c: RunConditions) -> list[Reason]:
     if not values:
         return []
     step, feels, wind = min(values, key=lambda item: item[1])
-    evidence = {"at": iso(step.start), "wind_chill_c": round(feels, 1), "temperature_c": step.temperature_c,
-                "wind_speed_kmh": _r(wind)}
+    evidence = {
+        "at": iso(step.start),
+        "wind_chill_c": round(feels, 1),
+        "temperature_c": step.temperature_c,
+        "wind_speed_kmh": _r(wind),
+    }
     if feels <= th.WIND_CHILL_INDOORS_C:
-        return [Reason("wind_chill", INDOORS,
-                       f"Wind chill of {feels:.0f} °C: exposed skin can get frostbite. Run indoors.", evidence)]
+        return [
+            Reason(
+                "wind_chill",
+                INDOORS,
+                f"Wind chill of {feels:.0f} °C: exposed skin can get frostbite. Run indoors.",
+                evidence,
+            )
+        ]
     if feels <= th.WIND_CHILL_CAUTION_C:
-        return [Reason("wind_chill", CAUTION,
-                       f"Wind chill of {feels:.0f} °C. Cover your skin, wear gloves and a hat, and keep the loop "
-                       "short so you're never far from warmth.", evidence)]
+        return [
+            Reason(
+                "wind_chill",
+                CAUTION,
+                f"Wind chill of {feels:.0f} °C. Cover your skin, wear gloves and a hat, and keep the loop "
+                "short so you're never far from warmth.",
+                evidence,
+            )
+        ]
     return []
 
 
@@ -474,10 +670,15 @@ def darkness(c: RunConditions) -> list[Reason]:
     when, sun_elevation = c.lowest_sun
     if not is_dark(sun_elevation):
         return []
-    return [Reason("darkness", CAUTION,
-                   "It will be dark during your run. Only run backwards on a well-lit track you know, and wear "
-                   "lights or reflective kit.",
-                   {"at": iso(when), "sun_elevation_deg": round(sun_elevation, 1)})]
+    return [
+        Reason(
+            "darkness",
+            CAUTION,
+            "It will be dark during your run. Only run backwards on a well-lit track you know, and wear "
+            "lights or reflective kit.",
+            {"at": iso(when), "sun_elevation_deg": round(sun_elevation, 1)},
+        )
+    ]
 
 
 def uv(c: RunConditions) -> list[Reason]:
@@ -487,25 +688,63 @@ def uv(c: RunConditions) -> list[Reason]:
     step, index = max(known, key=lambda pair: pair[1])
     if index < th.UV_VERY_HIGH:
         return []
-    return [Reason("uv", CAUTION,
-                   f"Very high UV (index {index:.0f}). Wear sunscreen and a cap, and avoid the midday hours if "
-                   "you can.", {"at": iso(step.start), "uv_index": index})]
+    return [
+        Reason(
+            "uv",
+            CAUTION,
+            f"Very high UV (index {index:.0f}). Wear sunscreen and a cap, and avoid the midday hours if "
+            "you can.",
+            {"at": iso(step.start), "uv_index": index},
+        )
+    ]
 
 
 # Order here is the order reasons of equal severity are shown in.
 HAZARD_RULES: tuple[Rule, ...] = (
-    thunder, freezing_rain, snow_falling, snow_on_ground, black_ice, frost, freezing_fog, rain,
-    rain_likely, wet_surface, gusts, fog, heat, wind_chill, near_freezing, darkness, uv,
+    thunder,
+    freezing_rain,
+    snow_falling,
+    snow_on_ground,
+    black_ice,
+    frost,
+    freezing_fog,
+    rain,
+    rain_likely,
+    wet_surface,
+    gusts,
+    fog,
+    heat,
+    wind_chill,
+    near_freezing,
+    darkness,
+    uv,
 )
 
 # The same rules, cheapest first (run-window only, then lookbacks): for "is anything wrong?"
 # checks that stop at the first reason.
 QUICK_CHECK_ORDER: tuple[Rule, ...] = (
-    rain, rain_likely, thunder, snow_falling, gusts, darkness, near_freezing, heat, wind_chill, fog,
-    freezing_fog, uv, wet_surface, snow_on_ground, frost, freezing_rain, black_ice,
+    rain,
+    rain_likely,
+    thunder,
+    snow_falling,
+    gusts,
+    darkness,
+    near_freezing,
+    heat,
+    wind_chill,
+    fog,
+    freezing_fog,
+    uv,
+    wet_surface,
+    snow_on_ground,
+    frost,
+    freezing_rain,
+    black_ice,
 )
 
-ICE_CODES = frozenset({"freezing_rain", "snow_falling", "snow_on_ground", "black_ice", "frost", "freezing_fog"})
+ICE_CODES = frozenset(
+    {"freezing_rain", "snow_falling", "snow_on_ground", "black_ice", "frost", "freezing_fog"}
+)
 
 # A reason is dropped when a more specific one covers the same hazard.
 SUPERSEDED_BY: dict[str, frozenset[str]] = {
@@ -534,13 +773,17 @@ def combine(reasons: Sequence[Reason]) -> list[Reason]:
 
 
 def _escalated_darkness(reason: Reason, stacked: list[str]) -> Reason:
-    return Reason("darkness", INDOORS,
-                  "It will be dark, and the ground, fog or wind need care that you can't give them when you can't "
-                  "see behind you. Run indoors or wait for daylight.",
-                  dict(reason.evidence) | {"combined_with": stacked})
+    return Reason(
+        "darkness",
+        INDOORS,
+        "It will be dark, and the ground, fog or wind need care that you can't give them when you can't "
+        "see behind you. Run indoors or wait for daylight.",
+        dict(reason.evidence) | {"combined_with": stacked},
+    )
 
 
 # --- data quality -------------------------------------------------------------------------------
+
 
 def no_data() -> Reason:
     return Reason("no_data", UNKNOWN, "We can't check the weather right now. " + CHECK_YOURSELF, {})
@@ -549,9 +792,15 @@ def no_data() -> Reason:
 def stale_data(age_s: float) -> list[Reason]:
     if age_s <= th.STALE_AFTER_S:
         return []
-    return [Reason("stale_data", UNKNOWN,
-                   f"The latest forecast we have is {age_s / 3600:.1f} hours old, too old to clear a run. "
-                   + CHECK_YOURSELF, {"data_age_s": round(age_s), "max_age_s": th.STALE_AFTER_S})]
+    return [
+        Reason(
+            "stale_data",
+            UNKNOWN,
+            f"The latest forecast we have is {age_s / 3600:.1f} hours old, too old to clear a run. "
+            + CHECK_YOURSELF,
+            {"data_age_s": round(age_s), "max_age_s": th.STALE_AFTER_S},
+        )
+    ]
 
 
 REQUIRED_FOR_RUN: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -562,28 +811,48 @@ REQUIRED_FOR_RUN: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def missing_data(run: Sequence[Step], start: datetime, end: datetime,
-                 around_run: Sequence[Step], watch_from: datetime, watch_to: datetime) -> list[Reason]:
+def missing_data(
+    run: Sequence[Step],
+    start: datetime,
+    end: datetime,
+    around_run: Sequence[Step],
+    watch_from: datetime,
+    watch_to: datetime,
+) -> list[Reason]:
     """The run must be fully covered with the required variables, and the thunder margin must be
     covered with weather codes from `watch_from` (not before now: past-only sources have no past)."""
     evidence: dict[str, Any] = {}
     gap = first_gap(run, start, end)
     if gap:
         evidence |= {"uncovered_from": iso(gap[0]), "uncovered_to": iso(gap[1])}
-    missing = sorted({name for s in run for name, options in REQUIRED_FOR_RUN
-                      if all(getattr(s, o) is None for o in options)})
+    missing = sorted(
+        {
+            name
+            for s in run
+            for name, options in REQUIRED_FOR_RUN
+            if all(getattr(s, o) is None for o in options)
+        }
+    )
     if missing:
         evidence["missing_variables"] = missing
     if watch_from < watch_to:
         coded = [s for s in around_run if s.weather_code is not None or s.symbol is not None]
         thunder_gap = first_gap(coded, watch_from, watch_to)
         if thunder_gap:
-            evidence |= {"thunder_watch_uncovered_from": iso(thunder_gap[0]),
-                         "thunder_watch_uncovered_to": iso(thunder_gap[1])}
+            evidence |= {
+                "thunder_watch_uncovered_from": iso(thunder_gap[0]),
+                "thunder_watch_uncovered_to": iso(thunder_gap[1]),
+            }
     if not evidence:
         return []
-    return [Reason("missing_data", UNKNOWN,
-                   "The forecast doesn't fully cover your run, so we can't clear it. " + CHECK_YOURSELF, evidence)]
+    return [
+        Reason(
+            "missing_data",
+            UNKNOWN,
+            "The forecast doesn't fully cover your run, so we can't clear it. " + CHECK_YOURSELF,
+            evidence,
+        )
+    ]
 
 
 def first_gap(steps: Sequence[Step], start: datetime, end: datetime) -> tuple[datetime, datetime] | None:
@@ -609,15 +878,30 @@ def missing_history(c: RunConditions, history_gap: tuple[datetime, datetime] | N
     """
     if history_gap is None:
         return []
-    evidence = {"uncovered_from": iso(history_gap[0]), "uncovered_to": iso(history_gap[1]),
-                "history_h": th.GROUND_HISTORY_H}
+    evidence = {
+        "uncovered_from": iso(history_gap[0]),
+        "uncovered_to": iso(history_gap[1]),
+        "history_h": th.GROUND_HISTORY_H,
+    }
     if _cold_enough_for_ice((*c.past, *c.run)):
-        return [Reason("missing_history", UNKNOWN,
-                       "It's cold enough for ice and we can't see the past days' weather, so we can't rule out "
-                       "ice on the ground. " + CHECK_YOURSELF, evidence)]
-    return [Reason("recent_rain_unknown", CAUTION,
-                   "We can't see the past hours' weather, so the ground may still be wet. Look at the surface "
-                   "before you start and turn back if it's slick.", evidence)]
+        return [
+            Reason(
+                "missing_history",
+                UNKNOWN,
+                "It's cold enough for ice and we can't see the past days' weather, so we can't rule out "
+                "ice on the ground. " + CHECK_YOURSELF,
+                evidence,
+            )
+        ]
+    return [
+        Reason(
+            "recent_rain_unknown",
+            CAUTION,
+            "We can't see the past hours' weather, so the ground may still be wet. Look at the surface "
+            "before you start and turn back if it's slick.",
+            evidence,
+        )
+    ]
 
 
 def history_steps(steps: Sequence[Step]) -> tuple[Step, ...]:
@@ -688,6 +972,11 @@ def implausible_data(problems: Sequence[tuple[Step, str]]) -> list[Reason]:
     if not problems:
         return []
     step, first = problems[0]
-    return [Reason("implausible_data", UNKNOWN,
-                   "The forecast contains values that can't be right, so we can't trust it. " + CHECK_YOURSELF,
-                   {"at": iso(step.start), "problem": first, "problem_count": len(problems)})]
+    return [
+        Reason(
+            "implausible_data",
+            UNKNOWN,
+            "The forecast contains values that can't be right, so we can't trust it. " + CHECK_YOURSELF,
+            {"at": iso(step.start), "problem": first, "problem_count": len(problems)},
+        )
+    ]

@@ -30,7 +30,9 @@ def within_window(newest_first: Sequence[SessionSummary], today: date) -> list[S
     return [s for s in reversed(newest_first) if today - WINDOW <= s.day <= today]
 
 
-def plan_position_for(user: User, today: date, newest_first: Sequence[SessionSummary] | None = None) -> plan.PlanPosition:
+def plan_position_for(
+    user: User, today: date, newest_first: Sequence[SessionSummary] | None = None
+) -> plan.PlanPosition:
     """Where this runner is in the beginner plan today (from `newest_first` when already read)."""
     sessions = recent_sessions(user) if newest_first is None else newest_first
     return plan.position(within_window(sessions, today), today=today, weekly_target=user.weekly_target)

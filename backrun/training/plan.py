@@ -16,7 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from backrun.logbook.progress import BREAK_DAYS, COMFORTABLE_MAX_EFFORT, HARD_EFFORT, SessionSummary, week_start
+from backrun.logbook.progress import (
+    BREAK_DAYS,
+    COMFORTABLE_MAX_EFFORT,
+    HARD_EFFORT,
+    SessionSummary,
+    week_start,
+)
 
 WARM_UP_S = 5 * 60
 COOL_DOWN_S = 5 * 60
@@ -45,8 +51,14 @@ class Workout:
 
     def for_timer(self) -> dict:
         """The workout as the timer (static/js/timer/engine.js) names its fields."""
-        return {"warmUpS": self.warm_up_s, "bouts": self.bouts, "backwardS": self.backward_s,
-                "recoveryS": self.recovery_s, "coolDownS": self.cool_down_s, "recoveryMode": self.recovery_mode}
+        return {
+            "warmUpS": self.warm_up_s,
+            "bouts": self.bouts,
+            "backwardS": self.backward_s,
+            "recoveryS": self.recovery_s,
+            "coolDownS": self.cool_down_s,
+            "recoveryMode": self.recovery_mode,
+        }
 
 
 # Bouts lengthen by 5 s a week, as the progress page's "next step" suggests from 30 s; the
@@ -102,8 +114,11 @@ class _Replay:
 def _sore_enough_to_step_back(session: SessionSummary, previous: SessionSummary | None) -> bool:
     if not session.soreness:
         return False
-    return ("knees" in session.soreness or (session.effort or 0) >= HARD_EFFORT
-            or bool(previous is not None and previous.soreness))
+    return (
+        "knees" in session.soreness
+        or (session.effort or 0) >= HARD_EFFORT
+        or bool(previous is not None and previous.soreness)
+    )
 
 
 def _apply(state: _Replay, session: SessionSummary, per_week: int) -> None:
@@ -115,18 +130,24 @@ def _apply(state: _Replay, session: SessionSummary, per_week: int) -> None:
     if _sore_enough_to_step_back(session, previous):
         state.week, state.done, state.not_before = max(1, state.week - 1), 0, None
         state.status = "step_back"
-        state.message = ("Soreness that needs care (knees, a very hard session, or sore twice in a row): "
-                         "rest 2–3 days, then one week back.")
+        state.message = (
+            "Soreness that needs care (knees, a very hard session, or sore twice in a row): "
+            "rest 2–3 days, then one week back."
+        )
         return
     if session.soreness or (session.effort is not None and session.effort > COMFORTABLE_MAX_EFFORT):
         state.done = 0
         state.status = "hold"
         why = "something was sore" if session.soreness else f"it felt hard (effort {session.effort})"
-        state.message = f"Your last session {why}: repeat this week until it feels comfortable and nothing is sore."
+        state.message = (
+            f"Your last session {why}: repeat this week until it feels comfortable and nothing is sore."
+        )
         return
     if session.effort is None:
         state.status = "hold"
-        state.message = "Log how hard your sessions feel (effort 1–10): the plan moves on after comfortable ones."
+        state.message = (
+            "Log how hard your sessions feel (effort 1–10): the plan moves on after comfortable ones."
+        )
         return
     if state.not_before is not None and session.day < state.not_before:
         return  # an extra session in a calendar week that already finished a plan week: no step up
@@ -139,7 +160,9 @@ def _apply(state: _Replay, session: SessionSummary, per_week: int) -> None:
         state.status = "week_done"
 
 
-def position(history: Sequence[SessionSummary], *, today: date, weekly_target: int = MAX_SESSIONS_PER_WEEK) -> PlanPosition:
+def position(
+    history: Sequence[SessionSummary], *, today: date, weekly_target: int = MAX_SESSIONS_PER_WEEK
+) -> PlanPosition:
     """Where the runner is in the plan, from their log (oldest first), and today's step."""
     per_week = sessions_per_week(weekly_target)
     state = _Replay()
@@ -149,23 +172,53 @@ def position(history: Sequence[SessionSummary], *, today: date, weekly_target: i
             break  # done is done: later soreness is the progress page's "next step" to handle
 
     if state.week > PLAN_WEEKS:
-        return PlanPosition(PLAN_WEEKS, per_week, per_week, PLAN_WEEKS, WEEKS[-1], "complete",
-                            "Plan complete: keep 2–3 sessions a week, lengthen your bouts by about 10 % a week "
-                            "and join them up towards 15–45 minutes of continuous backward running.")
+        return PlanPosition(
+            PLAN_WEEKS,
+            per_week,
+            per_week,
+            PLAN_WEEKS,
+            WEEKS[-1],
+            "complete",
+            "Plan complete: keep 2–3 sessions a week, lengthen your bouts by about 10 % a week "
+            "and join them up towards 15–45 minutes of continuous backward running.",
+        )
     week = state.week
     if state.last is None:
-        return PlanPosition(1, 1, per_week, 0, WEEKS[0], "start",
-                            "Start here: 30-second backward bouts with forward walking between, "
-                            f"{per_week} times a week.")
+        return PlanPosition(
+            1,
+            1,
+            per_week,
+            0,
+            WEEKS[0],
+            "start",
+            f"Start here: 30-second backward bouts with forward walking between, {per_week} times a week.",
+        )
     if (today - state.last.day).days > BREAK_DAYS:
-        return PlanPosition(week, 1, per_week, week - 1, WEEKS[week - 1], "break",
-                            f"Welcome back: after a break of more than two weeks, week {week} starts over.")
+        return PlanPosition(
+            week,
+            1,
+            per_week,
+            week - 1,
+            WEEKS[week - 1],
+            "break",
+            f"Welcome back: after a break of more than two weeks, week {week} starts over.",
+        )
     if state.status == "week_done":
         if state.not_before is not None and today < state.not_before:
             # This calendar week is done: the next week starts on Monday; until then, rest or a
             # repeat of the week just finished.
-            return PlanPosition(week, 1, per_week, week - 1, WEEKS[week - 2], "week_done",
-                                f"Week {week - 1} done. Week {week} starts on Monday; until then rest, "
-                                f"or repeat week {week - 1}.", next_week_from=state.not_before)
+            return PlanPosition(
+                week,
+                1,
+                per_week,
+                week - 1,
+                WEEKS[week - 2],
+                "week_done",
+                f"Week {week - 1} done. Week {week} starts on Monday; until then rest, "
+                f"or repeat week {week - 1}.",
+                next_week_from=state.not_before,
+            )
         state.status, state.message = "on_track", f"Week {week - 1} done: on to week {week}."
-    return PlanPosition(week, state.done + 1, per_week, week - 1, WEEKS[week - 1], state.status, state.message)
+    return PlanPosition(
+        week, state.done + 1, per_week, week - 1, WEEKS[week - 1], state.status, state.message
+    )

@@ -7,7 +7,7 @@ service worker's kept copy serves any of them.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import render_template
@@ -22,11 +22,12 @@ def timer_page():
     signed_in = current_user.is_authenticated
     position = None
     if signed_in:
-        today = datetime.now(timezone.utc).astimezone(ZoneInfo(current_user.time_zone)).date()
+        today = datetime.now(UTC).astimezone(ZoneInfo(current_user.time_zone)).date()
         position = plan_position_for(current_user, today)
     workout = position.workout if position else plan.beginner_workout()
-    response = render_template("timer/timer.html", position=position, workout=workout, weeks=plan.WEEKS,
-                               plan_weeks=plan.PLAN_WEEKS)
+    response = render_template(
+        "timer/timer.html", position=position, workout=workout, weeks=plan.WEEKS, plan_weeks=plan.PLAN_WEEKS
+    )
     # Signed out it is the same for everyone, and kept in the offline shell; signed in, it holds
     # the runner's plan step and is marked private by backrun/pwa/runner.py.
     return response, 200, {"Cache-Control": "no-cache"}

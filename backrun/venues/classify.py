@@ -60,7 +60,9 @@ PLACE_TAGS: tuple[tuple[str, str], ...] = (
 )
 READ_TAGS = CANDIDATE_TAGS + PLACE_TAGS
 
-_WANTED: dict[str, frozenset[str]] = {key: frozenset(v for k, v in READ_TAGS if k == key) for key, _ in READ_TAGS}
+_WANTED: dict[str, frozenset[str]] = {
+    key: frozenset(v for k, v in READ_TAGS if k == key) for key, _ in READ_TAGS
+}
 _CANDIDATE_PAIRS = frozenset(CANDIDATE_TAGS)
 
 
@@ -87,31 +89,116 @@ MIN_OPEN_WIDTH_M = 15.0
 
 RUNNING_SPORTS = frozenset({"running", "athletics", "jogging"})
 # leisure=track is also used for these; never offer them as running tracks.
-NOT_RUNNING_TRACK_SPORTS = frozenset({
-    "skiing", "ski", "nordic_skiing", "cross_country_skiing", "biathlon", "ski_jumping", "snowboard",
-    "horse_racing", "equestrian", "harness_racing", "dog_racing", "greyhound_racing",
-    "cycling", "bmx", "mtb", "motor", "motocross", "karting", "speedway", "rc_car", "model_car",
-    "long_jump", "high_jump", "triple_jump", "pole_vault",
-    "roller_skating", "inline_skates", "skateboard", "ice_skating", "toboggan",
-})
+NOT_RUNNING_TRACK_SPORTS = frozenset(
+    {
+        "skiing",
+        "ski",
+        "nordic_skiing",
+        "cross_country_skiing",
+        "biathlon",
+        "ski_jumping",
+        "snowboard",
+        "horse_racing",
+        "equestrian",
+        "harness_racing",
+        "dog_racing",
+        "greyhound_racing",
+        "cycling",
+        "bmx",
+        "mtb",
+        "motor",
+        "motocross",
+        "karting",
+        "speedway",
+        "rc_car",
+        "model_car",
+        "long_jump",
+        "high_jump",
+        "triple_jump",
+        "pole_vault",
+        "roller_skating",
+        "inline_skates",
+        "skateboard",
+        "ice_skating",
+        "toboggan",
+    }
+)
 # `athletics=*` values that mean a runway or a throwing area, not a track.
-FIELD_EVENTS = frozenset({
-    "long_jump", "high_jump", "triple_jump", "pole_vault", "jumping",
-    "shot_put", "discus_throw", "hammer_throw", "javelin_throw", "throwing",
-})
+FIELD_EVENTS = frozenset(
+    {
+        "long_jump",
+        "high_jump",
+        "triple_jump",
+        "pole_vault",
+        "jumping",
+        "shot_put",
+        "discus_throw",
+        "hammer_throw",
+        "javelin_throw",
+        "throwing",
+    }
+)
 # Sports whose facilities offer nothing to run on; a centre or hall for only these is skipped.
-NO_RUNNING_SPORTS = frozenset({
-    "swimming", "diving", "water_polo", "tennis", "table_tennis", "squash", "padel", "boules",
-    "bowls", "ten_pin", "nine_pin", "billiards", "golf", "minigolf", "shooting", "archery",
-    "skiing", "snowboard", "skateboard", "climbing", "bouldering", "motor", "karting", "equestrian",
-    "ice_hockey", "ice_skating", "curling", "sailing", "canoe", "rowing", "chess", "darts",
-    "yoga", "pilates", "boxing", "martial_arts", "judo", "karate", "bmx", "cycling",
-})
+NO_RUNNING_SPORTS = frozenset(
+    {
+        "swimming",
+        "diving",
+        "water_polo",
+        "tennis",
+        "table_tennis",
+        "squash",
+        "padel",
+        "boules",
+        "bowls",
+        "ten_pin",
+        "nine_pin",
+        "billiards",
+        "golf",
+        "minigolf",
+        "shooting",
+        "archery",
+        "skiing",
+        "snowboard",
+        "skateboard",
+        "climbing",
+        "bouldering",
+        "motor",
+        "karting",
+        "equestrian",
+        "ice_hockey",
+        "ice_skating",
+        "curling",
+        "sailing",
+        "canoe",
+        "rowing",
+        "chess",
+        "darts",
+        "yoga",
+        "pilates",
+        "boxing",
+        "martial_arts",
+        "judo",
+        "karate",
+        "bmx",
+        "cycling",
+    }
+)
 FITNESS_SPORTS = frozenset({"fitness", "gym", "crossfit"})
-STONY_SURFACES = frozenset({
-    "pebbles", "pebblestone", "shingle", "stones", "stone", "rock", "rocks", "gravel", "cobblestone",
-    "unhewn_cobblestone", "boulders",
-})
+STONY_SURFACES = frozenset(
+    {
+        "pebbles",
+        "pebblestone",
+        "shingle",
+        "stones",
+        "stone",
+        "rock",
+        "rocks",
+        "gravel",
+        "cobblestone",
+        "unhewn_cobblestone",
+        "boulders",
+    }
+)
 CLOSED_ACCESS = frozenset({"private", "no"})
 
 
@@ -150,8 +237,13 @@ def is_yes(tags: Mapping[str, str], key: str) -> bool:
     return (tags.get(key) or "").strip().lower() in {"yes", "true", "1"}
 
 
-def classify(tags: Mapping[str, str], area_m2: float | None = None,
-             length_m: float | None = None, *, point: bool = False) -> VenueKind | Rejection:
+def classify(
+    tags: Mapping[str, str],
+    area_m2: float | None = None,
+    length_m: float | None = None,
+    *,
+    point: bool = False,
+) -> VenueKind | Rejection:
     """Classify one OSM object. `area_m2` is None for lines and points, `length_m` is the
     perimeter of an area or the length of a line (None for points): unknown sizes are let through
     rather than guessed. `point`: the object is a node (a building mapped as a point)."""
@@ -213,6 +305,7 @@ def _open_area(kind: str, matches):
         if width is not None and width < MIN_OPEN_WIDTH_M:
             return Rejection("strip", f"{kind} about {width:.0f} m wide")
         return VenueKind(kind, False)
+
     return rule
 
 
@@ -270,8 +363,10 @@ _RULES = (
     _stadium,
     _beach,
     _open_area("park", lambda t: t.get("leisure") == "park"),
-    _open_area("recreation_ground",
-               lambda t: t.get("landuse") == "recreation_ground" or t.get("leisure") == "recreation_ground"),
+    _open_area(
+        "recreation_ground",
+        lambda t: t.get("landuse") == "recreation_ground" or t.get("leisure") == "recreation_ground",
+    ),
     _sports_hall,
     _gym,
     _sports_centre,

@@ -16,8 +16,12 @@ venues_cli = AppGroup("venues", help="Venues from OpenStreetMap.")
 @click.option("--area", help="Area name for a single file (default: the file name without its date).")
 @click.option("--force", is_flag=True, help="Import even when the file was already imported, or is older.")
 @click.option("--quiet", is_flag=True, help="No progress lines; only the summary.")
-@click.option("--no-elevation", is_flag=True, help="Don't look up slopes now (`venues elevation` does it later).")
-def import_command(paths: tuple[Path, ...], area: str | None, force: bool, quiet: bool, no_elevation: bool) -> None:
+@click.option(
+    "--no-elevation", is_flag=True, help="Don't look up slopes now (`venues elevation` does it later)."
+)
+def import_command(
+    paths: tuple[Path, ...], area: str | None, force: bool, quiet: bool, no_elevation: bool
+) -> None:
     """Import venues from .osm.pbf or .osm files (e.g. Geofabrik extracts).
 
     Re-importing an area updates its venues in place and removes those no longer in the file;
@@ -59,15 +63,21 @@ def elevation_client():
     url = config.get("BACKRUN_ELEVATION_URL", "")
     if not url:
         return None
-    return ElevationClient(url, make_session(config), timeout_s=float(config["BACKRUN_HTTP_TIMEOUT"]) * 4,
-                           pause_s=float(config.get("BACKRUN_ELEVATION_PAUSE", PAUSE_S)))
+    return ElevationClient(
+        url,
+        make_session(config),
+        timeout_s=float(config["BACKRUN_HTTP_TIMEOUT"]) * 4,
+        pause_s=float(config.get("BACKRUN_ELEVATION_PAUSE", PAUSE_S)),
+    )
 
 
 def _fill_slopes(client, progress, max_requests: int | None = None) -> bool:
     from backrun.extensions import db
     from backrun.venues.elevation import MAX_REQUESTS_PER_RUN, fill_slopes
 
-    report = fill_slopes(db.session, client, progress=progress, max_requests=max_requests or MAX_REQUESTS_PER_RUN)
+    report = fill_slopes(
+        db.session, client, progress=progress, max_requests=max_requests or MAX_REQUESTS_PER_RUN
+    )
     for line in report.lines():
         click.echo(line)
     return report.failure is None
@@ -75,8 +85,12 @@ def _fill_slopes(client, progress, max_requests: int | None = None) -> bool:
 
 @venues_cli.command("elevation")
 @click.option("--quiet", is_flag=True, help="No progress lines; only the summary.")
-@click.option("--max-requests", type=click.IntRange(min=1), default=None,
-              help="Stop after this many requests (default 5000: half the service's free daily calls).")
+@click.option(
+    "--max-requests",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after this many requests (default 5000: half the service's free daily calls).",
+)
 def elevation_command(quiet: bool, max_requests: int | None) -> None:
     """Look up the slopes of open venues (parks, grass, beaches) from the elevation service.
 

@@ -19,7 +19,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 from sqlalchemy import select, tuple_
@@ -78,8 +78,15 @@ def slope_percent(points: Sequence[LatLon], heights: Sequence[float]) -> float |
 class ElevationClient:
     """GET {url}?latitude=a,b&longitude=x,y -> {"elevation": [ha, hb]} (the Open-Meteo format)."""
 
-    def __init__(self, url: str, session: requests.Session, *, timeout_s: float, pause_s: float = PAUSE_S,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        url: str,
+        session: requests.Session,
+        *,
+        timeout_s: float,
+        pause_s: float = PAUSE_S,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.url = url
         self._session = session
         self._timeout_s = timeout_s
@@ -96,12 +103,16 @@ class ElevationClient:
             wait = self._pause_s - (time.monotonic() - self._last)
             if wait > 0:
                 self._sleep(wait)
-        params = {"latitude": ",".join(f"{p[0]:.4f}" for p in points),
-                  "longitude": ",".join(f"{p[1]:.4f}" for p in points)}
+        params = {
+            "latitude": ",".join(f"{p[0]:.4f}" for p in points),
+            "longitude": ",".join(f"{p[1]:.4f}" for p in points),
+        }
         try:
             response = self._session.get(self.url, params=params, timeout=self._timeout_s)
         except requests.RequestException as exc:
-            raise ElevationError("unavailable", f"elevation service unreachable: {type(exc).__name__}") from None
+            raise ElevationError(
+                "unavailable", f"elevation service unreachable: {type(exc).__name__}"
+            ) from None
         finally:
             self._last = time.monotonic()
             self.requests += 1
@@ -114,11 +125,15 @@ class ElevationClient:
         try:
             values = response.json()["elevation"]
         except (ValueError, KeyError, TypeError):
-            raise ElevationError("bad_response", "elevation service answered without an `elevation` list") from None
+            raise ElevationError(
+                "bad_response", "elevation service answered without an `elevation` list"
+            ) from None
         if not isinstance(values, list) or len(values) != len(points):
             raise ElevationError("bad_response", "elevation service answered a list of the wrong length")
-        return [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) else None
-                for v in values]
+        return [
+            float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) else None
+            for v in values
+        ]
 
 
 def _reason(response: requests.Response) -> str:
@@ -138,19 +153,31 @@ class FillReport:
     budget_spent: bool = False  # stopped at the most requests for one run
 
     def lines(self) -> list[str]:
-        lines = [f"{self.venues} venues needed a slope: {self.slopes} measured, "
-                 f"{self.fetched} heights fetched in {self.requests} requests"]
+        lines = [
+            f"{self.venues} venues needed a slope: {self.slopes} measured, "
+            f"{self.fetched} heights fetched in {self.requests} requests"
+        ]
         if self.failure:
-            lines.append(f"  stopped: {self.failure}; the rest stays 'slope unknown' (run the command again later)")
+            lines.append(
+                f"  stopped: {self.failure}; the rest stays 'slope unknown' (run the command again later)"
+            )
         elif self.budget_spent:
-            lines.append(f"  paused after {self.requests} requests, the most for one run: the rest stays "
-                         "'slope unknown' until the command runs again (e.g. tomorrow)")
+            lines.append(
+                f"  paused after {self.requests} requests, the most for one run: the rest stays "
+                "'slope unknown' until the command runs again (e.g. tomorrow)"
+            )
         return lines
 
 
-def fill_slopes(session: Session, client: ElevationClient | None, *, source: str | None = None,
-                progress: Progress | None = None, now: datetime | None = None,
-                max_requests: int = MAX_REQUESTS_PER_RUN) -> FillReport:
+def fill_slopes(
+    session: Session,
+    client: ElevationClient | None,
+    *,
+    source: str | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+    max_requests: int = MAX_REQUESTS_PER_RUN,
+) -> FillReport:
     """Give every venue with sample points and no slope its slope: from the cache, and from the
     service for what isn't cached (client None: from the cache only). Commits as it goes, so the
     heights already fetched are kept if the service fails halfway."""
@@ -166,12 +193,12 @@ def fill_slopes(session: Session, client: ElevationClient | None, *, source: str
     known = cached_heights(session, wanted)
     missing = [p for p in wanted if p not in known]
     if client is not None and missing:
-        fetched_at = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
+        fetched_at = (now or datetime.now(UTC)).replace(tzinfo=None)
         for start in range(0, len(missing), BATCH):
             if report.requests >= max_requests:
                 report.budget_spent = True
                 break
-            batch = missing[start:start + BATCH]
+            batch = missing[start : start + BATCH]
             try:
                 heights = client.heights(batch)
             except ElevationError as exc:
@@ -183,7 +210,9 @@ def fill_slopes(session: Session, client: ElevationClient | None, *, source: str
             for point, height in zip(batch, heights):
                 if height is not None:
                     known[point] = height
-                    session.add(Elevation(lat=point[0], lon=point[1], elevation_m=height, fetched_at=fetched_at))
+                    session.add(
+                        Elevation(lat=point[0], lon=point[1], elevation_m=height, fetched_at=fetched_at)
+                    )
                     report.fetched += 1
             session.commit()
             if progress is not None:
@@ -202,9 +231,12 @@ def cached_heights(session: Session, points: Iterable[LatLon]) -> dict[LatLon, f
     points = list(points)
     found: dict[LatLon, float] = {}
     for start in range(0, len(points), LOOKUP_CHUNK):
-        chunk = points[start:start + LOOKUP_CHUNK]
-        rows = session.execute(select(Elevation.lat, Elevation.lon, Elevation.elevation_m)
-                               .where(tuple_(Elevation.lat, Elevation.lon).in_(chunk)))
+        chunk = points[start : start + LOOKUP_CHUNK]
+        rows = session.execute(
+            select(Elevation.lat, Elevation.lon, Elevation.elevation_m).where(
+                tuple_(Elevation.lat, Elevation.lon).in_(chunk)
+            )
+        )
         for lat, lon, height in rows:
             found[(lat, lon)] = height
     return found

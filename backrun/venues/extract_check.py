@@ -26,7 +26,9 @@ MAX_BLOB_HEADER_BYTES = 64 * 1024  # the PBF format's limits
 MAX_BLOB_BYTES = 32 * 1024 * 1024
 
 
-def file_problem(path: Path, header_box: tuple[float, float, float, float] | None, *, force: bool) -> str | None:
+def file_problem(
+    path: Path, header_box: tuple[float, float, float, float] | None, *, force: bool
+) -> str | None:
     """Why this file must not be imported, or None."""
     name = path.name.lower()
     if name.endswith(".pbf"):
@@ -38,8 +40,10 @@ def file_problem(path: Path, header_box: tuple[float, float, float, float] | Non
     if problem:
         return f"{path.name}: {problem}. Nothing was changed."
     if header_box is None and not force:
-        return (f"{path.name} has no bounding box in its header, so the area it covers is unknown. "
-                "Nothing was changed (use --force to import it anyway).")
+        return (
+            f"{path.name} has no bounding box in its header, so the area it covers is unknown. "
+            "Nothing was changed (use --force to import it anyway)."
+        )
     return None
 
 
@@ -47,9 +51,11 @@ def removal_problem(area: str, before: int, removed: int, *, force: bool) -> str
     """Why an import that removes `removed` of the area's `before` venues must not be committed."""
     if force or before <= 0 or removed < MIN_REMOVED_TO_REFUSE or removed <= before * MAX_REMOVED_SHARE:
         return None
-    return (f"this file would remove {removed} of the {before} venues of '{area}' ({removed / before:.0%}, more "
-            f"than {MAX_REMOVED_SHARE:.0%}): it may be cut short or cover less. Nothing was changed "
-            "(use --force if the area really lost them).")
+    return (
+        f"this file would remove {removed} of the {before} venues of '{area}' ({removed / before:.0%}, more "
+        f"than {MAX_REMOVED_SHARE:.0%}): it may be cut short or cover less. Nothing was changed "
+        "(use --force if the area really lost them)."
+    )
 
 
 def _pbf_problem(path: Path) -> str | None:
@@ -75,8 +81,10 @@ def _pbf_problem(path: Path) -> str | None:
                 return "it doesn't start with an OSM header block"
             data_end = offset + 4 + header_length + data_size
             if data_end > size:
-                return (f"it ends inside block {index + 1} ({size - (offset + 4 + header_length)} of its "
-                        f"{data_size} bytes present: the file is cut short)")
+                return (
+                    f"it ends inside block {index + 1} ({size - (offset + 4 + header_length)} of its "
+                    f"{data_size} bytes present: the file is cut short)"
+                )
             data_blobs += kind == "OSMData"
             fh.seek(data_end)
             offset = data_end
@@ -103,7 +111,7 @@ def _blob_header(raw: bytes) -> tuple[str | None, int | None]:
             elif wire == 2:
                 length, position = _varint(raw, position)
                 if field == 1:
-                    kind = raw[position:position + length].decode("ascii")
+                    kind = raw[position : position + length].decode("ascii")
                 position += length
             else:
                 return None, None

@@ -225,12 +225,14 @@ def polygon_bounds(rings: Sequence[Ring]) -> Box:
 def point_in_rings(lat: float, lon: float, outers: Sequence[Ring], inners: Sequence[Ring] = ()) -> bool:
     """Inside one of the outer rings and in none of the holes (even-odd test on lat/lon: fine at
     venue scale, away from the ±180° meridian)."""
+
     def inside(ring: Ring) -> bool:
         hit = False
         for (y1, x1), (y2, x2) in zip(ring, list(ring[1:]) + [ring[0]]):
             if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
                 hit = not hit
         return hit
+
     return any(inside(r) for r in outers if len(r) >= 3) and not any(inside(r) for r in inners if len(r) >= 3)
 
 
@@ -280,6 +282,7 @@ def assemble_rings(chains: Sequence[Sequence[LatLon]]) -> tuple[list[list[LatLon
             leftover.append(current)
     if not leftover:
         return rings, False
+
     # What is left has gaps. Chain the pieces end to nearest start while that gap is shorter than
     # the one that would close the chain on itself; then close it: each ring cut at the edge
     # keeps its available part, and two cut rings far apart are not bridged into one.
@@ -310,7 +313,7 @@ def equivalent_width_m(area_m2: float | None, perimeter_m: float | None) -> floa
     verge, the side for a square. Compact shapes (P² < 16 A, e.g. circles) count as squares."""
     if not area_m2 or not perimeter_m:
         return None
-    disc = perimeter_m ** 2 - 16 * area_m2
+    disc = perimeter_m**2 - 16 * area_m2
     if disc <= 0:
         return perimeter_m / 4
     return (perimeter_m - math.sqrt(disc)) / 4
@@ -331,5 +334,7 @@ def grid_samples(outers: Sequence[Ring], inners: Sequence[Ring], per_side: int) 
 
 def span_m(points: Sequence[LatLon]) -> float:
     """The largest distance between two of the points, in metres."""
-    return max((1000 * haversine_km(a[0], a[1], b[0], b[1]) for i, a in enumerate(points) for b in points[i + 1:]),
-               default=0.0)
+    return max(
+        (1000 * haversine_km(a[0], a[1], b[0], b[1]) for i, a in enumerate(points) for b in points[i + 1 :]),
+        default=0.0,
+    )

@@ -15,7 +15,9 @@ def edit_url(osm_type: str, osm_id: int) -> str:
     return f"{OSM}/edit?{osm_type}={osm_id}"
 
 
-def directions_url(lat: float, lon: float, from_lat: float | None = None, from_lon: float | None = None) -> str:
+def directions_url(
+    lat: float, lon: float, from_lat: float | None = None, from_lon: float | None = None
+) -> str:
     """Walking directions on openstreetmap.org, from the runner when we know where they are."""
     to = f"{lat:.5f},{lon:.5f}"
     if from_lat is None or from_lon is None:

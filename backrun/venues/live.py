@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +28,14 @@ from backrun.venues.models import OVERPASS_SOURCE_PREFIX, VenueTile
 from backrun.venues.naming import Landmark, place_names
 from backrun.venues.overpass import OverpassClient, OverpassElement, OverpassError
 from backrun.venues.shapes import (
-    MULTIPOLYGON_TYPES, Candidate, Shape, candidate, landmark, point_shape, relation_shape, way_shape,
+    MULTIPOLYGON_TYPES,
+    Candidate,
+    Shape,
+    candidate,
+    landmark,
+    point_shape,
+    relation_shape,
+    way_shape,
 )
 
 log = logging.getLogger(__name__)
@@ -49,15 +56,19 @@ class Tile:
 
     @property
     def box(self) -> Box:
-        return (round(self.row * TILE_DEG, 6), round(self.col * TILE_DEG, 6),
-                round((self.row + 1) * TILE_DEG, 6), round((self.col + 1) * TILE_DEG, 6))
+        return (
+            round(self.row * TILE_DEG, 6),
+            round(self.col * TILE_DEG, 6),
+            round((self.row + 1) * TILE_DEG, 6),
+            round((self.col + 1) * TILE_DEG, 6),
+        )
 
     @property
     def source(self) -> str:
         return OVERPASS_SOURCE_PREFIX + self.key
 
     @classmethod
-    def at(cls, lat: float, lon: float) -> "Tile":
+    def at(cls, lat: float, lon: float) -> Tile:
         return cls(math.floor(lat / TILE_DEG), math.floor(lon / TILE_DEG))
 
 
@@ -76,7 +87,9 @@ def tiles_near(lat: float, lon: float, radius_km: float) -> list[list[Tile]]:
     groups = []
     for south, west, north, east in search_boxes(lat, lon, min(radius_km, LIVE_RADIUS_KM)):
         low, high = Tile.at(south, west), Tile.at(north, min(east, 180.0 - 1e-9))
-        groups.append([Tile(r, c) for r in range(low.row, high.row + 1) for c in range(low.col, high.col + 1)])
+        groups.append(
+            [Tile(r, c) for r in range(low.row, high.row + 1) for c in range(low.col, high.col + 1)]
+        )
     return groups
 
 
@@ -86,11 +99,12 @@ def needs_lookup(session: Session, lat: float, lon: float, radius_km: float, now
 
 
 def _naive_utc(now: datetime) -> datetime:
-    return now.astimezone(timezone.utc).replace(tzinfo=None) if now.tzinfo else now
+    return now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
 
 
-def _stale_tiles(session: Session, lat: float, lon: float, radius_km: float,
-                 now: datetime) -> tuple[list[Tile], bool]:
+def _stale_tiles(
+    session: Session, lat: float, lon: float, radius_km: float, now: datetime
+) -> tuple[list[Tile], bool]:
     """The tiles of the runner's side that need a lookup, and whether any of them is known at all."""
     groups = tiles_near(lat, lon, radius_km)
     home = Tile.at(lat, lon)
@@ -100,8 +114,9 @@ def _stale_tiles(session: Session, lat: float, lon: float, radius_km: float,
     return missing, len(stamps) > 0
 
 
-def ensure_tiles(session: Session, client: OverpassClient | None, lat: float, lon: float, radius_km: float,
-                 now: datetime) -> LiveStatus:
+def ensure_tiles(
+    session: Session, client: OverpassClient | None, lat: float, lon: float, radius_km: float, now: datetime
+) -> LiveStatus:
     """Make the tiles around (lat, lon) fresh if they aren't; never raises for upstream trouble."""
     now = _naive_utc(now)
     missing, known = _stale_tiles(session, lat, lon, radius_km, now)
@@ -134,7 +149,7 @@ def store_tiles(session: Session, tiles: list[Tile], elements: list[OverpassElem
         tile = Tile.at(record.lat, record.lon)
         if tile.key in records:  # objects reaching in from a neighbouring tile belong to it
             records[tile.key].append(record)
-    seen_at = now.astimezone(timezone.utc).replace(tzinfo=None) if now.tzinfo else now
+    seen_at = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
     try:
         for key, tile_records in records.items():
             tile = by_key[key]
@@ -158,7 +173,9 @@ def element_shape(element: OverpassElement) -> Shape | None:
         return way_shape(list(element.points), element.closed, element.tags)
     if element.tags.get("type") not in MULTIPOLYGON_TYPES:
         return None  # sites and routes have no area of their own (the importer skips them too)
-    return relation_shape([(role, None if points is None else list(points)) for role, points in element.members])
+    return relation_shape(
+        [(role, None if points is None else list(points)) for role, points in element.members]
+    )
 
 
 def venue_records(elements: list[OverpassElement]) -> list[store.VenueRecord]:
@@ -190,7 +207,9 @@ def venue_record(element: OverpassElement) -> store.VenueRecord | None:
 
 
 def _fetched_at(session: Session, tiles: list[Tile]) -> dict[str, datetime]:
-    rows = session.execute(select(VenueTile.key, VenueTile.fetched_at).where(VenueTile.key.in_([t.key for t in tiles])))
+    rows = session.execute(
+        select(VenueTile.key, VenueTile.fetched_at).where(VenueTile.key.in_([t.key for t in tiles]))
+    )
     return {key: fetched.replace(tzinfo=None) for key, fetched in rows}
 
 
@@ -198,12 +217,26 @@ def _stamp(session: Session, tile: Tile, count: int, fetched_at: datetime) -> No
     row = session.execute(select(VenueTile).where(VenueTile.key == tile.key)).scalar_one_or_none()
     if row is None:
         south, west, north, east = tile.box
-        session.add(VenueTile(key=tile.key, south=south, west=west, north=north, east=east,
-                              venue_count=count, fetched_at=fetched_at))
+        session.add(
+            VenueTile(
+                key=tile.key,
+                south=south,
+                west=west,
+                north=north,
+                east=east,
+                venue_count=count,
+                fetched_at=fetched_at,
+            )
+        )
     else:
         row.venue_count, row.fetched_at = count, fetched_at
 
 
 def _union(tiles: list[Tile]) -> Box:
     boxes = [t.box for t in tiles]
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )

@@ -55,8 +55,11 @@ class PlaceIndex:
                         self._areas[(row, col)].append(mark)
 
     def place_of(self, key: tuple[str, int], lat: float, lon: float) -> str | None:
-        around = [m for m in self._areas.get(_cell(lat, lon), ()) if m.key != key
-                  and point_in_rings(lat, lon, m.outers, m.inners)]
+        around = [
+            m
+            for m in self._areas.get(_cell(lat, lon), ())
+            if m.key != key and point_in_rings(lat, lon, m.outers, m.inners)
+        ]
         if around:
             return min(around, key=lambda m: (self._size[m.key], m.key)).name
         row, col = _cell(lat, lon)
@@ -72,8 +75,9 @@ class PlaceIndex:
         return best[2] if best else None
 
 
-def place_names(venues: Sequence[tuple[tuple[str, int], float, float]],
-                landmarks: Iterable[Landmark]) -> dict[tuple[str, int], str]:
+def place_names(
+    venues: Sequence[tuple[tuple[str, int], float, float]], landmarks: Iterable[Landmark]
+) -> dict[tuple[str, int], str]:
     """For each (key, lat, lon) the name of the smallest named area around it, else of the nearest
     named feature within NEAR_M; venues with neither are left out."""
     index = PlaceIndex(landmarks)

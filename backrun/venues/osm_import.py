@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import osmium
@@ -37,7 +37,13 @@ from backrun.venues.geometry import LatLon
 from backrun.venues.models import EXTRACT_SOURCE_PREFIX, VenueExtract
 from backrun.venues.naming import Landmark, place_names
 from backrun.venues.shapes import (
-    MULTIPOLYGON_TYPES, Candidate, candidate, landmark, point_shape, relation_shape, way_shape,
+    MULTIPOLYGON_TYPES,
+    Candidate,
+    candidate,
+    landmark,
+    point_shape,
+    relation_shape,
+    way_shape,
 )
 
 Progress = Callable[[str], None]
@@ -88,20 +94,28 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         if self.unchanged:
-            return [f"{self.path.name}: already imported as area '{self.area}', nothing to do (use --force to re-import)."]
+            return [
+                f"{self.path.name}: already imported as area '{self.area}', nothing to do (use --force to re-import)."
+            ]
         kept = ", ".join(f"{n} {kind}" for kind, n in self.kept.most_common()) or "none"
-        lines = [f"{self.path.name} -> area '{self.area}' in {self.seconds:.1f} s",
-                 f"  kept {sum(self.kept.values())} venues: {kept}"]
+        lines = [
+            f"{self.path.name} -> area '{self.area}' in {self.seconds:.1f} s",
+            f"  kept {sum(self.kept.values())} venues: {kept}",
+        ]
         lines.append(f"  dropped {sum(self.dropped.values())} candidates:")
         for reason, n in self.dropped.most_common():
-            label = REJECTION_LABELS.get(reason, "geometry missing from the extract" if reason == INCOMPLETE else reason)
+            label = REJECTION_LABELS.get(
+                reason, "geometry missing from the extract" if reason == INCOMPLETE else reason
+            )
             lines.append(f"    {n:6d}  {label}")
         lines.append(f"  {self.written} rows written, {self.removed} venues no longer in the data removed")
         if self.clipped:
             lines.append(f"  {self.clipped} venues cut at the extract's edge, kept with their available part")
         if self.slopes_unknown:
-            lines.append(f"  {self.slopes_unknown} open areas without a slope yet "
-                         "(`flask --app app venues elevation` looks them up)")
+            lines.append(
+                f"  {self.slopes_unknown} open areas without a slope yet "
+                "(`flask --app app venues elevation` looks them up)"
+            )
         return lines
 
 
@@ -150,8 +164,11 @@ def scan(path: Path, progress: Progress | None = None) -> Scan:
             members[way_id] = None
     landmarks: list[Landmark] = []
     wkb = osmium.geom.WKBFactory()
-    processor = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
-                 .with_filter(TagFilter(*READ_TAGS).enable_for(osmium.osm.NODE)))
+    processor = (
+        osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+        .with_locations()
+        .with_filter(TagFilter(*READ_TAGS).enable_for(osmium.osm.NODE))
+    )
     for obj in processor:
         if obj.is_node():
             result.candidates_seen += 1
@@ -159,7 +176,9 @@ def scan(path: Path, progress: Progress | None = None) -> Scan:
             if not location.valid():
                 result.dropped[INCOMPLETE] += 1
                 continue
-            _consider(result, landmarks, "node", obj.id, dict(obj.tags), point_shape(location.lat, location.lon))
+            _consider(
+                result, landmarks, "node", obj.id, dict(obj.tags), point_shape(location.lat, location.lon)
+            )
             ticker.tick(obj, result)
             continue
         way_id = obj.id
@@ -198,8 +217,9 @@ def _way_points(way, wkb) -> list[LatLon | None]:
         return [(n.location.lat, n.location.lon) if n.location.valid() else None for n in way.nodes]
 
 
-def _consider(result: Scan, landmarks: list[Landmark], osm_type: str, osm_id: int, tags: dict[str, str],
-              shape) -> None:
+def _consider(
+    result: Scan, landmarks: list[Landmark], osm_type: str, osm_id: int, tags: dict[str, str], shape
+) -> None:
     is_candidate, _ = read_kind(tags)
     name = tags.get("name")
     if is_candidate:
@@ -236,8 +256,10 @@ class _Ticker:
     def tick(self, obj, result: Scan) -> None:
         if self._progress is not None and time.monotonic() >= self._next:
             kind = {"n": "nodes", "w": "ways", "r": "relations", "a": "areas"}.get(obj.type_str(), "objects")
-            self.say(f"reading {kind} (at id {obj.id}): {len(result.records)} venues kept, "
-                     f"{sum(result.dropped.values())} dropped")
+            self.say(
+                f"reading {kind} (at id {obj.id}): {len(result.records)} venues kept, "
+                f"{sum(result.dropped.values())} dropped"
+            )
 
 
 @dataclass(frozen=True)
@@ -255,7 +277,11 @@ def _file_facts(path: Path) -> _FileFacts:
     osm_time = None
     if raw_time:
         try:
-            osm_time = datetime.fromisoformat(raw_time.replace("Z", "+00:00")).astimezone(timezone.utc).replace(tzinfo=None)
+            osm_time = (
+                datetime.fromisoformat(raw_time.replace("Z", "+00:00"))
+                .astimezone(UTC)
+                .replace(tzinfo=None)
+            )
         except ValueError:
             osm_time = None
     box = header.box()
@@ -265,8 +291,15 @@ def _file_facts(path: Path) -> _FileFacts:
     return _FileFacts(stat.st_size, stat.st_mtime_ns, osm_time, bounds)
 
 
-def import_extract(session: Session, path: Path | str, *, area: str | None = None, force: bool = False,
-                   progress: Progress | None = None, now: datetime | None = None) -> ImportReport:
+def import_extract(
+    session: Session,
+    path: Path | str,
+    *,
+    area: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
     """Import one extract into the venue table, in one transaction (committed here)."""
     path = Path(path)
     if not path.is_file():
@@ -297,23 +330,34 @@ def import_extract(session: Session, path: Path | str, *, area: str | None = Non
         if previous.osm_timestamp and facts.osm_timestamp and facts.osm_timestamp < previous.osm_timestamp:
             raise ImportRefused(
                 f"{path.name} holds data from {facts.osm_timestamp:%Y-%m-%d}, older than the "
-                f"{previous.osm_timestamp:%Y-%m-%d} data imported for '{area}' (use --force to import it anyway)")
+                f"{previous.osm_timestamp:%Y-%m-%d} data imported for '{area}' (use --force to import it anyway)"
+            )
 
     try:
         scanned = scan(path, progress)
     except RuntimeError as exc:
         raise ImportRefused(f"{path}: reading failed ({exc})") from None
-    seen_at = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
+    seen_at = (now or datetime.now(UTC)).replace(tzinfo=None)
     source = EXTRACT_SOURCE_PREFIX + area
     try:
         report.written = store.upsert(session, scanned.venue_records(), source=source, seen_at=seen_at)
         report.removed = store.delete_unseen(session, source, seen_at)
-        problem = extract_check.removal_problem(area, previous.venue_count if previous else 0, report.removed,
-                                                force=force)
+        problem = extract_check.removal_problem(
+            area, previous.venue_count if previous else 0, report.removed, force=force
+        )
         if problem:
             raise ImportRefused(problem)  # rolled back below: the area's venues stay as they were
-        _remember_extract(session, previous, area, path, facts, digest or sha256_of(path), scanned, seen_at,
-                          store.count(session, source))
+        _remember_extract(
+            session,
+            previous,
+            area,
+            path,
+            facts,
+            digest or sha256_of(path),
+            scanned,
+            seen_at,
+            store.count(session, source),
+        )
         session.commit()
     except Exception:
         session.rollback()
@@ -331,8 +375,17 @@ def _cached_slopes(session: Session, source: str) -> int:
     return filled.venues - filled.slopes
 
 
-def _remember_extract(session: Session, previous: VenueExtract | None, area: str, path: Path, facts: _FileFacts,
-                      digest: str, scanned: Scan, imported_at: datetime, venue_count: int) -> None:
+def _remember_extract(
+    session: Session,
+    previous: VenueExtract | None,
+    area: str,
+    path: Path,
+    facts: _FileFacts,
+    digest: str,
+    scanned: Scan,
+    imported_at: datetime,
+    venue_count: int,
+) -> None:
     box = facts.box or _box_of(scanned)
     row = previous or VenueExtract(area=area)
     row.file_name = path.name[:255]

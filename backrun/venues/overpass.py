@@ -63,15 +63,20 @@ class OverpassElement:
     members: tuple[tuple[str, tuple[Point, ...] | None], ...] = ()  # relations: (role, way geometry)
 
 
-def build_query(box: Box, tags: Iterable[tuple[str, str]], *, timeout_s: int = DEFAULT_QUERY_TIMEOUT_S) -> str:
+def build_query(
+    box: Box, tags: Iterable[tuple[str, str]], *, timeout_s: int = DEFAULT_QUERY_TIMEOUT_S
+) -> str:
     """An Overpass QL query for the candidate tags in a box, with full geometry (`out geom`): ways
     with their nodes' positions, relations with their member ways', so sizes and shapes are
     measured exactly as the importer measures them."""
     south, west, north, east = box
     bbox = f"({south:.6f},{west:.6f},{north:.6f},{east:.6f})"
     lines = [f'  nwr["{key}"="{value}"]{bbox};' for key, value in tags]
-    return (f"[out:json][timeout:{int(timeout_s)}][maxsize:{MAX_RESPONSE_BYTES}];\n(\n"
-            + "\n".join(lines) + "\n);\nout geom qt;\n")
+    return (
+        f"[out:json][timeout:{int(timeout_s)}][maxsize:{MAX_RESPONSE_BYTES}];\n(\n"
+        + "\n".join(lines)
+        + "\n);\nout geom qt;\n"
+    )
 
 
 def parse_response(payload: Any) -> list[OverpassElement]:
@@ -123,8 +128,11 @@ def _element(raw: Any) -> OverpassElement | None:
         members = raw.get("members")
         if not isinstance(members, list):
             return None
-        ways = tuple((str(m.get("role") or ""), _geometry(m.get("geometry")))
-                     for m in members if isinstance(m, dict) and m.get("type") == "way")
+        ways = tuple(
+            (str(m.get("role") or ""), _geometry(m.get("geometry")))
+            for m in members
+            if isinstance(m, dict) and m.get("type") == "way"
+        )
         return OverpassElement("relation", osm_id, tags, members=ways)
     except (KeyError, TypeError, ValueError):
         return None  # a malformed element costs that element, not the answer
@@ -147,7 +155,7 @@ class BackoffStore:
     def remaining_s(self) -> float:
         try:
             until = self._cache.get(BACKOFF_KEY)
-        except Exception:  # noqa: BLE001 - a broken cache must not break the page
+        except Exception:
             log.warning("cache unavailable: Overpass back-off state unknown", exc_info=True)
             return 0.0
         return max(0.0, float(until) - self._clock()) if until else 0.0
@@ -159,14 +167,23 @@ class BackoffStore:
             current = self._cache.get(BACKOFF_KEY)
             if not current or float(current) < until:
                 self._cache.set(BACKOFF_KEY, until, timeout=int(seconds) + 5)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.warning("cache unavailable: Overpass back-off not shared", exc_info=True)
 
 
 class OverpassClient:
-    def __init__(self, url: str, session: requests.Session, coordinator: Any, backoff: BackoffStore, *,
-                 connect_timeout_s: float, query_timeout_s: int = DEFAULT_QUERY_TIMEOUT_S,
-                 read_timeout_s: float | None = None, lock_wait_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        session: requests.Session,
+        coordinator: Any,
+        backoff: BackoffStore,
+        *,
+        connect_timeout_s: float,
+        query_timeout_s: int = DEFAULT_QUERY_TIMEOUT_S,
+        read_timeout_s: float | None = None,
+        lock_wait_s: float = 5.0,
+    ) -> None:
         self.url = url
         self._session = session
         self._coordinator = coordinator
@@ -177,8 +194,9 @@ class OverpassClient:
         self._read_timeout_s = read_timeout_s or query_timeout_s + READ_MARGIN_S
         self._lock_wait_s = lock_wait_s
 
-    def fetch(self, box: Box, tags: Iterable[tuple[str, str]],
-              still_needed: Callable[[], bool] = lambda: True) -> list[OverpassElement] | None:
+    def fetch(
+        self, box: Box, tags: Iterable[tuple[str, str]], still_needed: Callable[[], bool] = lambda: True
+    ) -> list[OverpassElement] | None:
         """The elements in `box`, or None when `still_needed()` says (under the lock) that another
         request already got them. Raises OverpassError."""
         if not self.url:
@@ -201,8 +219,10 @@ class OverpassClient:
         started = time.monotonic()
         try:
             response = self._session.post(
-                self.url, data={"data": query},
-                timeout=(self._connect_timeout_s, self._read_timeout_s), stream=True,
+                self.url,
+                data={"data": query},
+                timeout=(self._connect_timeout_s, self._read_timeout_s),
+                stream=True,
             )
             # The read timeout is per read: a server dripping a byte at a time would never hit it.
             # The whole answer must arrive within it.
@@ -255,7 +275,9 @@ def _read_within(response: requests.Response, deadline: float) -> None:
             chunks.append(chunk)
             size += len(chunk)
             if size > MAX_RESPONSE_BYTES:
-                raise requests.exceptions.ContentDecodingError(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
+                raise requests.exceptions.ContentDecodingError(
+                    f"answer larger than {MAX_RESPONSE_BYTES} bytes"
+                )
             if time.monotonic() > deadline:
                 raise requests.exceptions.ReadTimeout("the answer is still arriving after the read timeout")
     finally:

@@ -29,9 +29,29 @@ from backrun.venues.geometry import Box, haversine_km, search_boxes
 log = logging.getLogger(__name__)
 
 RTREE_TRIGGERS = ("venue_rtree_insert", "venue_rtree_update", "venue_rtree_delete")
-COLUMNS = ("id", "osm_type", "osm_id", "kind", "name", "lat", "lon", "area_m2", "perimeter_m", "surface",
-           "lit", "access", "opening_hours", "fee", "indoor", "tags", "source", "clipped", "place", "samples",
-           "slope_pct")
+COLUMNS = (
+    "id",
+    "osm_type",
+    "osm_id",
+    "kind",
+    "name",
+    "lat",
+    "lon",
+    "area_m2",
+    "perimeter_m",
+    "surface",
+    "lit",
+    "access",
+    "opening_hours",
+    "fee",
+    "indoor",
+    "tags",
+    "source",
+    "clipped",
+    "place",
+    "samples",
+    "slope_pct",
+)
 # The SQL below is built with f-strings from constant fragments only (these columns, the indoor
 # clause); every value is a bound parameter. Hence bandit's B608 is silenced on those lines.
 _SELECT = ", ".join(f"v.{c}" for c in COLUMNS)
@@ -75,12 +95,21 @@ class SpatialSearch:
 
     name = "bbox"
 
-    def candidates(self, connection: Connection, lat: float, lon: float, radius_km: float,
-                   boxes: Sequence[Box], indoor: bool | None) -> list[Sequence[Any]]:
+    def candidates(
+        self,
+        connection: Connection,
+        lat: float,
+        lon: float,
+        radius_km: float,
+        boxes: Sequence[Box],
+        indoor: bool | None,
+    ) -> list[Sequence[Any]]:
         rows: list[Sequence[Any]] = []
         for south, west, north, east in boxes:
-            sql = (f"SELECT {_SELECT} FROM venue v WHERE v.lat BETWEEN :s AND :n "  # nosec B608
-                   f"AND v.lon BETWEEN :w AND :e{_indoor_clause(indoor)}")
+            sql = (
+                f"SELECT {_SELECT} FROM venue v WHERE v.lat BETWEEN :s AND :n "  # nosec B608
+                f"AND v.lon BETWEEN :w AND :e{_indoor_clause(indoor)}"
+            )
             rows += connection.execute(text(sql), _params(south, west, north, east, indoor)).all()
         return rows
 
@@ -91,9 +120,11 @@ class RTreeSearch(SpatialSearch):
     def candidates(self, connection, lat, lon, radius_km, boxes, indoor):
         rows: list[Sequence[Any]] = []
         for south, west, north, east in boxes:
-            sql = (f"SELECT {_SELECT} FROM venue_rtree r JOIN venue v ON v.id = r.id "  # nosec B608
-                   "WHERE r.max_lat >= :s AND r.min_lat <= :n AND r.max_lon >= :w AND r.min_lon <= :e"
-                   f"{_indoor_clause(indoor)}")
+            sql = (
+                f"SELECT {_SELECT} FROM venue_rtree r JOIN venue v ON v.id = r.id "  # nosec B608
+                "WHERE r.max_lat >= :s AND r.min_lat <= :n AND r.max_lon >= :w AND r.min_lon <= :e"
+                f"{_indoor_clause(indoor)}"
+            )
             rows += connection.execute(text(sql), _params(south, west, north, east, indoor)).all()
         return rows
 
@@ -104,9 +135,11 @@ class PostgisSearch(SpatialSearch):
     _POINT = "CAST(ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326) AS geography)"
 
     def candidates(self, connection, lat, lon, radius_km, boxes, indoor):
-        sql = (f"SELECT {_SELECT} FROM venue v WHERE ST_DWithin({self._POINT}, "  # nosec B608
-               "CAST(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geography), :radius_m)"
-               f"{_indoor_clause(indoor)}")
+        sql = (
+            f"SELECT {_SELECT} FROM venue v WHERE ST_DWithin({self._POINT}, "  # nosec B608
+            "CAST(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geography), :radius_m)"
+            f"{_indoor_clause(indoor)}"
+        )
         return connection.execute(text(sql), _circle_params(lat, lon, radius_km, indoor)).all()
 
 
@@ -115,15 +148,20 @@ class EarthdistanceSearch(SpatialSearch):
 
     def candidates(self, connection, lat, lon, radius_km, boxes, indoor):
         # earth_box is a cube around the sphere point: a superset of the circle, like the other boxes.
-        sql = (f"SELECT {_SELECT} FROM venue v WHERE earth_box(ll_to_earth(:lat, :lon), :radius_m) "  # nosec B608
-               f"@> ll_to_earth(v.lat, v.lon){_indoor_clause(indoor)}")
+        sql = (
+            f"SELECT {_SELECT} FROM venue v WHERE earth_box(ll_to_earth(:lat, :lon), :radius_m) "  # nosec B608
+            f"@> ll_to_earth(v.lat, v.lon){_indoor_clause(indoor)}"
+        )
         return connection.execute(text(sql), _circle_params(lat, lon, radius_km, indoor)).all()
 
 
 def _circle_params(lat: float, lon: float, radius_km: float, indoor: bool | None) -> dict[str, Any]:
     """The bound parameters of a search around a point (PostGIS and earthdistance alike)."""
-    params: dict[str, Any] = {"lat": _centimetres(lat), "lon": _centimetres(lon),
-                              "radius_m": _candidate_radius_m(radius_km)}
+    params: dict[str, Any] = {
+        "lat": _centimetres(lat),
+        "lon": _centimetres(lon),
+        "radius_m": _candidate_radius_m(radius_km),
+    }
     if indoor is not None:
         params["indoor"] = indoor
     return params
@@ -181,9 +219,13 @@ def _probe(connection: Connection) -> SpatialSearch:
     if dialect == "sqlite":
         return RTreeSearch() if sqlite_rtree_ready(connection) else SpatialSearch()
     if dialect == "postgresql":
-        names = set(connection.execute(text(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'venue' AND schemaname = current_schema()"
-        )).scalars())
+        names = set(
+            connection.execute(
+                text(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'venue' AND schemaname = current_schema()"
+                )
+            ).scalars()
+        )
         if "ix_venue_geog" in names:
             return PostgisSearch()
         if "ix_venue_earth" in names:
@@ -197,17 +239,26 @@ def sqlite_rtree_ready(connection: Connection) -> bool:
     options = {row[0] for row in connection.exec_driver_sql("PRAGMA compile_options")}
     if "ENABLE_RTREE" not in options:
         return False
-    names = set(connection.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE (type = 'table' AND name = 'venue_rtree') OR type = 'trigger'"
-    ).scalars())
+    names = set(
+        connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE (type = 'table' AND name = 'venue_rtree') OR type = 'trigger'"
+        ).scalars()
+    )
     missing = {"venue_rtree", *RTREE_TRIGGERS} - names
     if missing and "venue_rtree" in names:
         log.warning("venue_rtree exists but %s are missing: using the bounding-box query", sorted(missing))
     return not missing
 
 
-def venues_within(connection: Connection, search: SpatialSearch, lat: float, lon: float, radius_km: float,
-                  *, indoor: bool | None = None) -> list[NearbyVenue]:
+def venues_within(
+    connection: Connection,
+    search: SpatialSearch,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    *,
+    indoor: bool | None = None,
+) -> list[NearbyVenue]:
     """Venues whose point lies within radius_km of (lat, lon), nearest first.
 
     indoor=True: indoor venues only; False: outdoor only; None: both.
@@ -226,10 +277,27 @@ def _venue(row: Sequence[Any], distance_km: float) -> NearbyVenue:
     if isinstance(tags, str):  # SQLite hands JSON back as text through text() queries
         tags = json.loads(tags)
     return NearbyVenue(
-        id=row[0], osm_type=row[1], osm_id=row[2], kind=row[3], name=row[4], lat=row[5], lon=row[6],
-        area_m2=row[7], perimeter_m=row[8], surface=row[9], lit=row[10], access=row[11],
-        opening_hours=row[12], fee=row[13], indoor=bool(row[14]), tags=tags or {}, source=row[16],
-        distance_km=distance_km, clipped=bool(row[17]), place=row[18], slope_measurable=bool(_json(row[19])),
+        id=row[0],
+        osm_type=row[1],
+        osm_id=row[2],
+        kind=row[3],
+        name=row[4],
+        lat=row[5],
+        lon=row[6],
+        area_m2=row[7],
+        perimeter_m=row[8],
+        surface=row[9],
+        lit=row[10],
+        access=row[11],
+        opening_hours=row[12],
+        fee=row[13],
+        indoor=bool(row[14]),
+        tags=tags or {},
+        source=row[16],
+        distance_km=distance_km,
+        clipped=bool(row[17]),
+        place=row[18],
+        slope_measurable=bool(_json(row[19])),
         slope_pct=row[20],
     )
 

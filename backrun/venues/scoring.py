@@ -23,9 +23,17 @@ from backrun.venues.geometry import equivalent_width_m
 MODES = ("day", "night", "indoor")
 
 BASE = {
-    "track": 100, "indoor_track": 100, "athletics_pitch": 75, "stadium": 65, "beach": 60,
-    "park": 50, "recreation_ground": 50, "grass": 40,
-    "sports_hall": 75, "gym": 65, "sports_centre": 55,
+    "track": 100,
+    "indoor_track": 100,
+    "athletics_pitch": 75,
+    "stadium": 65,
+    "beach": 60,
+    "park": 50,
+    "recreation_ground": 50,
+    "grass": 40,
+    "sports_hall": 75,
+    "gym": 65,
+    "sports_centre": 55,
 }
 BASE_REASONS = {
     "track": "Running track: flat by rule, lanes to follow",
@@ -53,17 +61,36 @@ SURFACE_POINTS = {
     "mud": -30,
     "gravel": -30,
     "sett": -20,
-    **dict.fromkeys(("pebbles", "pebblestone", "shingle", "stones", "stone", "cobblestone", "unhewn_cobblestone"), -40),
+    **dict.fromkeys(
+        ("pebbles", "pebblestone", "shingle", "stones", "stone", "cobblestone", "unhewn_cobblestone"), -40
+    ),
     **dict.fromkeys(("rock", "rocks", "boulders"), -50),
 }
 SYNTHETIC_SURFACES = frozenset(k for k, v in SURFACE_POINTS.items() if v >= 5)
 SMOOTHNESS_POINTS = {
-    "excellent": 5, "good": 5, "intermediate": 0, "bad": -20, "very_bad": -40,
-    "horrible": -60, "very_horrible": -60, "impassable": -60,
+    "excellent": 5,
+    "good": 5,
+    "intermediate": 0,
+    "bad": -20,
+    "very_bad": -40,
+    "horrible": -60,
+    "very_horrible": -60,
+    "impassable": -60,
 }
 ACCESS_OPEN = frozenset({"yes", "public", "designated"})
-ACCESS_RESTRICTED = frozenset({"customers", "permit", "members", "membership", "destination", "permissive_members",
-                               "residents", "students", "delivery"})
+ACCESS_RESTRICTED = frozenset(
+    {
+        "customers",
+        "permit",
+        "members",
+        "membership",
+        "destination",
+        "permissive_members",
+        "residents",
+        "students",
+        "delivery",
+    }
+)
 LIT_YES = frozenset({"yes", "24/7", "automatic", "sunset-sunrise", "dusk-dawn", "interval"})
 LIT_NO = frozenset({"no", "disused", "off"})
 LIGHTING_POINTS = {"lit": 15, "limited": 0, "unknown": -15, "unlit": -40}  # at night, outdoors only
@@ -106,9 +133,16 @@ def facts_of(venue) -> VenueFacts:
     API build them here, so a venue scores the same wherever it is shown."""
     samples = getattr(venue, "samples", None)
     measurable = getattr(venue, "slope_measurable", None)
-    return VenueFacts(venue.kind, bool(venue.indoor), venue.tags or {}, venue.area_m2, venue.perimeter_m,
-                      clipped=bool(venue.clipped), slope_measurable=bool(samples) if measurable is None else measurable,
-                      slope_pct=venue.slope_pct)
+    return VenueFacts(
+        venue.kind,
+        bool(venue.indoor),
+        venue.tags or {},
+        venue.area_m2,
+        venue.perimeter_m,
+        clipped=bool(venue.clipped),
+        slope_measurable=bool(samples) if measurable is None else measurable,
+        slope_pct=venue.slope_pct,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,11 +183,14 @@ def distance_penalty(distance_km: float) -> float:
 def score_venue(facts: VenueFacts, *, mode: str, distance_km: float | None = None) -> VenueScore:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    reasons: list[ScoreReason] = [ScoreReason(f"kind_{facts.kind}", BASE[facts.kind], BASE_REASONS[facts.kind])]
+    reasons: list[ScoreReason] = [
+        ScoreReason(f"kind_{facts.kind}", BASE[facts.kind], BASE_REASONS[facts.kind])
+    ]
     tags = facts.tags
     if facts.indoor and mode != "indoor":
-        reasons.append(ScoreReason("outdoor_weather", INDOOR_IN_OUTDOOR_WEATHER,
-                                   "The weather allows running outside"))
+        reasons.append(
+            ScoreReason("outdoor_weather", INDOOR_IN_OUTDOOR_WEATHER, "The weather allows running outside")
+        )
     _surface(facts, reasons)
     _smoothness(tags, reasons)
     _incline(tags, reasons)
@@ -180,7 +217,9 @@ def score_venue(facts: VenueFacts, *, mode: str, distance_km: float | None = Non
     score = quality
     if distance_km is not None:
         penalty = distance_penalty(distance_km)
-        reasons.append(ScoreReason("distance", round(-penalty, 1) or 0.0, f"{distance_km:.1f} km away"))  # never -0.0
+        reasons.append(
+            ScoreReason("distance", round(-penalty, 1) or 0.0, f"{distance_km:.1f} km away")
+        )  # never -0.0
         score -= penalty
     # Whole points: the number the list, the venue's page and the API all show, and equal venues
     # tie, so the nearer one comes first.
@@ -258,11 +297,21 @@ def _slope(facts: VenueFacts, reasons: list[ScoreReason]) -> None:
     if slope is None:
         reasons.append(_unknown("slope", "slope unknown (elevation not looked up yet)"))
     elif slope > STEEP_SLOPE_PCT:
-        reasons.append(ScoreReason("steep", SLOPE_POINTS["steep"],
-                                   f"Steep ground (about {slope:.0f} %): running backwards downhill is riskier"))
+        reasons.append(
+            ScoreReason(
+                "steep",
+                SLOPE_POINTS["steep"],
+                f"Steep ground (about {slope:.0f} %): running backwards downhill is riskier",
+            )
+        )
     elif slope > HILLY_SLOPE_PCT:
-        reasons.append(ScoreReason("hilly", SLOPE_POINTS["hilly"],
-                                   f"Hilly ground (about {slope:.0f} %): running backwards downhill is riskier"))
+        reasons.append(
+            ScoreReason(
+                "hilly",
+                SLOPE_POINTS["hilly"],
+                f"Hilly ground (about {slope:.0f} %): running backwards downhill is riskier",
+            )
+        )
     else:
         reasons.append(ScoreReason("flat_measured", 0, f"Flat by elevation data (about {slope:.0f} %)"))
 
@@ -279,8 +328,9 @@ def _track_details(facts: VenueFacts, reasons: list[ScoreReason]) -> None:
     tags = facts.tags
     surfaces = values(tags, "surface")
     if not values(tags, "sport") & RUNNING_SPORTS and not surfaces & SYNTHETIC_SURFACES:
-        reasons.append(ScoreReason("track_unconfirmed", -15,
-                                   "Not tagged as a running track and no synthetic surface"))
+        reasons.append(
+            ScoreReason("track_unconfirmed", -15, "Not tagged as a running track and no synthetic surface")
+        )
     lap = facts.perimeter_m
     if lap is not None:
         if STANDARD_LAP_M[0] <= lap <= STANDARD_LAP_M[1]:
@@ -295,15 +345,22 @@ def _track_details(facts: VenueFacts, reasons: list[ScoreReason]) -> None:
 def _stadium_sport(tags: Mapping[str, str], reasons: list[ScoreReason]) -> None:
     sports = values(tags, "sport")
     if sports and not sports & RUNNING_SPORTS:
-        reasons.append(ScoreReason("stadium_other_sport", -10,
-                                   f"Built for {', '.join(sorted(sports))}: may have no running track"))
+        reasons.append(
+            ScoreReason(
+                "stadium_other_sport",
+                -10,
+                f"Built for {', '.join(sorted(sports))}: may have no running track",
+            )
+        )
 
 
 def _size(facts: VenueFacts, reasons: list[ScoreReason]) -> None:
     if facts.area_m2 is None:
         reasons.append(_unknown("size", "size unknown"))
         return
-    points = min(SIZE_POINTS_MAX, SIZE_POINTS_PER_DECADE * math.log10(max(facts.area_m2, SIZE_FROM_M2) / SIZE_FROM_M2))
+    points = min(
+        SIZE_POINTS_MAX, SIZE_POINTS_PER_DECADE * math.log10(max(facts.area_m2, SIZE_FROM_M2) / SIZE_FROM_M2)
+    )
     if points >= 1:
         hectares = facts.area_m2 / 10_000
         reasons.append(ScoreReason("roomy", round(points, 1), f"Plenty of room ({hectares:.1f} ha)"))
@@ -314,8 +371,11 @@ def _access(tags: Mapping[str, str], reasons: list[ScoreReason]) -> None:
     if not access:
         reasons.append(_unknown("access", "access unknown"))
     elif access & ACCESS_RESTRICTED:
-        reasons.append(ScoreReason("access_restricted", -10,
-                                   f"Access: {tags['access']} (may need membership or a permit)"))
+        reasons.append(
+            ScoreReason(
+                "access_restricted", -10, f"Access: {tags['access']} (may need membership or a permit)"
+            )
+        )
     elif access & ACCESS_OPEN:
         reasons.append(ScoreReason("access_open", 5, "Open to the public"))
     elif "permissive" in access:

@@ -7,7 +7,7 @@ mode the weather chose -> the best venues first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 from backrun.extensions import cache, db
 from backrun.http import make_session
 from backrun.safety.daylight import SunTracker, is_dark
+from backrun.upstream import Bulkhead, Upstreams, UpstreamUnavailable, get_upstreams
 from backrun.venues import live
 from backrun.venues.classify import KIND_LABELS
 from backrun.venues.geometry import haversine_km
 from backrun.venues.links import directions_url, osm_url
 from backrun.venues.models import OVERPASS_SOURCE_PREFIX, VenueExtract
-from backrun.upstream import Bulkhead, UpstreamUnavailable, Upstreams, get_upstreams
 from backrun.venues.naming import title
 from backrun.venues.overpass import DEFAULT_QUERY_TIMEOUT_S, BackoffStore, OverpassClient, OverpassError
 from backrun.venues.query import NearbyVenue, spatial_search, venues_within
@@ -100,9 +100,18 @@ def sun_is_down(lat: float, lon: float, when: datetime) -> bool:
     return is_dark(SunTracker(lat, lon).elevation_deg(when))
 
 
-def nearby_venues(lat: float, lon: float, *, verdict: str | None, dark: bool, radius_km: float = DEFAULT_RADIUS_KM,
-                  limit: int = DEFAULT_LIMIT, indoor: bool | None = None, now: datetime | None = None,
-                  live_lookup: bool = True) -> VenueList:
+def nearby_venues(
+    lat: float,
+    lon: float,
+    *,
+    verdict: str | None,
+    dark: bool,
+    radius_km: float = DEFAULT_RADIUS_KM,
+    limit: int = DEFAULT_LIMIT,
+    indoor: bool | None = None,
+    now: datetime | None = None,
+    live_lookup: bool = True,
+) -> VenueList:
     """The best venues within radius_km (capped at 50), best first.
 
     verdict and dark pick the mode: "indoors" lists indoor venues only, dark weighs lighting.
@@ -110,7 +119,7 @@ def nearby_venues(lat: float, lon: float, *, verdict: str | None, dark: bool, ra
     live_lookup=False never waits for Overpass: where a lookup is due the list comes back empty
     with source "pending", and the page fetches it in a request of its own.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     # The precision the list links to venue pages with (`from=`), so both compute one distance.
     lat, lon = round(lat, 5), round(lon, 5)
     radius_km = min(max(radius_km, 0.0), MAX_RADIUS_KM)
@@ -125,7 +134,9 @@ def nearby_venues(lat: float, lon: float, *, verdict: str | None, dark: bool, ra
         status = live.ensure_tiles(session, client, lat, lon, radius_km, now)
         source = {"disabled": "none", "failed": "unavailable"}.get(status.state, "overpass")
     only_indoor = True if mode == "indoor" else (False if indoor is False else None)
-    found = venues_within(session.connection(), spatial_search(db.engine), lat, lon, radius_km, indoor=only_indoor)
+    found = venues_within(
+        session.connection(), spatial_search(db.engine), lat, lon, radius_km, indoor=only_indoor
+    )
     ranked = rank(found, mode=mode)
     listed = tuple(ranked[:limit])
     return VenueList(listed, mode, radius_km, list_source(source, listed), lat, lon)
@@ -167,7 +178,8 @@ def _duplicate(venue: NearbyVenue, kept: list[tuple[NearbyVenue, VenueScore]]) -
     if not venue.name:
         return False
     return any(
-        other.name == venue.name and other.kind == venue.kind
+        other.name == venue.name
+        and other.kind == venue.kind
         and haversine_km(other.lat, other.lon, venue.lat, venue.lon) <= SAME_PLACE_KM
         for other, _ in kept
     )
@@ -176,8 +188,14 @@ def _duplicate(venue: NearbyVenue, kept: list[tuple[NearbyVenue, VenueScore]]) -
 def covered_by_extract(session: Session, lat: float, lon: float) -> bool:
     """Inside the bounding box of an imported extract: its data is the answer, no live lookup."""
     hit = session.execute(
-        select(VenueExtract.id).where(VenueExtract.south <= lat, VenueExtract.north >= lat,
-                                      VenueExtract.west <= lon, VenueExtract.east >= lon).limit(1)
+        select(VenueExtract.id)
+        .where(
+            VenueExtract.south <= lat,
+            VenueExtract.north >= lat,
+            VenueExtract.west <= lon,
+            VenueExtract.east >= lon,
+        )
+        .limit(1)
     ).first()
     return hit is not None
 
@@ -203,7 +221,8 @@ class GuardedOverpass:
 
     def fetch(self, box, tags, still_needed=lambda: True):
         breaker = self._upstreams.breaker(
-            "overpass", lambda exc: isinstance(exc, OverpassError) and exc.kind in self.FAILURE_KINDS)
+            "overpass", lambda exc: isinstance(exc, OverpassError) and exc.kind in self.FAILURE_KINDS
+        )
         try:
             with self._bulkhead.slot("overpass"):
                 return breaker.call(self._client.fetch, box, tags, still_needed)
@@ -222,7 +241,10 @@ def overpass_client() -> OverpassClient | None:
         from backrun.coordination import get_coordinator
 
         client = OverpassClient(
-            url, make_session(app.config), get_coordinator(), BackoffStore(cache),
+            url,
+            make_session(app.config),
+            get_coordinator(),
+            BackoffStore(cache),
             connect_timeout_s=float(app.config["BACKRUN_HTTP_TIMEOUT"]),
             query_timeout_s=int(app.config.get("BACKRUN_OVERPASS_TIMEOUT", DEFAULT_QUERY_TIMEOUT_S)),
             read_timeout_s=app.config.get("BACKRUN_OVERPASS_READ_TIMEOUT"),  # tests shorten it

@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 
 from backrun.venues.classify import Rejection, VenueKind, classify
 from backrun.venues.geometry import (
-    LatLon, Measured, assemble_rings, grid_samples, measure_line, measure_polygon, span_m,
+    LatLon,
+    Measured,
+    assemble_rings,
+    grid_samples,
+    measure_line,
+    measure_polygon,
+    span_m,
 )
 from backrun.venues.naming import Landmark
 
@@ -114,8 +120,12 @@ def relation_shape(members: Sequence[tuple[str, Sequence[LatLon | None] | None]]
     inners, inner_gaps = assemble_rings(inner_chains)
     if not outers:
         return None
-    return Shape("polygon", outers=tuple(map(tuple, outers)), inners=tuple(map(tuple, inners)),
-                 clipped=clipped or outer_gaps or inner_gaps)
+    return Shape(
+        "polygon",
+        outers=tuple(map(tuple, outers)),
+        inners=tuple(map(tuple, inners)),
+        clipped=clipped or outer_gaps or inner_gaps,
+    )
 
 
 def _dedupe(points) -> list[LatLon]:
@@ -152,23 +162,37 @@ def candidate(osm_type: str, osm_id: int, tags: Mapping[str, str], shape: Shape)
         # are let through, never guessed. Its tags still decide.
         verdict = classify(tags, None, None, point=False)
     else:
-        verdict = classify(tags, measured.area_m2 if polygon else None, measured.perimeter_m,
-                           point=shape.kind == "point")
+        verdict = classify(
+            tags, measured.area_m2 if polygon else None, measured.perimeter_m, point=shape.kind == "point"
+        )
     if not isinstance(verdict, VenueKind):
         return verdict
     samples: tuple[LatLon, ...] = ()
     if polygon and verdict.kind in SLOPE_KINDS:
         samples = slope_samples(shape, (measured.lat, measured.lon))
-    return Candidate(osm_type, osm_id, verdict.kind, verdict.indoor, measured.lat, measured.lon,
-                     measured.area_m2 if polygon else None, measured.perimeter_m, dict(tags), shape.clipped,
-                     samples, shape.outers if polygon else ())
+    return Candidate(
+        osm_type,
+        osm_id,
+        verdict.kind,
+        verdict.indoor,
+        measured.lat,
+        measured.lon,
+        measured.area_m2 if polygon else None,
+        measured.perimeter_m,
+        dict(tags),
+        shape.clipped,
+        samples,
+        shape.outers if polygon else (),
+    )
 
 
 def slope_samples(shape: Shape, point: LatLon) -> tuple[LatLon, ...]:
     """Where to ask the elevation service: the venue's point and a small grid inside it, rounded.
     None of them for shapes smaller than one DEM cell: their slope can't be measured."""
     raw = [point, *grid_samples(shape.outers, shape.inners, SAMPLES_PER_SIDE)]
-    rounded = list(dict.fromkeys((round(lat, SAMPLE_DECIMALS), round(lon, SAMPLE_DECIMALS)) for lat, lon in raw))
+    rounded = list(
+        dict.fromkeys((round(lat, SAMPLE_DECIMALS), round(lon, SAMPLE_DECIMALS)) for lat, lon in raw)
+    )
     if len(rounded) < 3 or span_m(rounded) < MIN_SAMPLE_SPAN_M:
         return ()
     return tuple(rounded)

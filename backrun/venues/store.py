@@ -22,9 +22,27 @@ BATCH = 1000
 MAX_TEXT = 255  # the String(255) columns; OSM values can be longer
 # Columns copied from the tags for display and filtering; the full tags stay in `tags`.
 TAG_COLUMNS = ("name", "surface", "lit", "access", "opening_hours", "fee")
-_UPDATED = ("kind", "name", "lat", "lon", "area_m2", "perimeter_m", "surface", "lit", "access",
-            "opening_hours", "fee", "indoor", "tags", "source", "last_seen", "clipped", "place", "samples",
-            "slope_pct")
+_UPDATED = (
+    "kind",
+    "name",
+    "lat",
+    "lon",
+    "area_m2",
+    "perimeter_m",
+    "surface",
+    "lit",
+    "access",
+    "opening_hours",
+    "fee",
+    "indoor",
+    "tags",
+    "source",
+    "last_seen",
+    "clipped",
+    "place",
+    "samples",
+    "slope_pct",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +71,20 @@ class VenueRecord:
 def record_of(candidate, place: str | None = None) -> VenueRecord:
     """A measured and classified candidate (backrun.venues.shapes.Candidate), ready to store."""
     c = candidate
-    return VenueRecord(c.osm_type, c.osm_id, c.kind, c.indoor, c.lat, c.lon, c.area_m2, c.perimeter_m, c.tags,
-                       clipped=c.clipped, place=place, samples=c.samples)
+    return VenueRecord(
+        c.osm_type,
+        c.osm_id,
+        c.kind,
+        c.indoor,
+        c.lat,
+        c.lon,
+        c.area_m2,
+        c.perimeter_m,
+        c.tags,
+        clipped=c.clipped,
+        place=place,
+        samples=c.samples,
+    )
 
 
 def venue_row(record: VenueRecord, source: str, seen_at: datetime) -> dict[str, Any]:
@@ -92,8 +122,14 @@ def _insert_for(session: Session):
     return insert
 
 
-def upsert(session: Session, records: Iterable[VenueRecord], *, source: str, seen_at: datetime,
-           only_replace_live: bool = False) -> int:
+def upsert(
+    session: Session,
+    records: Iterable[VenueRecord],
+    *,
+    source: str,
+    seen_at: datetime,
+    only_replace_live: bool = False,
+) -> int:
     """Insert or update the records; returns how many were written.
 
     only_replace_live: leave rows that an extract owns alone (a live lookup must not take over

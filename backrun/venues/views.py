@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
@@ -35,12 +35,20 @@ def venues_for_advice(result, now: datetime) -> VenueList | None:
     """
     advice = result.advice
     dark = any(reason.code == "darkness" for reason in advice.reasons) or sun_is_down(
-        result.latitude, result.longitude, now)
+        result.latitude, result.longitude, now
+    )
     try:
         # Never wait for a live Overpass lookup here: the list then loads on its own (see nearby()).
-        return nearby_venues(result.latitude, result.longitude, verdict=advice.verdict, dark=dark,
-                             limit=PAGE_LIMIT, now=now, live_lookup=False)
-    except Exception:  # noqa: BLE001 - logged; the page still shows the advice
+        return nearby_venues(
+            result.latitude,
+            result.longitude,
+            verdict=advice.verdict,
+            dark=dark,
+            limit=PAGE_LIMIT,
+            now=now,
+            live_lookup=False,
+        )
+    except Exception:
         log.exception("venues could not be listed for %.4f,%.4f", result.latitude, result.longitude)
         db.session.rollback()
         return None
@@ -56,8 +64,14 @@ def nearby():
     mode = request.args.get("mode", "day")
     if mode not in MODES:
         abort(400, description="mode must be day, night or indoor.")
-    venues = nearby_venues(lat, lon, verdict="indoors" if mode == "indoor" else None, dark=mode == "night",
-                           indoor=True if mode == "indoor" else None, limit=PAGE_LIMIT)
+    venues = nearby_venues(
+        lat,
+        lon,
+        verdict="indoors" if mode == "indoor" else None,
+        dark=mode == "night",
+        indoor=True if mode == "indoor" else None,
+        limit=PAGE_LIMIT,
+    )
     return render_page_or_fragment("venues/nearby.html", "venues/_list.html", venues=venues)
 
 
@@ -73,7 +87,7 @@ def detail(osm_type: str, osm_id: int):
     origin = _origin()
     distance_km = haversine_km(origin[0], origin[1], venue.lat, venue.lon) if origin else None
     facts = facts_of(venue)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     modes = ("day", "night", "indoor") if venue.indoor else ("day", "night")
     # The list links here with its mode, so the score is the one the list showed; otherwise an
     # indoor venue is judged as the indoors-day option it is, an outdoor one by the light now.

@@ -80,15 +80,23 @@ class AirQuality:
     source: str = PROVIDER
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "latitude": self.latitude, "longitude": self.longitude,
-                "fetched_at": self.fetched_at.isoformat(), "hours": [h.to_dict() for h in self.hours]}
+        return {
+            "source": self.source,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "fetched_at": self.fetched_at.isoformat(),
+            "hours": [h.to_dict() for h in self.hours],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AirQuality:
-        return cls(latitude=data["latitude"], longitude=data["longitude"],
-                   fetched_at=datetime.fromisoformat(data["fetched_at"]),
-                   hours=tuple(AirHour.from_dict(h) for h in data.get("hours", ())),
-                   source=data.get("source", PROVIDER))
+        return cls(
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            fetched_at=datetime.fromisoformat(data["fetched_at"]),
+            hours=tuple(AirHour.from_dict(h) for h in data.get("hours", ())),
+            source=data.get("source", PROVIDER),
+        )
 
 
 def request_params(latitude: float, longitude: float) -> dict[str, str | int]:
@@ -102,8 +110,15 @@ def request_params(latitude: float, longitude: float) -> dict[str, str | int]:
     }
 
 
-def fetch(session: requests.Session, base_url: str, latitude: float, longitude: float, timeout: float, *,
-          now: datetime | None = None) -> AirQuality:
+def fetch(
+    session: requests.Session,
+    base_url: str,
+    latitude: float,
+    longitude: float,
+    timeout: float,
+    *,
+    now: datetime | None = None,
+) -> AirQuality:
     payload = get_json(session, base_url, request_params(latitude, longitude), timeout, PROVIDER)
     fetched_at = now or datetime.now(UTC)
     return parse(payload, latitude, longitude, fetched_at)
@@ -129,13 +144,16 @@ def parse(payload: Any, latitude: float, longitude: float, fetched_at: datetime)
         values = {name: as_number(column[index]) for name, column in columns.items() if index < len(column)}
         if any(v is not None and v >= 0 for v in values.values()):
             # Negative concentrations or indices are broken data: dropped, never "clean air".
-            hours.append(AirHour(when, **{k: (v if v is not None and v >= 0 else None) for k, v in values.items()}))
+            hours.append(
+                AirHour(when, **{k: (v if v is not None and v >= 0 else None) for k, v in values.items()})
+            )
     if not hours:
         raise ProviderError(PROVIDER, "malformed", "no usable hour")
     return AirQuality(latitude, longitude, fetched_at, tuple(sorted(hours, key=lambda h: h.time)))
 
 
 # --- service ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AirQualitySettings:
@@ -147,9 +165,13 @@ class AirQualitySettings:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> AirQualitySettings:
-        return cls(url=config.get("BACKRUN_AIR_QUALITY_URL", ""), timeout_s=float(config["BACKRUN_HTTP_TIMEOUT"]),
-                   fresh_s=float(config["BACKRUN_WEATHER_FRESH_S"]), keep_s=float(config["BACKRUN_WEATHER_KEEP_S"]),
-                   failure_s=float(config["BACKRUN_WEATHER_FAILURE_S"]))
+        return cls(
+            url=config.get("BACKRUN_AIR_QUALITY_URL", ""),
+            timeout_s=float(config["BACKRUN_HTTP_TIMEOUT"]),
+            fresh_s=float(config["BACKRUN_WEATHER_FRESH_S"]),
+            keep_s=float(config["BACKRUN_WEATHER_KEEP_S"]),
+            failure_s=float(config["BACKRUN_WEATHER_FAILURE_S"]),
+        )
 
     @property
     def deadline_s(self) -> float:
@@ -196,8 +218,16 @@ class _Cached:
 
 
 class AirQualityService:
-    def __init__(self, settings: AirQualitySettings, store: Any, coordinator: Coordinator,
-                 session: requests.Session, *, now: Callable[[], datetime] = utc_now, max_workers: int = 8) -> None:
+    def __init__(
+        self,
+        settings: AirQualitySettings,
+        store: Any,
+        coordinator: Coordinator,
+        session: requests.Session,
+        *,
+        now: Callable[[], datetime] = utc_now,
+        max_workers: int = 8,
+    ) -> None:
         self._settings = settings
         self._store = SafeStore(store)
         self._coordinator = coordinator
@@ -229,13 +259,15 @@ class AirQualityService:
         """The answer, waiting at most until `collect_after_s` after `start`: air quality never
         keeps the advice waiting longer than the weather's own worst case."""
         if pending is None:
-            return AirQualityResult(None, [ProviderError(PROVIDER, "disabled", "BACKRUN_AIR_QUALITY_URL is empty")])
+            return AirQualityResult(
+                None, [ProviderError(PROVIDER, "disabled", "BACKRUN_AIR_QUALITY_URL is empty")]
+            )
         remaining = pending.started + self._settings.collect_after_s - time.monotonic()
         try:
             return pending.future.result(timeout=max(remaining, 0.0))
         except FutureTimeout:
             return AirQualityResult(None, [ProviderError(PROVIDER, "timeout", "no answer in time")])
-        except Exception as exc:  # noqa: BLE001 - air quality never takes the advice down
+        except Exception as exc:
             log.exception("air quality failed unexpectedly")
             return AirQualityResult(None, [ProviderError(PROVIDER, "malformed", repr(exc))])
 
@@ -249,7 +281,9 @@ class AirQualityService:
             if answer is not None:
                 return answer
             if not acquired:
-                return self._fallback(cell, [ProviderError("backrun", "busy", "another fetch of this cell is slow")])
+                return self._fallback(
+                    cell, [ProviderError("backrun", "busy", "another fetch of this cell is slow")]
+                )
             return self._refresh(cell)
 
     def _from_cache(self, cell: Cell) -> AirQualityResult | None:
@@ -264,8 +298,9 @@ class AirQualityService:
             return AirQualityResult(shared.air, from_cache=True)
         failed_at = self._store.get(_failure_key(cell))
         if isinstance(failed_at, (int, float)) and now.timestamp() - failed_at < self._settings.failure_s:
-            return AirQualityResult(self._keepable(shared, now), [ProviderError(PROVIDER, "recently_failed")],
-                                    from_cache=True)
+            return AirQualityResult(
+                self._keepable(shared, now), [ProviderError(PROVIDER, "recently_failed")], from_cache=True
+            )
         return None
 
     def _fresh(self, cached: _Cached, now: datetime) -> bool:
@@ -301,8 +336,9 @@ class AirQualityService:
 
     def _fetch_with_deadline(self, cell: Cell, now: datetime) -> AirQuality:
         settings = self._settings
-        future = self._fetch_pool.submit(fetch, self._session, settings.url, cell.latitude, cell.longitude,
-                                   settings.timeout_s, now=now)
+        future = self._fetch_pool.submit(
+            fetch, self._session, settings.url, cell.latitude, cell.longitude, settings.timeout_s, now=now
+        )
         try:
             return future.result(timeout=settings.deadline_s)
         except FutureTimeout as exc:
@@ -310,7 +346,7 @@ class AirQualityService:
             raise ProviderError(PROVIDER, "timeout", f"no answer within {settings.deadline_s:g} s") from exc
         except ProviderError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a parser bug is a malformed answer, not a 500
+        except Exception as exc:
             raise ProviderError(PROVIDER, "malformed", repr(exc)) from exc
 
 
@@ -329,8 +365,11 @@ def _seconds(value: float) -> int:
 def init_app(app: Flask) -> None:
     store = app.extensions["cache"][cache]
     app.extensions[EXTENSION_KEY] = AirQualityService(
-        AirQualitySettings.from_config(app.config), store, app.extensions[coordination.EXTENSION_KEY],
-        make_session(app.config))
+        AirQualitySettings.from_config(app.config),
+        store,
+        app.extensions[coordination.EXTENSION_KEY],
+        make_session(app.config),
+    )
 
 
 def get_air_quality_service() -> AirQualityService:

@@ -87,7 +87,9 @@ def fetch(
 
     headers = {"If-Modified-Since": stored.last_modified} if stored and stored.last_modified else {}
     try:
-        response = session.get(base_url, params={"lat": str(lat), "lon": str(lon)}, headers=headers, timeout=timeout)
+        response = session.get(
+            base_url, params={"lat": str(lat), "lon": str(lon)}, headers=headers, timeout=timeout
+        )
     except requests.Timeout as exc:
         raise ProviderError(PROVIDER, "timeout", str(exc)) from exc
     except requests.RequestException as exc:

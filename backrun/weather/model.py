@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ class Step:
         return {k: v for k, v in data.items() if v is not None}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Step":
+    def from_dict(cls, data: dict[str, Any]) -> Step:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["start"] = datetime.fromisoformat(data["start"])
@@ -85,7 +85,7 @@ class Forecast:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Forecast":
+    def from_dict(cls, data: dict[str, Any]) -> Forecast:
         return cls(
             source=data["source"],
             latitude=data["latitude"],

@@ -92,7 +92,9 @@ def fetch(
     return parse(payload, latitude, longitude, now or datetime.now(UTC))
 
 
-def get_json(session: requests.Session, base_url: str, params: dict[str, Any], timeout: float, provider: str) -> Any:
+def get_json(
+    session: requests.Session, base_url: str, params: dict[str, Any], timeout: float, provider: str
+) -> Any:
     """GET one of Open-Meteo's APIs (forecast, air quality: the same errors) and return its JSON;
     ProviderError for a timeout, a failed connection, an error answer or a body that isn't JSON."""
     try:

@@ -182,7 +182,7 @@ class SafeStore:
             return None
         try:
             return self._backend.get(key)
-        except Exception as exc:  # noqa: BLE001 - any backend client error means "not cached"
+        except Exception as exc:
             self._failed("read", key, exc)
             return None
 
@@ -191,7 +191,7 @@ class SafeStore:
             return
         try:
             self._backend.set(key, value, timeout=timeout)
-        except Exception as exc:  # noqa: BLE001 - see get()
+        except Exception as exc:
             self._failed("write", key, exc)
 
     def _failed(self, what: str, key: str, exc: Exception) -> None:
@@ -199,8 +199,13 @@ class SafeStore:
         pause_s = self._retry_after_s if self._retry_after_s is not None else coordination.REDIS_RETRY_AFTER_S
         self._down_until = time.monotonic() + pause_s
         if was_usable:
-            log.warning("shared cache %s failed for %s (%s): this process uses its own cache for %.0f s",
-                        what, key, exc, pause_s)
+            log.warning(
+                "shared cache %s failed for %s (%s): this process uses its own cache for %.0f s",
+                what,
+                key,
+                exc,
+                pause_s,
+            )
 
 
 class WeatherService:
@@ -225,8 +230,9 @@ class WeatherService:
             for provider in (open_meteo.PROVIDER, met_no.PROVIDER)
         }
         # Two provider calls per fetch slot (the hedge), so a fetch never queues for a thread.
-        self._pool = ThreadPoolExecutor(max_workers=2 * self._upstreams.bulkhead.slots,
-                                        thread_name_prefix="weather-fetch")
+        self._pool = ThreadPoolExecutor(
+            max_workers=2 * self._upstreams.bulkhead.slots, thread_name_prefix="weather-fetch"
+        )
         self._local: dict[str, CachedForecast] = {}
         self._local_lock = threading.Lock()
 
@@ -245,7 +251,9 @@ class WeatherService:
                 return answer
             if not acquired:
                 log.warning("weather for %s: gave up waiting for another fetch of the same cell", cell.key)
-                return self._fallback(cell, [ProviderError("backrun", "busy", "another fetch of this cell is slow")])
+                return self._fallback(
+                    cell, [ProviderError("backrun", "busy", "another fetch of this cell is slow")]
+                )
             try:
                 with self._upstreams.bulkhead.slot("weather"):
                     return self._refresh(cell)
@@ -272,7 +280,9 @@ class WeatherService:
     def _fallback(self, cell: Cell, errors: list[ProviderError]) -> ForecastResult:
         kept = self._keepable(self._shared_get(cell), self._now())
         if kept is not None:
-            log.info("weather for %s: serving the forecast fetched at %s", cell.key, kept.fetched_at.isoformat())
+            log.info(
+                "weather for %s: serving the forecast fetched at %s", cell.key, kept.fetched_at.isoformat()
+            )
         return ForecastResult(kept, errors, from_cache=kept is not None)
 
     def _is_fresh(self, cached: CachedForecast, now: datetime) -> bool:
@@ -342,11 +352,20 @@ class WeatherService:
                 met_no_started = True
             elif time.monotonic() >= deadline:
                 break
-        errors.extend(_timed_out(slow, f"no answer within {settings.deadline_s:g} s") for slow in _stop(running))
+        errors.extend(
+            _timed_out(slow, f"no answer within {settings.deadline_s:g} s") for slow in _stop(running)
+        )
         return None, errors
 
-    def _submit(self, running: dict[Future[Forecast], str], errors: list[ProviderError], provider: str,
-                fetch: Callable[[Cell, datetime], Forecast], cell: Cell, now: datetime) -> Future[Forecast] | None:
+    def _submit(
+        self,
+        running: dict[Future[Forecast], str],
+        errors: list[ProviderError],
+        provider: str,
+        fetch: Callable[[Cell, datetime], Forecast],
+        cell: Cell,
+        now: datetime,
+    ) -> Future[Forecast] | None:
         """Start one provider's fetch through its breaker; None (and an error) while its circuit is open."""
         breaker = self._breakers[provider]
         try:
@@ -385,7 +404,9 @@ def _counts_against_provider(exc: BaseException) -> bool:
 
 def _require_current(forecast: Forecast, now: datetime, slack: timedelta) -> None:
     """Data that parses but says nothing about now (an old or misdated answer) is unusable."""
-    if not any(step.start <= now + slack and now < step.end for step in (*forecast.hours, *forecast.quarter_hours)):
+    if not any(
+        step.start <= now + slack and now < step.end for step in (*forecast.hours, *forecast.quarter_hours)
+    ):
         raise ProviderError(forecast.source, "malformed", f"no data for {now.isoformat()}")
 
 

@@ -91,9 +91,15 @@ def conditions_now(forecast: Forecast | None, now: datetime) -> Conditions | Non
     temperature = step.temperature_c if step.temperature_c is not None else hour.temperature_c
     wind = step.wind_speed_kmh if step.wind_speed_kmh is not None else hour.wind_speed_kmh
     gusts = step.wind_gusts_kmh if step.wind_gusts_kmh is not None else hour.wind_gusts_kmh
-    filled = Step(step.start, step.end, temperature_c=temperature, wind_speed_kmh=wind,
-                  relative_humidity_pct=step.relative_humidity_pct if step.relative_humidity_pct is not None
-                  else hour.relative_humidity_pct)
+    filled = Step(
+        step.start,
+        step.end,
+        temperature_c=temperature,
+        wind_speed_kmh=wind,
+        relative_humidity_pct=step.relative_humidity_pct
+        if step.relative_humidity_pct is not None
+        else hour.relative_humidity_pct,
+    )
     sky = sky_of(step)
     since, all_day = _spell(forecast.hours, now, sky) if sky != "unknown" else (None, False)
     dark, change = _light_change(SunTracker(forecast.latitude, forecast.longitude), now)

@@ -19,8 +19,12 @@ class AdviceForm:
     error: str = ""
 
     @classmethod
-    def from_args(cls, args) -> "AdviceForm":
-        form = cls(lat=args.get("lat", "").strip(), lon=args.get("lon", "").strip(), place=args.get("place", "").strip())
+    def from_args(cls, args) -> AdviceForm:
+        form = cls(
+            lat=args.get("lat", "").strip(),
+            lon=args.get("lon", "").strip(),
+            place=args.get("place", "").strip(),
+        )
         raw_minutes = args.get("minutes", "").strip()
         if raw_minutes:
             try:

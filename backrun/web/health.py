@@ -52,11 +52,13 @@ class _WriteCheck:
                 return self._ok
             self._at = time.monotonic()  # one check at a time; others use the last answer meanwhile
         try:
-            if not db.session.execute(update(HealthCheck).where(HealthCheck.id == 1).values(checked_at=utc_now())).rowcount:
+            if not db.session.execute(
+                update(HealthCheck).where(HealthCheck.id == 1).values(checked_at=utc_now())
+            ).rowcount:
                 db.session.add(HealthCheck(id=1))
             db.session.commit()
             ok = True
-        except Exception as exc:  # noqa: BLE001 - any refusal to write is the answer
+        except Exception as exc:
             log.error("health check: the database refuses writes: %s", exc)
             db.session.rollback()
             ok = False

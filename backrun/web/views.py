@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, render_template, request
 from flask_login import current_user
@@ -57,10 +57,11 @@ def advice():
             upstream_down = exc.kind in {"busy", "unavailable"}
             status = 200 if upstream_down else 400 if exc.kind == "invalid" else 404
         else:
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             context["fit"] = fit
-            context["result"] = get_advice(lat, lon, minutes=form.minutes, now=now, profile=fit.profile,
-                                           kit_offset_c=fit.kit_offset_c)
+            context["result"] = get_advice(
+                lat, lon, minutes=form.minutes, now=now, profile=fit.profile, kit_offset_c=fit.kit_offset_c
+            )
             context["now"] = now
             context["conditions"] = conditions_now(context["result"].weather.forecast, now)
             context["venues"] = venues_for_advice(context["result"], now)

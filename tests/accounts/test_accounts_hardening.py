@@ -28,7 +28,9 @@ def _sign_ins(app, user_id: int) -> int:
 class TestSignOutEndsTheSessionOnTheServer:
     def test_copied_cookies_are_useless_after_sign_out(self, app):
         runner = Runner(app, "copied@example.org").signup()
-        runner.client.post("/logout", data={"csrf_token": runner.csrf})  # signed in via sign-up: sign in again
+        runner.client.post(
+            "/logout", data={"csrf_token": runner.csrf}
+        )  # signed in via sign-up: sign in again
         assert runner.login(remember="y").status_code == 303
         thief = Runner(app, runner.email)
         _copy_cookies(runner, thief)
@@ -51,7 +53,9 @@ class TestSignOutEndsTheSessionOnTheServer:
         phone = Runner(app, "all@example.org").signup()
         laptop = Runner(app, phone.email)
         laptop.login(remember="y")
-        assert 'action="/settings/sign-out-everywhere"' in phone.client.get("/settings").get_data(as_text=True)
+        assert 'action="/settings/sign-out-everywhere"' in phone.client.get("/settings").get_data(
+            as_text=True
+        )
         assert phone.post("/settings/sign-out-everywhere").status_code == 303
         assert phone.client.get("/log").status_code == 303
         assert laptop.client.get("/log").status_code == 303
@@ -64,7 +68,9 @@ class TestSignOutEndsTheSessionOnTheServer:
         phone = Runner(app, "pw@example.org").signup()
         laptop = Runner(app, phone.email)
         laptop.login(remember="y")
-        response = phone.post("/settings/password", {"current_password": PASSWORD, "new_password": "a brand new one"})
+        response = phone.post(
+            "/settings/password", {"current_password": PASSWORD, "new_password": "a brand new one"}
+        )
         assert response.status_code == 303
         assert phone.client.get("/log").status_code == 200
         assert laptop.client.get("/log").status_code == 303
@@ -95,28 +101,42 @@ def test_sign_in_does_the_same_hash_work_for_known_and_unknown_accounts(app, mon
 class TestGuessingLimits:
     @pytest.fixture
     def app(self, tmp_path, open_meteo, met_no, nominatim):
-        return make_logbook_app(tmp_path, open_meteo, met_no, nominatim, BACKRUN_SIGNUP_RATELIMIT="3/minute",
-                                BACKRUN_PASSWORD_CHECK_RATELIMIT="3/minute")
+        return make_logbook_app(
+            tmp_path,
+            open_meteo,
+            met_no,
+            nominatim,
+            BACKRUN_SIGNUP_RATELIMIT="3/minute",
+            BACKRUN_PASSWORD_CHECK_RATELIMIT="3/minute",
+        )
 
     def test_sign_ups_are_limited_per_address(self, app):
         statuses = []
         for _ in range(6):  # one address probing whether an email has an account
             client = app.test_client()
             token = csrf_from(client.get("/signup").get_data(as_text=True))
-            response = client.post("/signup", data={"csrf_token": token, "email": "taken@example.org", "password": PASSWORD})
+            response = client.post(
+                "/signup", data={"csrf_token": token, "email": "taken@example.org", "password": PASSWORD}
+            )
             statuses.append(response.status_code)
         assert statuses[:3] == [303, 422, 422] and statuses[3:] == [429, 429, 429], statuses
 
-    @pytest.mark.parametrize("route,field", [("/settings/password", "current_password"),
-                                             ("/settings/delete", "delete_password")])
+    @pytest.mark.parametrize(
+        ("route", "field"), [("/settings/password", "current_password"), ("/settings/delete", "delete_password")]
+    )
     def test_wrong_current_passwords_are_limited_per_account(self, app, route, field):
         runner = Runner(app, "guessed@example.org").signup()
-        statuses = [runner.post(route, {field: f"guess number {n}", "new_password": "another password"}).status_code
-                    for n in range(5)]
+        statuses = [
+            runner.post(route, {field: f"guess number {n}", "new_password": "another password"}).status_code
+            for n in range(5)
+        ]
         assert statuses == [422, 422, 422, 429, 429], statuses
         # From another address (a copied cookie used elsewhere) the account's count still holds.
-        other = runner.post(route, {field: "guess from elsewhere", "new_password": "another password"},
-                            environ_base={"REMOTE_ADDR": "198.51.100.7"})
+        other = runner.post(
+            route,
+            {field: "guess from elsewhere", "new_password": "another password"},
+            environ_base={"REMOTE_ADDR": "198.51.100.7"},
+        )
         assert other.status_code == 429
         with app.app_context():
             assert db.session.get(User, runner.user_id) is not None
@@ -137,7 +157,9 @@ def test_sign_ins_older_than_any_cookie_are_cleared_at_the_next_sign_in(app):
 
     runner = Runner(app, "old@example.org").signup()
     with app.app_context():
-        db.session.add(SignIn(user_id=runner.user_id, key_hash="0" * 64, created_at=utc_now() - timedelta(days=400)))
+        db.session.add(
+            SignIn(user_id=runner.user_id, key_hash="0" * 64, created_at=utc_now() - timedelta(days=400))
+        )
         db.session.commit()
     assert _sign_ins(app, runner.user_id) == 2
     Runner(app, runner.email).login()

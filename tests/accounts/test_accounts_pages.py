@@ -26,12 +26,15 @@ class TestSignUp:
         assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
         assert user.time_zone == "Europe/Vaduz" and user.units == "km" and user.weekly_target == 3
 
-    @pytest.mark.parametrize("email, password, message", [
-        ("", PASSWORD, "Enter your email address."),
-        ("not-an-email", PASSWORD, "Enter an email address like name@example.org."),
-        ("a@example.org", "short", "Use at least 8 characters."),
-        ("a@example.org", "x" * 257, "Use at most 256 characters."),
-    ])
+    @pytest.mark.parametrize(
+        ("email", "password", "message"),
+        [
+            ("", PASSWORD, "Enter your email address."),
+            ("not-an-email", PASSWORD, "Enter an email address like name@example.org."),
+            ("a@example.org", "short", "Use at least 8 characters."),
+            ("a@example.org", "x" * 257, "Use at most 256 characters."),
+        ],
+    )
     def test_invalid_input_is_a_clear_422_and_no_account(self, app, email, password, message):
         client = app.test_client()
         token = csrf_from(client.get("/signup").get_data(as_text=True))
@@ -48,7 +51,9 @@ class TestSignUp:
         Runner(app, "same@example.org").signup()
         client = app.test_client()
         token = csrf_from(client.get("/signup").get_data(as_text=True))
-        response = client.post("/signup", data={"csrf_token": token, "email": "SAME@example.org", "password": PASSWORD})
+        response = client.post(
+            "/signup", data={"csrf_token": token, "email": "SAME@example.org", "password": PASSWORD}
+        )
         assert response.status_code == 422
         assert "already exists" in response.get_data(as_text=True)
 
@@ -88,12 +93,15 @@ class TestSignIn:
         forgetful.login()  # box unticked: no remember cookie
         assert forgetful.client.get_cookie("remember_token") is None
 
-    @pytest.mark.parametrize("target, expected", [
-        ("/progress", "/progress"),
-        ("//evil.example/steal", "/log"),
-        ("https://evil.example/", "/log"),
-        ("/\\evil.example", "/log"),
-    ])
+    @pytest.mark.parametrize(
+        ("target", "expected"),
+        [
+            ("/progress", "/progress"),
+            ("//evil.example/steal", "/log"),
+            ("https://evil.example/", "/log"),
+            ("/\\evil.example", "/log"),
+        ],
+    )
     def test_next_only_goes_to_this_site(self, app, target, expected):
         Runner(app, "n@example.org").signup()
         runner = Runner(app, "n@example.org")
@@ -138,25 +146,47 @@ class TestSignOut:
 
 
 class TestCsrf:
-    @pytest.mark.parametrize("path", ["/login", "/signup", "/settings", "/settings/password", "/settings/delete",
-                                      "/settings/tokens", "/log/new", "/logout"])
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/login",
+            "/signup",
+            "/settings",
+            "/settings/password",
+            "/settings/delete",
+            "/settings/tokens",
+            "/log/new",
+            "/logout",
+        ],
+    )
     def test_forms_refuse_posts_without_the_token(self, runner_a, path):
-        response = runner_a.client.post(path, data={"email": "x@example.org", "password": PASSWORD,
-                                                     "delete_password": PASSWORD, "token_name": "x"})
+        response = runner_a.client.post(
+            path,
+            data={
+                "email": "x@example.org",
+                "password": PASSWORD,
+                "delete_password": PASSWORD,
+                "token_name": "x",
+            },
+        )
         assert response.status_code == 400
         assert "CSRF" in response.get_data(as_text=True)
         assert _user(runner_a.app, runner_a.email) is not None
 
     def test_a_token_from_another_session_does_not_count(self, app, runner_a, runner_b):
-        response = runner_a.client.post("/settings/delete", data={"csrf_token": runner_b.csrf, "delete_password": PASSWORD})
+        response = runner_a.client.post(
+            "/settings/delete", data={"csrf_token": runner_b.csrf, "delete_password": PASSWORD}
+        )
         assert response.status_code == 400
         assert _user(app, runner_a.email) is not None
 
 
 class TestSettings:
     def test_preferences_are_saved(self, app, runner_a):
-        response = runner_a.post("/settings", {"units": "mi", "weekly_target": "4", "body_weight": "154.3",
-                                               "time_zone": "America/New_York"})
+        response = runner_a.post(
+            "/settings",
+            {"units": "mi", "weekly_target": "4", "body_weight": "154.3", "time_zone": "America/New_York"},
+        )
         assert response.status_code == 303
         user = _user(app, runner_a.email)
         assert (user.units, user.weekly_target, user.time_zone) == ("mi", 4, "America/New_York")
@@ -164,23 +194,33 @@ class TestSettings:
         page = runner_a.client.get("/settings").get_data(as_text=True)
         assert "Settings saved." in page and 'value="154.3"' in page
 
-    @pytest.mark.parametrize("field, value, message", [
-        ("weekly_target", "0", "Choose 1 to 14 sessions a week."),
-        ("weekly_target", "many", "Not a valid integer value."),
-        ("body_weight", "5", "Enter a weight from 20 to 400 kg"),
-        ("units", "furlongs", "Choose kilometres or miles."),
-        ("time_zone", "Mars/Olympus", "Choose a time zone from the list."),
-    ])
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("weekly_target", "0", "Choose 1 to 14 sessions a week."),
+            ("weekly_target", "many", "Not a valid integer value."),
+            ("body_weight", "5", "Enter a weight from 20 to 400 kg"),
+            ("units", "furlongs", "Choose kilometres or miles."),
+            ("time_zone", "Mars/Olympus", "Choose a time zone from the list."),
+        ],
+    )
     def test_invalid_preferences_change_nothing(self, app, runner_a, field, value, message):
         data = {"units": "km", "weekly_target": "3", "body_weight": "", "time_zone": "UTC", field: value}
         response = runner_a.post("/settings", data)
         assert response.status_code == 422
         assert message in response.get_data(as_text=True)
         user = _user(app, runner_a.email)
-        assert (user.units, user.weekly_target, user.body_weight_kg, user.time_zone) == ("km", 3, None, "Europe/Vaduz")
+        assert (user.units, user.weekly_target, user.body_weight_kg, user.time_zone) == (
+            "km",
+            3,
+            None,
+            "Europe/Vaduz",
+        )
 
     def test_each_runner_sees_and_changes_only_their_own_settings(self, app, runner_a, runner_b):
-        runner_b.post("/settings", {"units": "mi", "weekly_target": "5", "body_weight": "", "time_zone": "UTC"})
+        runner_b.post(
+            "/settings", {"units": "mi", "weekly_target": "5", "body_weight": "", "time_zone": "UTC"}
+        )
         page = runner_a.client.get("/settings").get_data(as_text=True)
         assert runner_a.email in page and runner_b.email not in page
         assert _user(app, runner_a.email).units == "km" and _user(app, runner_a.email).weekly_target == 3
@@ -188,7 +228,9 @@ class TestSettings:
 
 class TestPassword:
     def test_change_needs_the_current_password(self, app, runner_a):
-        response = runner_a.post("/settings/password", {"current_password": "wrong one!", "new_password": "a brand new one"})
+        response = runner_a.post(
+            "/settings/password", {"current_password": "wrong one!", "new_password": "a brand new one"}
+        )
         assert response.status_code == 422
         assert "That isn’t your current password." in response.get_data(as_text=True)
         assert Runner(app, runner_a.email).login().status_code == 303
@@ -197,7 +239,9 @@ class TestPassword:
         other_device = Runner(app, runner_a.email)
         other_device.login(remember="y")
         assert other_device.client.get("/log").status_code == 200
-        response = runner_a.post("/settings/password", {"current_password": PASSWORD, "new_password": "a brand new one"})
+        response = runner_a.post(
+            "/settings/password", {"current_password": PASSWORD, "new_password": "a brand new one"}
+        )
         assert response.status_code == 303
         assert runner_a.client.get("/log").status_code == 200
         assert other_device.client.get("/log").status_code == 303  # session and remember cookie both invalid
@@ -227,7 +271,12 @@ class TestDeleteAccount:
         assert _user(app, runner_a.email) is None
         assert session_count(app, runner_a.user_id) == 0
         with app.app_context():
-            assert db.session.scalar(select(db.func.count()).select_from(ApiToken).where(ApiToken.user_id == runner_a.user_id)) == 0
+            assert (
+                db.session.scalar(
+                    select(db.func.count()).select_from(ApiToken).where(ApiToken.user_id == runner_a.user_id)
+                )
+                == 0
+            )
         assert runner_a.api("GET", "/api/v1/sessions", token_a).status_code == 401
         assert runner_a.client.get("/log").status_code == 303
         # Runner B keeps everything.

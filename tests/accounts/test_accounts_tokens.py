@@ -20,7 +20,9 @@ def _tokens(app, user_id):
 
 class TestTokenEndpoint:
     def test_email_and_password_give_a_working_token(self, app, runner_a):
-        response = app.test_client().post("/api/v1/auth/token", json={"email": runner_a.email, "password": PASSWORD})
+        response = app.test_client().post(
+            "/api/v1/auth/token", json={"email": runner_a.email, "password": PASSWORD}
+        )
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "no-store"
         token = response.json["token"]
@@ -33,10 +35,13 @@ class TestTokenEndpoint:
         assert token_a not in (row.token_hash, row.prefix, row.name)
         assert token_a.startswith(row.prefix)
 
-    @pytest.mark.parametrize("body", [
-        {"email": "alice@example.org", "password": "not the password"},
-        {"email": "nobody@example.org", "password": PASSWORD},
-    ])
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {"email": "alice@example.org", "password": "not the password"},
+            {"email": "nobody@example.org", "password": PASSWORD},
+        ],
+    )
     def test_wrong_credentials_are_401(self, app, runner_a, body):
         response = app.test_client().post("/api/v1/auth/token", json=body)
         assert response.status_code == 401
@@ -44,12 +49,15 @@ class TestTokenEndpoint:
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
         assert _tokens(app, runner_a.user_id) == []
 
-    @pytest.mark.parametrize("body, field", [
-        ({"email": "alice@example.org"}, "password"),
-        ({"email": "alice@example.org", "password": PASSWORD, "admin": True}, "admin"),
-        ({"email": 42, "password": PASSWORD}, "email"),
-        ([], "_schema"),
-    ])
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ({"email": "alice@example.org"}, "password"),
+            ({"email": "alice@example.org", "password": PASSWORD, "admin": True}, "admin"),
+            ({"email": 42, "password": PASSWORD}, "email"),
+            ([], "_schema"),
+        ],
+    )
     def test_bad_bodies_are_422(self, app, runner_a, body, field):
         response = app.test_client().post("/api/v1/auth/token", json=body)
         assert response.status_code == 422
@@ -63,7 +71,9 @@ class TestTokenEndpoint:
 
 
 class TestBearer:
-    @pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Basic abc", "Bearer brt_made-up", "Bearer nonsense"])
+    @pytest.mark.parametrize(
+        "header", ["Bearer", "Bearer ", "Basic abc", "Bearer brt_made-up", "Bearer nonsense"]
+    )
     def test_bad_or_unknown_tokens_are_401(self, app, header):
         response = app.test_client().get("/api/v1/sessions", headers={"Authorization": header})
         assert response.status_code == 401
@@ -121,11 +131,17 @@ class TestSignInLimits:
             assert Runner(app, runner_a.email).login(password="guess guess").status_code == 422
         blocked = Runner(app, runner_a.email).login()  # even the right password, for now
         assert blocked.status_code == 429
-        api = app.test_client().post("/api/v1/auth/token", json={"email": runner_a.email, "password": PASSWORD})
+        api = app.test_client().post(
+            "/api/v1/auth/token", json={"email": runner_a.email, "password": PASSWORD}
+        )
         assert api.status_code == 429 and api.json["error"] == "too_many_requests"
 
     def test_successful_sign_ins_do_not_count(self, app, runner_a):
         for _ in range(5):
             assert Runner(app, runner_a.email).login().status_code == 303
-        assert app.test_client().post("/api/v1/auth/token",
-                                      json={"email": runner_a.email, "password": PASSWORD}).status_code == 200
+        assert (
+            app.test_client()
+            .post("/api/v1/auth/token", json={"email": runner_a.email, "password": PASSWORD})
+            .status_code
+            == 200
+        )

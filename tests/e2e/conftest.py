@@ -28,8 +28,13 @@ CHROMIUM_FLAGS = [
 
 
 def chromium_path() -> str:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
+    for candidate in (
+        os.environ.get("CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+    ):
         if candidate and os.path.exists(candidate):
             return candidate
     raise RuntimeError("No Chromium found: `make test` installs Debian's chromium package.")
@@ -43,7 +48,9 @@ def playwright_instance():
 
 @pytest.fixture(scope="session")
 def browser(playwright_instance):
-    browser = playwright_instance.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
+    browser = playwright_instance.chromium.launch(
+        executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
+    )
     yield browser
     browser.close()
 
@@ -73,8 +80,13 @@ def live_server(tmp_path, open_meteo, met_no, nominatim):
 
 @pytest.fixture
 def context(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  locale="en-GB", timezone_id="Europe/Vaduz")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="en-GB",
+        timezone_id="Europe/Vaduz",
+    )
     yield context
     context.close()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from backrun.extensions import db
 from tests.logbook.helpers import PASSWORD, Runner
@@ -17,12 +17,31 @@ from tests.venues.support import TARTAN_OVAL, VADUZ
 EMAIL = "phone.runner.with-a-long-address@example.org"
 # Rain that began an hour ago, gusty and cold: a "caution" or "indoors" card with several reasons,
 # the fullest verdict card there is (the longest layout to fit).
-WEATHER = {offset: ({"precipitation": 0.6, "rain": 0.6, "weather_code": 61, "precipitation_probability": 80,
-                     "wind_speed_10m": 24.0, "wind_gusts_10m": 52.0, "temperature_2m": 3.0, "soil_temperature_0cm": 4.0,
-                     "apparent_temperature": -1.0, "dew_point_2m": 1.0, "relative_humidity_2m": 88}
-                    if offset >= -1 else {"temperature_2m": 5.0, "dew_point_2m": 1.0, "relative_humidity_2m": 75,
-                                          "soil_temperature_0cm": 5.0})
-           for offset in range(-30, 30)}
+WEATHER = {
+    offset: (
+        {
+            "precipitation": 0.6,
+            "rain": 0.6,
+            "weather_code": 61,
+            "precipitation_probability": 80,
+            "wind_speed_10m": 24.0,
+            "wind_gusts_10m": 52.0,
+            "temperature_2m": 3.0,
+            "soil_temperature_0cm": 4.0,
+            "apparent_temperature": -1.0,
+            "dew_point_2m": 1.0,
+            "relative_humidity_2m": 88,
+        }
+        if offset >= -1
+        else {
+            "temperature_2m": 5.0,
+            "dew_point_2m": 1.0,
+            "relative_humidity_2m": 75,
+            "soil_temperature_0cm": 5.0,
+        }
+    )
+    for offset in range(-30, 30)
+}
 SIZES = {320: 640, 360: 740, 390: 844}  # width: height of a common phone of that width
 
 
@@ -37,15 +56,34 @@ def seed_runner(app) -> str:
     """A runner with sessions of every kind; returns the id of a session with long values."""
     runner = Runner(app, EMAIL).signup()
     token = runner.token()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     long_id = str(uuid.uuid4())
-    runner.log(token, id=long_id, started_at=(now - timedelta(days=1)).isoformat(), duration_s=2530,
-               intervals={"bouts": 12, "backward_s": 45, "recovery_s": 50}, effort=7, soreness=["calves", "quads"],
-               venue={"osm": TARTAN_OVAL, "name": "Leichtathletikstadion Rheinwiese Schaan, Laufbahn Nord"},
-               notes="Windy on the back straight. " * 6, distance_m=4210.5)
-    runner.log(token, started_at=(now - timedelta(days=3)).isoformat(), duration_s=1080, intervals=None,
-               pattern="continuous", effort=3, setting="treadmill", surface="treadmill_belt", venue=None)
-    runner.log(token, started_at=(now - timedelta(days=9)).isoformat(), duration_s=1500, intervals=None, effort=4)
+    runner.log(
+        token,
+        id=long_id,
+        started_at=(now - timedelta(days=1)).isoformat(),
+        duration_s=2530,
+        intervals={"bouts": 12, "backward_s": 45, "recovery_s": 50},
+        effort=7,
+        soreness=["calves", "quads"],
+        venue={"osm": TARTAN_OVAL, "name": "Leichtathletikstadion Rheinwiese Schaan, Laufbahn Nord"},
+        notes="Windy on the back straight. " * 6,
+        distance_m=4210.5,
+    )
+    runner.log(
+        token,
+        started_at=(now - timedelta(days=3)).isoformat(),
+        duration_s=1080,
+        intervals=None,
+        pattern="continuous",
+        effort=3,
+        setting="treadmill",
+        surface="treadmill_belt",
+        venue=None,
+    )
+    runner.log(
+        token, started_at=(now - timedelta(days=9)).isoformat(), duration_s=1500, intervals=None, effort=4
+    )
     with app.app_context():
         db.session.remove()
     return long_id
@@ -54,14 +92,30 @@ def seed_runner(app) -> str:
 def screens(session_id: str, venue_path: str) -> dict[str, list[Screen]]:
     lat, lon = VADUZ
     advice = Screen("advice", "/advice?place=Vaduz&minutes=30", advice=True)
-    shared = [advice, Screen("timer", "/timer"),
-              Screen("venues", f"/venues/nearby?lat={lat:.5f}&lon={lon:.5f}"), Screen("venue", venue_path)]
+    shared = [
+        advice,
+        Screen("timer", "/timer"),
+        Screen("venues", f"/venues/nearby?lat={lat:.5f}&lon={lon:.5f}"),
+        Screen("venue", venue_path),
+    ]
     return {
-        "out": [Screen("home", "/"), *shared, Screen("login", "/login"), Screen("signup", "/signup"),
-                Screen("offline", "/offline")],
-        "in": [*shared, Screen("log", "/log"), Screen("log-new", "/log/new"), Screen("session", f"/log/{session_id}"),
-               Screen("session-edit", f"/log/{session_id}/edit"), Screen("progress", "/progress"),
-               Screen("settings", "/settings"), Screen("data", "/data")],
+        "out": [
+            Screen("home", "/"),
+            *shared,
+            Screen("login", "/login"),
+            Screen("signup", "/signup"),
+            Screen("offline", "/offline"),
+        ],
+        "in": [
+            *shared,
+            Screen("log", "/log"),
+            Screen("log-new", "/log/new"),
+            Screen("session", f"/log/{session_id}"),
+            Screen("session-edit", f"/log/{session_id}/edit"),
+            Screen("progress", "/progress"),
+            Screen("settings", "/settings"),
+            Screen("data", "/data"),
+        ],
     }
 
 
@@ -175,6 +229,13 @@ def problems_on(page, screen: Screen) -> list[str]:
 
 def new_phone(browser, width: int, scheme: str, **options):
     options.setdefault("locale", "en-GB")
-    return browser.new_context(viewport={"width": width, "height": SIZES[width]}, is_mobile=True, has_touch=True,
-                               device_scale_factor=options.pop("device_scale_factor", 1), color_scheme=scheme,
-                               timezone_id="Europe/Vaduz", service_workers="block", **options)
+    return browser.new_context(
+        viewport={"width": width, "height": SIZES[width]},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=options.pop("device_scale_factor", 1),
+        color_scheme=scheme,
+        timezone_id="Europe/Vaduz",
+        service_workers="block",
+        **options,
+    )

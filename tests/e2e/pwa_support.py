@@ -64,7 +64,11 @@ def wait_until_kept(page, path: str, kind: str = "page", timeout_s: float = 10) 
     """The worker keeps answers after handing them to the page: wait until `path` is in a cache."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if any(path in urls for name, urls in kept_urls(page).items() if name.endswith(kind + "s-v1") or name.endswith("-" + kind)):
+        if any(
+            path in urls
+            for name, urls in kept_urls(page).items()
+            if name.endswith(kind + "s-v1") or name.endswith("-" + kind)
+        ):
             return
         time.sleep(0.1)
     raise AssertionError(f"{path} never kept as a {kind}: {kept_urls(page)}")
@@ -75,7 +79,9 @@ def wait_for_empty_outbox(page, timeout_s: float = 10) -> None:
     deadline = time.monotonic() + timeout_s
     while page.evaluate("window.backrun.outboxCount()") != 0:
         if time.monotonic() > deadline:
-            raise AssertionError(f"{page.evaluate('window.backrun.outboxCount()')} sessions still in the outbox")
+            raise AssertionError(
+                f"{page.evaluate('window.backrun.outboxCount()')} sessions still in the outbox"
+            )
         time.sleep(0.1)
 
 
@@ -144,8 +150,10 @@ class FlakySync:
     @staticmethod
     def _unavailable(start_response):
         body = b'{"error": "unavailable", "detail": "Try again later."}'
-        start_response("503 Service Unavailable", [("Content-Type", "application/json"),
-                                                    ("Content-Length", str(len(body)))])
+        start_response(
+            "503 Service Unavailable",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+        )
         return [body]
 
 
@@ -183,7 +191,9 @@ def fire_background_sync(context, page, base_url: str, tag: str = "backrun-outbo
     a Background Sync event in the service worker, through the DevTools protocol."""
     cdp = context.new_cdp_session(page)
     registrations: list[dict] = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"])
+    )
     cdp.send("ServiceWorker.enable")
     for _ in range(50):
         if registrations:
@@ -191,5 +201,7 @@ def fire_background_sync(context, page, base_url: str, tag: str = "backrun-outbo
         page.wait_for_timeout(100)  # lets Playwright deliver the protocol's events
     live = [r for r in registrations if not r["isDeleted"]]
     assert live, "no service worker registration"
-    cdp.send("ServiceWorker.dispatchSyncEvent", {"origin": base_url, "registrationId": live[0]["registrationId"],
-                                                  "tag": tag, "lastChance": False})
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {"origin": base_url, "registrationId": live[0]["registrationId"], "tag": tag, "lastChance": False},
+    )

@@ -38,7 +38,9 @@ def test_use_my_location_shows_the_verdict(context, page, live_server, open_mete
 
 
 def test_typed_place_shows_advice_for_it(page, live_server, nominatim, open_meteo):
-    open_meteo.set_weather({o: {"precipitation": 2.0, "rain": 2.0, "weather_code": 63} for o in range(-2, 10)})
+    open_meteo.set_weather(
+        {o: {"precipitation": 2.0, "rain": 2.0, "weather_code": 63} for o in range(-2, 10)}
+    )
     page.goto(live_server.url + "/")
     page.get_by_label("Place or address").fill("Vaduz")
     page.get_by_label("Run length").select_option("45")
@@ -74,7 +76,9 @@ def test_unknown_place_is_said_plainly(page, live_server, nominatim):
 def test_denied_geolocation_points_to_the_place_field(page, live_server):
     page.goto(live_server.url + "/")  # no permission granted: Chromium denies
     page.get_by_role("button", name="Use my location").click()
-    expect(page.locator("#locate-status")).to_have_text("Location permission was denied. Type a place instead.")
+    expect(page.locator("#locate-status")).to_have_text(
+        "Location permission was denied. Type a place instead."
+    )
     expect(page.get_by_label("Place or address")).to_be_focused()
 
 

@@ -137,6 +137,8 @@ def test_the_progress_chart_reads_without_colour(page, live_server):
     page.goto(live_server.url + "/progress")
     labels = page.locator(".chart-value")
     expect(labels).to_have_count(6)  # six weeks keep the labels readable on a phone; the table has twelve
-    expect(page.locator(".week-chart title")).to_have_text(re.compile("Backward minutes in each of the last 6 weeks"))
+    expect(page.locator(".week-chart title")).to_have_text(
+        re.compile("Backward minutes in each of the last 6 weeks")
+    )
     page.get_by_text("The same as a table").click()
     expect(page.locator(".week-table tbody tr")).to_have_count(12)

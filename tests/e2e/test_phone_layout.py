@@ -20,8 +20,9 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory, open_meteo, met_no, nominatim):
     template = imported_database(tmp_path_factory, open_meteo, met_no, nominatim)
-    app = app_with_venues(tmp_path_factory.mktemp("phone-walk"), template, open_meteo, met_no, nominatim,
-                          per_run=True)  # module-scoped: its database outlives each test
+    app = app_with_venues(
+        tmp_path_factory.mktemp("phone-walk"), template, open_meteo, met_no, nominatim, per_run=True
+    )  # module-scoped: its database outlives each test
     session_id = seed_runner(app)
     with LiveServer(app) as server:
         server.screens = screens(session_id, "/venues/" + TARTAN_OVAL)
@@ -135,7 +136,7 @@ def test_the_dark_header_is_calm(browser, walk):
         page = context.new_page()
         page.goto(walk.url + "/")
         rgb = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
-        channels = [int(c) for c in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+        channels = [int(c) for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
         assert max(channels) < 40, rgb  # a dark bar at night, not the bright accent
     finally:
         context.close()
@@ -178,8 +179,10 @@ def test_the_install_invitation_comes_on_the_second_visit(browser, walk):
 
 
 def test_safari_gets_the_manual_steps_in_the_invitation(browser, walk):
-    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_4 like Mac OS X) AppleWebKit/605.1.15 "
-              "(KHTML, like Gecko) Version/18.4 Mobile/15E148 Safari/604.1")
+    iphone = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_4 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/18.4 Mobile/15E148 Safari/604.1"
+    )
     context = new_phone(browser, 390, "dark", user_agent=iphone)
     try:
         context.new_page().goto(walk.url + "/")
@@ -194,16 +197,19 @@ def test_safari_gets_the_manual_steps_in_the_invitation(browser, walk):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_import_preview_fits_the_narrowest_phone(browser, walk, scheme):
-    csv = ("started_at,duration_s,distance_m,setting,notes\r\n"
-           "2026-02-01T08:00:00+00:00,900,2500,treadmill,a note typed in a spreadsheet that goes on for a while\r\n"
-           "not a date,abc,,somewhere,\r\n")
+    csv = (
+        "started_at,duration_s,distance_m,setting,notes\r\n"
+        "2026-02-01T08:00:00+00:00,900,2500,treadmill,a note typed in a spreadsheet that goes on for a while\r\n"
+        "not a date,abc,,somewhere,\r\n"
+    )
     context = new_phone(browser, 320, scheme)
     try:
         page = context.new_page()
         sign_in(page, walk.url)
         page.goto(walk.url + "/data")
-        page.get_by_label("CSV file").set_input_files(files=[{"name": "log.csv", "mimeType": "text/csv",
-                                                             "buffer": csv.encode()}])
+        page.get_by_label("CSV file").set_input_files(
+            files=[{"name": "log.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+        )
         page.get_by_role("button", name="Check the file").click()
         expect(page.get_by_role("heading", name="Import preview")).to_be_visible()
         expect(page.locator(".import-preview li")).to_contain_text("2.5 km")  # the runner's units (km here)
@@ -216,7 +222,9 @@ def test_the_import_preview_fits_the_narrowest_phone(browser, walk, scheme):
 def test_the_map_numbers_its_pins_like_the_list_and_says_when_tiles_fail(browser, walk):
     context = new_phone(browser, 360, "light")
     # No tile can be had (a phone without a signal, a blocked tile server): refused here.
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(walk.url) else route.abort())
+    context.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(walk.url) else route.abort()
+    )
     try:
         page = context.new_page()
         page.goto(walk.url + "/advice?place=Vaduz")

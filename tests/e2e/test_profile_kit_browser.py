@@ -28,8 +28,9 @@ def locate(context, page, live_server):
     tap_use_my_location(page)
 
 
-def test_signed_out_profile_is_kept_on_the_phone_and_tightens_the_verdict(context, page, live_server, open_meteo,
-                                                                          air_quality):
+def test_signed_out_profile_is_kept_on_the_phone_and_tightens_the_verdict(
+    context, page, live_server, open_meteo, air_quality
+):
     air_quality.set_air(base={"us_aqi": 120})  # unhealthy for sensitive groups
     page.goto(live_server.url + "/")
     locate(context, page, live_server)
@@ -63,8 +64,9 @@ def test_signed_out_profile_is_kept_on_the_phone_and_tightens_the_verdict(contex
     assert page.console_errors == []
 
 
-def test_air_quality_outage_says_unknown_and_keeps_the_weather_verdict(context, page, live_server, open_meteo,
-                                                                      air_quality):
+def test_air_quality_outage_says_unknown_and_keeps_the_weather_verdict(
+    context, page, live_server, open_meteo, air_quality
+):
     open_meteo.set_weather(GUSTS)
     air_quality.fail_with(500)
     page.goto(live_server.url + "/")

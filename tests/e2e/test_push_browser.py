@@ -13,7 +13,7 @@ shows it as a notification (`registration.getNotifications()`).
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -71,7 +71,9 @@ def worker_registration(context, page):
     """A DevTools session on the page and the id of its service worker registration."""
     cdp = context.new_cdp_session(page)
     registrations: list[dict] = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"])
+    )
     cdp.send("ServiceWorker.enable")
     for _ in range(50):
         if any(not r["isDeleted"] for r in registrations):
@@ -82,7 +84,9 @@ def worker_registration(context, page):
     return cdp, live[0]
 
 
-def test_subscribe_in_the_page_then_a_briefing_is_shown_as_a_notification(context, page, server, push_service):
+def test_subscribe_in_the_page_then_a_briefing_is_shown_as_a_notification(
+    context, page, server, push_service
+):
     browser_keys = push_service.new_subscription()
     context.add_init_script(STUB % json.dumps(browser_keys.to_json()))
     context.grant_permissions(["notifications"], origin=server.url)
@@ -95,7 +99,7 @@ def test_subscribe_in_the_page_then_a_briefing_is_shown_as_a_notification(contex
     expect(offer).to_be_visible()
     assert page.evaluate("window.__push.permissionAsks") == 0  # never asked on load
 
-    now_vaduz = datetime.now(timezone.utc).astimezone(ZoneInfo("Europe/Vaduz"))
+    now_vaduz = datetime.now(UTC).astimezone(ZoneInfo("Europe/Vaduz"))
     page.get_by_label("Briefing at").fill(now_vaduz.strftime("%H:%M"))
     page.get_by_role("button", name="Morning briefing").click()
     expect(offer.locator(".push-status")).to_contain_text("Done: a briefing")
@@ -105,33 +109,58 @@ def test_subscribe_in_the_page_then_a_briefing_is_shown_as_a_notification(contex
     with app.app_context():
         [stored] = db.session.scalars(select(PushSubscription)).all()
         assert stored.endpoint == browser_keys.endpoint
-        assert (stored.time_zone, stored.briefing_at, stored.minutes) == ("Europe/Vaduz", now_vaduz.strftime("%H:%M"), 45)
+        assert (stored.time_zone, stored.briefing_at, stored.minutes) == (
+            "Europe/Vaduz",
+            now_vaduz.strftime("%H:%M"),
+            45,
+        )
         from backrun.push.keys import application_server_key, b64url_decode
 
         assert bytes(page.evaluate("window.__push.serverKey")) == b64url_decode(application_server_key())
 
-    send_due(app, datetime.now(timezone.utc))
+    send_due(app, datetime.now(UTC))
     assert push_service.problems == []
     [message] = push_service.messages_for(browser_keys)
     payload = message.payload
     assert payload["kind"] == "briefing"
 
     cdp, registration = worker_registration(context, page)
-    cdp.send("ServiceWorker.deliverPushMessage", {"origin": server.url, "registrationId": registration,
-                                                   "data": json.dumps(payload)})
-    wait_until(page, "() => navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length === 1)")
-    [shown] = page.evaluate("""() => navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((list) =>
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": server.url, "registrationId": registration, "data": json.dumps(payload)},
+    )
+    wait_until(
+        page,
+        "() => navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length === 1)",
+    )
+    [shown] = (
+        page.evaluate("""() => navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((list) =>
         list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, icon: n.icon, data: n.data })))""")
-    assert shown["title"] == payload["title"] and payload["verdict"] in ("go", "caution", "indoors", "unknown")
+    )
+    assert shown["title"] == payload["title"] and payload["verdict"] in (
+        "go",
+        "caution",
+        "indoors",
+        "unknown",
+    )
     assert shown["body"] == payload["body"]
     assert shown["tag"] == payload["tag"]
     assert shown["data"]["url"] == f"/advice?lat={lat:.4f}&lon={lon:.4f}&minutes=45"
 
     # A newer message for the same place replaces the shown one (same tag), never piles up.
-    cdp.send("ServiceWorker.deliverPushMessage", {"origin": server.url, "registrationId": registration,
-                                                   "data": json.dumps({**payload, "body": "Newer."})})
-    wait_until(page, """() => navigator.serviceWorker.ready.then((r) => r.getNotifications())
-        .then((n) => n.length === 1 && n[0].body === 'Newer.')""")
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": server.url,
+            "registrationId": registration,
+            "data": json.dumps({**payload, "body": "Newer."}),
+        },
+    )
+    wait_until(
+        page,
+        """() => navigator.serviceWorker.ready.then((r) => r.getNotifications())
+        .then((n) => n.length === 1 && n[0].body === 'Newer.')""",
+    )
 
     # The click target opens the advice for the place.
     page.goto(server.url + shown["data"]["url"])

@@ -12,14 +12,26 @@ from tests.e2e.pwa_support import wait_for_worker, wait_until
 
 pytestmark = pytest.mark.e2e
 
-REQUIRED_MEMBERS = {"id", "name", "short_name", "description", "start_url", "scope", "display", "theme_color",
-                    "background_color", "icons", "screenshots"}
+REQUIRED_MEMBERS = {
+    "id",
+    "name",
+    "short_name",
+    "description",
+    "start_url",
+    "scope",
+    "display",
+    "theme_color",
+    "background_color",
+    "icons",
+    "screenshots",
+}
 
 
 def test_chromium_finds_nothing_in_the_way_of_installing(playwright_instance, live_server, tmp_path):
     # A persistent profile: the default, incognito-like context always reports "in-incognito".
     context = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
+        str(tmp_path / "profile"), executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
+    )
     try:
         page = context.pages[0] if context.pages else context.new_page()
         errors: list[str] = []
@@ -42,24 +54,36 @@ def test_manifest_icons_and_screenshots_are_what_they_say(page, live_server):
     assert response.status == 200
     assert response.headers["content-type"].startswith("application/manifest+json")
     manifest = response.json()
-    assert REQUIRED_MEMBERS <= manifest.keys()
+    assert manifest.keys() >= REQUIRED_MEMBERS
     assert manifest["display"] == "standalone" and manifest["scope"] == "/" and manifest["id"] == "/"
     purposes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
-    assert {("192x192", "any"), ("512x512", "any"), ("192x192", "maskable"), ("512x512", "maskable")} <= purposes
+    assert {
+        ("192x192", "any"),
+        ("512x512", "any"),
+        ("192x192", "maskable"),
+        ("512x512", "maskable"),
+    } <= purposes
     assert {shot["form_factor"] for shot in manifest["screenshots"]} == {"narrow", "wide"}
 
     apple_icon = page.locator('head link[rel="apple-touch-icon"]').get_attribute("href")
     assert re.fullmatch(r"/static/([0-9a-f]+/)?icons/apple-touch-icon\.png", apple_icon)
-    images = manifest["icons"] + manifest["screenshots"] + [{"src": apple_icon, "sizes": "180x180", "type": "image/png"}]
+    images = (
+        manifest["icons"]
+        + manifest["screenshots"]
+        + [{"src": apple_icon, "sizes": "180x180", "type": "image/png"}]
+    )
     for image in images:
         served = page.request.get(live_server.url + image["src"])
         assert served.status == 200, image["src"]
         assert served.headers["content-type"] == image["type"] == "image/png"
         # Decoded by the browser itself, not just a file that starts like a PNG.
-        width, height = page.evaluate("""async (src) => {
+        width, height = page.evaluate(
+            """async (src) => {
             const bitmap = await createImageBitmap(await (await fetch(src)).blob());
             return [bitmap.width, bitmap.height];
-        }""", image["src"])
+        }""",
+            image["src"],
+        )
         assert f"{width}x{height}" == image["sizes"], image["src"]
 
     head = page.locator("head")
@@ -76,7 +100,10 @@ def test_the_service_worker_is_served_fresh_from_the_root(page, live_server):
     assert '"version":"' in response.text() and "/* build */" not in response.text()
     page.goto(live_server.url + "/")
     wait_for_worker(page)
-    assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => new URL(r.scope).pathname)") == "/"
+    assert (
+        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => new URL(r.scope).pathname)")
+        == "/"
+    )
     assert page.console_errors == []
 
 
@@ -108,8 +135,10 @@ def test_the_install_button_uses_the_browsers_prompt(page, live_server):
 
 
 def test_ios_safari_gets_the_steps_instead(browser, live_server):
-    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_4 like Mac OS X) AppleWebKit/605.1.15 "
-              "(KHTML, like Gecko) Version/18.4 Mobile/15E148 Safari/604.1")
+    iphone = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_4 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/18.4 Mobile/15E148 Safari/604.1"
+    )
     context = browser.new_context(user_agent=iphone, viewport={"width": 390, "height": 844}, is_mobile=True)
     try:
         page = context.new_page()

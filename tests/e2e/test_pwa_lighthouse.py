@@ -33,8 +33,15 @@ def run_lighthouse(url: str, output: Path) -> dict:
     if shutil.which("node") is None:
         pytest.fail("Lighthouse needs Node on PATH (make test installs it).")
     flags = " ".join(["--headless=new", *CHROMIUM_FLAGS])
-    command = [str(LIGHTHOUSE), url, f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}",
-               "--output=json", f"--output-path={output}", "--quiet"]
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={flags}",
+        "--output=json",
+        f"--output-path={output}",
+        "--quiet",
+    ]
     env = {**os.environ, "CHROME_PATH": chromium_path()}
     completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, check=False)
     assert completed.returncode == 0 and output.exists(), completed.stderr[-3000:]
@@ -48,8 +55,11 @@ def test_the_home_page_passes_lighthouse(live_server, tmp_path):
     report = run_lighthouse(live_server.url + "/", tmp_path / "lighthouse.json")
     scores = {name: report["categories"][name]["score"] for name in CATEGORIES}
     audits = report["audits"]
-    failing = {name: audit["title"] for name, audit in audits.items()
-               if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") == "binary"}
+    failing = {
+        name: audit["title"]
+        for name, audit in audits.items()
+        if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") == "binary"
+    }
     assert all(score is not None and score >= MIN_SCORE for score in scores.values()), (scores, failing)
     first_load = audits["total-byte-weight"]["numericValue"]
     assert first_load <= MAX_FIRST_LOAD_BYTES, (first_load, audits["network-requests"]["details"]["items"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -29,7 +29,9 @@ def advice_by_location(context, page, base_url: str) -> str:
     return path
 
 
-def test_an_offline_reload_shows_the_shell_and_the_kept_advice_with_its_age(context, page, live_server, open_meteo):
+def test_an_offline_reload_shows_the_shell_and_the_kept_advice_with_its_age(
+    context, page, live_server, open_meteo
+):
     path = advice_by_location(context, page, live_server.url)
     upstream_calls = open_meteo.count()
 
@@ -37,7 +39,9 @@ def test_an_offline_reload_shows_the_shell_and_the_kept_advice_with_its_age(cont
     page.reload()
     expect(page.locator(".site-header")).to_contain_text("Backrun")
     expect(page.locator("#verdict-heading")).to_have_text("Go")
-    expect(page.locator(".as-of")).to_have_text(re.compile(r"^As of \d\d:\d\d \(0 min ago\), saved on this phone\.$"))
+    expect(page.locator(".as-of")).to_have_text(
+        re.compile(r"^As of \d\d:\d\d \(0 min ago\), saved on this phone\.$")
+    )
     expect(page.locator(".venues, .outlook").first).to_be_visible()
 
     # The installed app opens on the home page: the last place checked comes back from the cache.
@@ -57,7 +61,7 @@ def test_kept_advice_older_than_two_hours_is_never_go(context, page, live_server
     advice_by_location(context, page, live_server.url)
     context.set_offline(True)
     # Three hours later, still no signal.
-    page.clock.install(time=datetime.now(timezone.utc) + timedelta(hours=3))
+    page.clock.install(time=datetime.now(UTC) + timedelta(hours=3))
     page.reload()
     heading = page.locator("#verdict-heading")
     expect(heading).to_have_text("Unknown")

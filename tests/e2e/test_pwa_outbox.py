@@ -51,7 +51,9 @@ def flush_until_empty(page, rounds: int = 12) -> list[dict]:
     return reports
 
 
-def test_twenty_sessions_logged_offline_arrive_exactly_once_through_a_flaky_network(context, page, live_server):
+def test_twenty_sessions_logged_offline_arrive_exactly_once_through_a_flaky_network(
+    context, page, live_server
+):
     app = live_server.app
     base = live_server.url
     open_the_app_signed_in(page, base, "track@example.org")
@@ -107,7 +109,10 @@ def test_an_expired_sign_in_keeps_sessions_until_the_runner_signs_in_again(conte
     expect(page.get_by_role("heading", name="Log a session")).to_be_visible()  # back where they were
     wait_for_empty_outbox(page)  # sent as the app started, no tap needed
     expect(page.locator("#outbox-status")).to_be_hidden()
-    assert sorted(session.notes for session in stored_sessions(app)) == ["also before", "before the sign-in expired"]
+    assert sorted(session.notes for session in stored_sessions(app)) == [
+        "also before",
+        "before the sign-in expired",
+    ]
 
 
 def test_a_session_the_server_refuses_stays_until_the_runner_discards_it(context, page, live_server):

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.e2e
 
 
 def shell_caches(page) -> list[str]:
-    return page.evaluate("caches.keys().then((names) => names.filter((name) => name.startsWith('backrun-shell-')))")
+    return page.evaluate(
+        "caches.keys().then((names) => names.filter((name) => name.startsWith('backrun-shell-')))"
+    )
 
 
 def test_a_new_version_waits_for_the_tap_then_takes_over(page, live_server):
@@ -65,6 +67,9 @@ def test_a_page_kept_before_a_deploy_still_works_offline_after_it(context, page,
     assert page.locator('link[rel="stylesheet"]').first.get_attribute("href") == old_css
     expect(page.locator("#verdict-heading")).to_have_text("Go")
     # Styled and scripted by the current shell's copies of the files the old page names.
-    assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == "rgb(11, 93, 75)"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+        == "rgb(11, 93, 75)"
+    )
     wait_until(page, "() => typeof window.backrun?.flushOutbox === 'function'")
     expect(page.locator(".as-of")).to_contain_text("saved on this phone")

@@ -26,8 +26,9 @@ VARIANTS = [(320, "light"), (320, "dark"), (390, "light"), (390, "dark")]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, open_meteo, met_no, nominatim):
     template = imported_database(tmp_path_factory, open_meteo, met_no, nominatim)
-    app = app_with_venues(tmp_path_factory.mktemp("screenshots"), template, open_meteo, met_no, nominatim,
-                          per_run=True)  # module-scoped: its database outlives each test
+    app = app_with_venues(
+        tmp_path_factory.mktemp("screenshots"), template, open_meteo, met_no, nominatim, per_run=True
+    )  # module-scoped: its database outlives each test
     server = LiveServer(app)
     server.session_id = seed_runner(app)
     with server:
@@ -50,7 +51,9 @@ def png_size(path: Path) -> tuple[int, int]:
 
 def _no_outside_requests(context, base_url: str) -> None:
     # Map tiles can't be had here (as on a phone without a signal): the map says so.
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
+    context.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort()
+    )
 
 
 @pytest.mark.parametrize(("width", "scheme"), VARIANTS)
@@ -83,8 +86,12 @@ def test_screenshots_of_the_main_screens(browser, server, folder, open_meteo, wi
         expect(page.locator("#timer-run")).to_be_visible()
         shot(page, "timer")
         sign_in(page, server.url)
-        for name, path in (("settings", "/settings"), ("log", "/log"), ("session", f"/log/{server.session_id}"),
-                           ("progress", "/progress")):
+        for name, path in (
+            ("settings", "/settings"),
+            ("log", "/log"),
+            ("session", f"/log/{server.session_id}"),
+            ("progress", "/progress"),
+        ):
             page.goto(server.url + path)
             shot(page, name)
         page.evaluate("document.getElementById('chart-heading').scrollIntoView({block: 'start'})")

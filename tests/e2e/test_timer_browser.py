@@ -18,14 +18,23 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import daylit_location
-from tests.e2e.pwa_support import sign_up, stored_sessions, wait_for_empty_outbox, wait_for_worker, wait_until, wait_until_kept
+from tests.e2e.pwa_support import (
+    sign_up,
+    stored_sessions,
+    wait_for_empty_outbox,
+    wait_for_worker,
+    wait_until,
+    wait_until_kept,
+)
 
 pytestmark = pytest.mark.e2e
 
 TOLERANCE_MS = 100
 
 
-def set_workout(page, *, bouts: int, backward_s: int, recovery_s: int, warm_up_min: float = 0, cool_down_min: float = 0):
+def set_workout(
+    page, *, bouts: int, backward_s: int, recovery_s: int, warm_up_min: float = 0, cool_down_min: float = 0
+):
     page.get_by_label("Bouts").fill(str(bouts))
     page.get_by_label("Backward seconds each").fill(str(backward_s))
     page.get_by_label("Recovery seconds between").fill(str(recovery_s))
@@ -46,16 +55,26 @@ def test_a_2_by_3_s_workout_cues_on_time_and_logs_itself(page, live_server):
     assert page.evaluate("window.backrun.timer.audioState()") == "running", "the tap unlocked the audio"
     expect(page.locator("#timer-done-heading")).to_have_text("Done: well run", timeout=15_000)
     # Every cue reports when the audio clock played it (the finish tone ends 0.2 s after the end).
-    wait_until(page, "window.backrun.timer.cues.filter((c) => !c.cancelled).every((c) => c.firedAt !== null)", 2)
-    timer = page.evaluate("({cues: window.backrun.timer.cues, phases: window.backrun.timer.phases, "
-                          "state: window.backrun.timer.state()})")
+    wait_until(
+        page, "window.backrun.timer.cues.filter((c) => !c.cancelled).every((c) => c.firedAt !== null)", 2
+    )
+    timer = page.evaluate(
+        "({cues: window.backrun.timer.cues, phases: window.backrun.timer.phases, "
+        "state: window.backrun.timer.state()})"
+    )
     started_at = timer["state"]["startedAt"]
 
     cues = [c for c in timer["cues"] if not c["cancelled"]]
     assert [(c["kind"], c["atS"]) for c in cues] == [
-        ("turn-around", 0), ("countdown", 1), ("countdown", 2),
-        ("phase", 3), ("countdown", 4), ("countdown", 5),
-        ("turn-around", 6), ("countdown", 7), ("countdown", 8),
+        ("turn-around", 0),
+        ("countdown", 1),
+        ("countdown", 2),
+        ("phase", 3),
+        ("countdown", 4),
+        ("countdown", 5),
+        ("turn-around", 6),
+        ("countdown", 7),
+        ("countdown", 8),
         ("finish", 9),
     ]
     for cue in cues:
@@ -89,7 +108,12 @@ def test_a_2_by_3_s_workout_cues_on_time_and_logs_itself(page, live_server):
 
     [session] = stored_sessions(live_server.app)
     assert (session.duration_s, session.bouts, session.backward_s, session.recovery_s) == (9, 2, 3, 3)
-    assert (session.effort, session.soreness, session.setting, session.venue_name) == (3, ["calves"], "outdoor", "Vaduz")
+    assert (session.effort, session.soreness, session.setting, session.venue_name) == (
+        3,
+        ["calves"],
+        "outdoor",
+        "Vaduz",
+    )
     assert session.weather and session.weather["verdict"] == "go"
     assert abs(session.started_at.timestamp() - started_at / 1000) < 60  # logged to the minute
     assert not page.console_errors
@@ -97,9 +121,11 @@ def test_a_2_by_3_s_workout_cues_on_time_and_logs_itself(page, live_server):
 
 def local_minute(page, epoch_ms: float) -> str:
     """The browser's own local time for an instant, as a datetime-local input shows it."""
-    return page.evaluate("""(ms) => { const d = new Date(ms), p = (n) => String(n).padStart(2, "0");
+    return page.evaluate(
+        """(ms) => { const d = new Date(ms), p = (n) => String(n).padStart(2, "0");
         return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`; }""",
-                         epoch_ms)
+        epoch_ms,
+    )
 
 
 def test_hidden_for_20_s_mid_workout_the_phase_and_time_left_are_right(context, page, live_server):
@@ -127,7 +153,9 @@ def test_hidden_for_20_s_mid_workout_the_phase_and_time_left_are_right(context, 
     cdp.send("Debugger.resume")
     cdp.send("Debugger.disable")
     assert time.time() - hidden_at >= 20
-    page.evaluate("""() => { window.__hidden = false; document.dispatchEvent(new Event("visibilitychange")); }""")
+    page.evaluate(
+        """() => { window.__hidden = false; document.dispatchEvent(new Event("visibilitychange")); }"""
+    )
 
     shown = page.evaluate("""() => ({ phase: document.getElementById("timer-phase").textContent,
         remaining: document.getElementById("timer-remaining").textContent,
@@ -139,17 +167,30 @@ def test_hidden_for_20_s_mid_workout_the_phase_and_time_left_are_right(context, 
     assert shown["phase"] == "Backwards"
     assert shown["bouts"] == "Bout 2 of 3"
     # As rendered a moment before `now` was read: the same second, or the one before at a boundary.
-    assert shown["remaining"] in (f"0:{math.ceil(30 - position):02d}", f"0:{math.ceil(30 - position) + 1:02d}")
+    assert shown["remaining"] in (
+        f"0:{math.ceil(30 - position):02d}",
+        f"0:{math.ceil(30 - position) + 1:02d}",
+    )
     # Nothing ran while hidden: the recovery between the bouts was never on screen.
     phases = page.evaluate("window.backrun.timer.phases")
     assert [(p["kind"], p["bout"]) for p in phases] == [("backward", 1), ("backward", 2)]
 
     # The beeps due while the page was held came from the audio clock, on time.
-    wait_until(page, "window.backrun.timer.cues.filter((c) => !c.cancelled && c.atS <= 22).every((c) => c.firedAt !== null)")
+    wait_until(
+        page,
+        "window.backrun.timer.cues.filter((c) => !c.cancelled && c.atS <= 22).every((c) => c.firedAt !== null)",
+    )
     cues = page.evaluate("window.backrun.timer.cues.filter((c) => !c.cancelled && c.atS <= 22)")
     assert [(c["kind"], c["atS"]) for c in cues] == [
-        ("turn-around", 0), ("countdown", 7), ("countdown", 8), ("countdown", 9),
-        ("phase", 10), ("countdown", 17), ("countdown", 18), ("countdown", 19), ("turn-around", 20),
+        ("turn-around", 0),
+        ("countdown", 7),
+        ("countdown", 8),
+        ("countdown", 9),
+        ("phase", 10),
+        ("countdown", 17),
+        ("countdown", 18),
+        ("countdown", 19),
+        ("turn-around", 20),
     ]
     for cue in cues:
         assert abs(cue["firedAt"] - (shown["startedAt"] + cue["atS"] * 1000)) <= TOLERANCE_MS, cue

@@ -12,17 +12,19 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pwa_support import wait_until
-
 from tests.e2e.conftest import LiveServer
+from tests.e2e.pwa_support import wait_until
 from tests.venues.support import TARTAN_OVAL, TARTAN_OVAL_AT, VADUZ, app_with_venues, imported_database
 
 pytestmark = pytest.mark.e2e
 
 BLANK_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
-RAIN = {offset: {"precipitation": 2.4, "rain": 2.4, "weather_code": 63, "precipitation_probability": 90}
-        for offset in range(-2, 8)}
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+RAIN = {
+    offset: {"precipitation": 2.4, "rain": 2.4, "weather_code": 63, "precipitation_probability": 90}
+    for offset in range(-2, 8)
+}
 
 
 @pytest.fixture
@@ -74,11 +76,16 @@ def test_venues_are_listed_under_the_verdict(context, page, venues_server, offli
     expect(first).to_contain_text("Running track")
     expect(first).to_contain_text("tartan")
     expect(first.get_by_role("link", name="On OpenStreetMap")).to_have_attribute(
-        "href", "https://www.openstreetmap.org/way/493738896")
+        "href", "https://www.openstreetmap.org/way/493738896"
+    )
     # From the runner (the page sends 4 decimals) to the venue.
-    expect(first.get_by_role("link", name="Directions")).to_have_attribute("href", re.compile(
-        r"^https://www\.openstreetmap\.org/directions\?engine=fossgis_osrm_foot&route=47\.1103\d*%2C9\.5196\d*"
-        r"%3B47\.11030%2C9\.51958$"))
+    expect(first.get_by_role("link", name="Directions")).to_have_attribute(
+        "href",
+        re.compile(
+            r"^https://www\.openstreetmap\.org/directions\?engine=fossgis_osrm_foot&route=47\.1103\d*%2C9\.5196\d*"
+            r"%3B47\.11030%2C9\.51958$"
+        ),
+    )
     expect(page.locator(".venues").get_by_role("link", name="© OpenStreetMap contributors")).to_be_visible()
     verdict_box = page.locator(".verdict-card").bounding_box()
     assert heading.bounding_box()["y"] > verdict_box["y"] + verdict_box["height"]
@@ -123,7 +130,9 @@ def test_an_indoors_verdict_lists_indoor_venues_only(context, page, venues_serve
 
 def test_the_detail_page_and_its_map(page, venues_server, offline):
     page.goto(venues_server.url + f"/venues/{TARTAN_OVAL}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Running track, Freizeitpark Blumenau")  # named after where it is
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Running track, Freizeitpark Blumenau"
+    )  # named after where it is
     expect(page.get_by_role("link", name="© OpenStreetMap contributors")).to_be_visible()
     page.get_by_role("button", name="Show on a map").click()
     expect(page.locator("#venue-map .leaflet-marker-icon")).to_have_count(1)

@@ -19,28 +19,53 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.fakes.server import FakeService, Recorded, Reply
 
-UTC = timezone.utc
+UTC = UTC
 PATH = "/v1/air-quality"
 HOUR = timedelta(hours=1)
 Spec = Mapping[int, Mapping[str, Any]] | Callable[[int], Mapping[str, Any]]
 
 DEFAULT_HOUR: dict[str, Any] = {  # a clean, pollen-free autumn hour (values from the captured fixture)
-    "pm10": 25.1, "pm2_5": 20.5, "carbon_monoxide": 263.0, "nitrogen_dioxide": 20.7,
-    "sulphur_dioxide": 1.3, "ozone": 33.0, "dust": 0.0, "uv_index": 0.0,
-    "alder_pollen": 0.0, "birch_pollen": 0.0, "grass_pollen": 0.0, "mugwort_pollen": 0.0,
-    "olive_pollen": 0.0, "ragweed_pollen": 0.0,
-    "european_aqi": 30, "european_aqi_pm2_5": 30, "european_aqi_pm10": 27,
-    "us_aqi": 40, "us_aqi_pm2_5": 40, "us_aqi_pm10": 19,
+    "pm10": 25.1,
+    "pm2_5": 20.5,
+    "carbon_monoxide": 263.0,
+    "nitrogen_dioxide": 20.7,
+    "sulphur_dioxide": 1.3,
+    "ozone": 33.0,
+    "dust": 0.0,
+    "uv_index": 0.0,
+    "alder_pollen": 0.0,
+    "birch_pollen": 0.0,
+    "grass_pollen": 0.0,
+    "mugwort_pollen": 0.0,
+    "olive_pollen": 0.0,
+    "ragweed_pollen": 0.0,
+    "european_aqi": 30,
+    "european_aqi_pm2_5": 30,
+    "european_aqi_pm10": 27,
+    "us_aqi": 40,
+    "us_aqi_pm2_5": 40,
+    "us_aqi_pm10": 19,
 }
 POLLEN = ("alder_pollen", "birch_pollen", "grass_pollen", "mugwort_pollen", "olive_pollen", "ragweed_pollen")
-UNITS = {name: ("grains/m³" if name in POLLEN else "EAQI" if name.startswith("european_aqi")
-                else "USAQI" if name.startswith("us_aqi") else "" if name == "uv_index" else "μg/m³")
-         for name in DEFAULT_HOUR}
+UNITS = {
+    name: (
+        "grains/m³"
+        if name in POLLEN
+        else "EAQI"
+        if name.startswith("european_aqi")
+        else "USAQI"
+        if name.startswith("us_aqi")
+        else ""
+        if name == "uv_index"
+        else "μg/m³"
+    )
+    for name in DEFAULT_HOUR
+}
 FAILURES = {"timeout", "drop", "garbage", "wrong_shape", "empty"}
 
 
@@ -101,8 +126,14 @@ class AirQualityFake(FakeService):
         names = [n for v in request.query.get("hourly", []) for n in v.split(",") if n]
         unknown = next((n for n in names if n not in DEFAULT_HOUR), None)
         if unknown:
-            return Reply.json({"error": True, "reason": f"Cannot initialize AirQualityVariable from invalid String "
-                                                        f"value {unknown} for key hourly"}, status=400)
+            return Reply.json(
+                {
+                    "error": True,
+                    "reason": f"Cannot initialize AirQualityVariable from invalid String "
+                    f"value {unknown} for key hourly",
+                },
+                status=400,
+            )
         payload = self.payload(request.query, names)
         if failure == "wrong_shape":
             return Reply.json([payload])
@@ -131,9 +162,15 @@ class AirQualityFake(FakeService):
                 hourly[name] = [None if nulled else row.get(name) for row in rows]
                 units[name] = "undefined" if nulled else UNITS[name]
             return {
-                "latitude": round(lat, 4), "longitude": round(lon, 4), "generationtime_ms": 7.74,
-                "utc_offset_seconds": 0, "timezone": "GMT", "timezone_abbreviation": "GMT", "elevation": 29.0,
-                "hourly_units": units, "hourly": hourly,
+                "latitude": round(lat, 4),
+                "longitude": round(lon, 4),
+                "generationtime_ms": 7.74,
+                "utc_offset_seconds": 0,
+                "timezone": "GMT",
+                "timezone_abbreviation": "GMT",
+                "elevation": 29.0,
+                "hourly_units": units,
+                "hourly": hourly,
             }
 
     def _values(self, offset: int) -> Mapping[str, Any]:

@@ -50,7 +50,13 @@ class ElevationFake(FakeService):
         with self._state:
             failure = self._failure
         if failure == 429:
-            return Reply.json({"error": True, "reason": "Minutely API request limit exceeded. Please try again in one minute."}, 429)
+            return Reply.json(
+                {
+                    "error": True,
+                    "reason": "Minutely API request limit exceeded. Please try again in one minute.",
+                },
+                429,
+            )
         if isinstance(failure, int):
             return Reply(failure, b"<html><body>Error</body></html>", {"Content-Type": "text/html"})
         if failure == "garbage":
@@ -59,11 +65,25 @@ class ElevationFake(FakeService):
             lats = [float(v) for v in request.query["latitude"][0].split(",")]
             lons = [float(v) for v in request.query["longitude"][0].split(",")]
         except (KeyError, ValueError):
-            return Reply.json({"error": True, "reason": "Parameter 'latitude' and 'longitude' must be set"}, 400)
+            return Reply.json(
+                {"error": True, "reason": "Parameter 'latitude' and 'longitude' must be set"}, 400
+            )
         if len(lats) != len(lons):
-            return Reply.json({"error": True, "reason": "Parameter 'latitude' and 'longitude' must have the same number of elements"}, 400)
+            return Reply.json(
+                {
+                    "error": True,
+                    "reason": "Parameter 'latitude' and 'longitude' must have the same number of elements",
+                },
+                400,
+            )
         if len(lats) > MAX_COORDINATES:
-            return Reply.json({"error": True, "reason": f"Only up to {MAX_COORDINATES} coordinates can be requested at once"}, 400)
+            return Reply.json(
+                {
+                    "error": True,
+                    "reason": f"Only up to {MAX_COORDINATES} coordinates can be requested at once",
+                },
+                400,
+            )
         with self._state:
             self.points.extend(zip(lats, lons))
         return Reply.json({"elevation": [round(self.terrain(lat, lon), 1) for lat, lon in zip(lats, lons)]})

@@ -29,13 +29,13 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from tests.fakes.server import FakeService, Recorded, Reply
 
-UTC = timezone.utc
+UTC = UTC
 PATH = "/weatherapi/locationforecast/2.0/compact"
 HOUR = timedelta(hours=1)
 HOURLY_ENTRIES = 48
@@ -54,14 +54,25 @@ DEFAULT_HOUR: dict[str, Any] = {
     "symbol_code": "partlycloudy_day",
 }
 INSTANT = {
-    "air_pressure_at_sea_level", "air_temperature", "cloud_area_fraction", "relative_humidity",
-    "wind_from_direction", "wind_speed", "dew_point_temperature", "fog_area_fraction",
-    "wind_speed_of_gust", "ultraviolet_index_clear_sky",
+    "air_pressure_at_sea_level",
+    "air_temperature",
+    "cloud_area_fraction",
+    "relative_humidity",
+    "wind_from_direction",
+    "wind_speed",
+    "dew_point_temperature",
+    "fog_area_fraction",
+    "wind_speed_of_gust",
+    "ultraviolet_index_clear_sky",
 }
 PERIOD = {"precipitation_amount", "probability_of_precipitation", "probability_of_thunder"}
 UNITS = {
-    "air_pressure_at_sea_level": "hPa", "air_temperature": "celsius", "cloud_area_fraction": "%",
-    "precipitation_amount": "mm", "relative_humidity": "%", "wind_from_direction": "degrees",
+    "air_pressure_at_sea_level": "hPa",
+    "air_temperature": "celsius",
+    "cloud_area_fraction": "%",
+    "precipitation_amount": "mm",
+    "relative_humidity": "%",
+    "wind_from_direction": "degrees",
     "wind_speed": "m/s",
 }
 FAILURES = {"timeout", "drop", "garbage", "wrong_shape"}
@@ -104,7 +115,9 @@ class MetNoFake(FakeService):
             # HTTP dates have whole seconds; a new run must look newer than the previous one.
             now = self.clock().replace(microsecond=0)
             previous = getattr(self, "_last_modified", None)
-            self._last_modified = now if previous is None or now > previous else previous + timedelta(seconds=1)
+            self._last_modified = (
+                now if previous is None or now > previous else previous + timedelta(seconds=1)
+            )
 
     def fail_with(self, mode: int | str | None, *, times: int | None = None, delay_s: float = 5.0) -> None:
         """Misbehave until `fail_with(None)`, or for the next `times` requests.
@@ -148,7 +161,9 @@ class MetNoFake(FakeService):
         if failure == "drop":
             return Reply(drop=True)
         if isinstance(failure, int) and failure != 203:
-            return Reply(failure, f"{failure} error from fake MET Norway".encode(), {"Content-Type": "text/plain"})
+            return Reply(
+                failure, f"{failure} error from fake MET Norway".encode(), {"Content-Type": "text/plain"}
+            )
         refusal = self._refusal(request)
         if refusal is not None:
             return refusal
@@ -163,7 +178,9 @@ class MetNoFake(FakeService):
         if _not_modified_since(request.headers.get("If-Modified-Since"), last_modified):
             return Reply(304, b"", headers)
         if failure == "garbage":
-            return Reply(200, b"{\"type\": \"Feature\", \"geometry\":", {"Content-Type": "application/json", **headers})
+            return Reply(
+                200, b'{"type": "Feature", "geometry":', {"Content-Type": "application/json", **headers}
+            )
         payload = self.payload(float(request.query["lat"][0]), float(request.query["lon"][0]))
         if failure == "wrong_shape":
             del payload["properties"]["timeseries"]
@@ -177,13 +194,18 @@ class MetNoFake(FakeService):
         with self._settings_lock:
             now = self.clock()
             hour0 = now.replace(minute=0, second=0, microsecond=0)
-            offsets = list(range(HOURLY_ENTRIES)) + [HOURLY_ENTRIES + 6 * i for i in range(SIX_HOURLY_ENTRIES)]
+            offsets = list(range(HOURLY_ENTRIES)) + [
+                HOURLY_ENTRIES + 6 * i for i in range(SIX_HOURLY_ENTRIES)
+            ]
             timeseries = [self._entry(hour0, offset, hourly=offset < HOURLY_ENTRIES) for offset in offsets]
             return {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [lon, lat, 27]},
                 "properties": {
-                    "meta": {"updated_at": self._last_modified.strftime("%Y-%m-%dT%H:%M:%SZ"), "units": UNITS},
+                    "meta": {
+                        "updated_at": self._last_modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "units": UNITS,
+                    },
                     "timeseries": timeseries,
                 },
             }
@@ -202,7 +224,9 @@ class MetNoFake(FakeService):
     def _refusal(request: Recorded) -> Reply | None:
         agent = request.headers.get("User-Agent", "")
         if not agent or agent.startswith(("python-requests", "python-urllib", "curl")):
-            return Reply(403, b"403 Forbidden: identify yourself in the User-Agent", {"Content-Type": "text/plain"})
+            return Reply(
+                403, b"403 Forbidden: identify yourself in the User-Agent", {"Content-Type": "text/plain"}
+            )
         for key in ("lat", "lon"):
             raw = request.query.get(key, [""])[0]
             try:
@@ -210,7 +234,9 @@ class MetNoFake(FakeService):
             except ValueError:
                 return Reply(400, f"400 Bad Request: {key} missing".encode(), {"Content-Type": "text/plain"})
             if "." in raw and len(raw.split(".", 1)[1]) > 4:
-                return Reply(403, b"403 Forbidden: max 4 decimals in coordinates", {"Content-Type": "text/plain"})
+                return Reply(
+                    403, b"403 Forbidden: max 4 decimals in coordinates", {"Content-Type": "text/plain"}
+                )
         return None
 
     def _hour(self, offset: int) -> dict[str, Any]:
@@ -224,7 +250,9 @@ class MetNoFake(FakeService):
             "next_12_hours": {"summary": {"symbol_code": values["symbol_code"]}, "details": {}},
             "next_6_hours": {
                 "summary": {"symbol_code": values["symbol_code"]},
-                "details": {"precipitation_amount": round(sum(h.get("precipitation_amount") or 0 for h in six), 1)},
+                "details": {
+                    "precipitation_amount": round(sum(h.get("precipitation_amount") or 0 for h in six), 1)
+                },
             },
         }
         if hourly:

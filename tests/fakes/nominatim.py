@@ -65,7 +65,9 @@ class NominatimFake(FakeService):
         elif failure == "garbage":
             self.failure = Reply(200, b"<html>Bad gateway</html>", {"Content-Type": "text/html"})
         else:
-            self.failure = Reply.json({"error": {"code": failure, "message": "Service unavailable"}}, status=int(failure))
+            self.failure = Reply.json(
+                {"error": {"code": failure, "message": "Service unavailable"}}, status=int(failure)
+            )
 
     def respond(self, request: Recorded) -> Reply:
         if self.failure is not None:

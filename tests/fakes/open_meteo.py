@@ -32,12 +32,12 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.fakes.server import FakeService, Recorded, Reply
 
-UTC = timezone.utc
+UTC = UTC
 PATH = "/v1/forecast"
 HOUR = timedelta(hours=1)
 QUARTER = timedelta(minutes=15)
@@ -88,7 +88,12 @@ UNITS = {
     "wet_bulb_temperature_2m": "°C",
     "shortwave_radiation": "W/m²",
 }
-SUMMED = {"precipitation", "rain", "showers", "snowfall"}  # period sums: a quarter gets a quarter (radiation is a mean)
+SUMMED = {
+    "precipitation",
+    "rain",
+    "showers",
+    "snowfall",
+}  # period sums: a quarter gets a quarter (radiation is a mean)
 # Old names the API still accepts (and old fixtures use); the response echoes the name asked for.
 LEGACY = {
     "weather_code": "weathercode",
@@ -136,9 +141,16 @@ def derive(row: dict[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
     if "dew_point_2m" not in given and ("temperature_2m" in given or "relative_humidity_2m" in given):
         gamma = math.log(rh / 100.0) + 17.27 * t / (237.7 + t)
         row["dew_point_2m"] = round(237.7 * gamma / (17.27 - gamma), 1)
-    if "wet_bulb_temperature_2m" not in given and ("temperature_2m" in given or "relative_humidity_2m" in given):
-        wet_bulb = (t * math.atan(0.151977 * math.sqrt(rh + 8.313659)) + math.atan(t + rh)
-                    - math.atan(rh - 1.676331) + 0.00391838 * rh ** 1.5 * math.atan(0.023101 * rh) - 4.686035)
+    if "wet_bulb_temperature_2m" not in given and (
+        "temperature_2m" in given or "relative_humidity_2m" in given
+    ):
+        wet_bulb = (
+            t * math.atan(0.151977 * math.sqrt(rh + 8.313659))
+            + math.atan(t + rh)
+            - math.atan(rh - 1.676331)
+            + 0.00391838 * rh**1.5 * math.atan(0.023101 * rh)
+            - 4.686035
+        )
         row["wet_bulb_temperature_2m"] = round(min(wet_bulb, t), 1)
     return row
 
@@ -160,8 +172,13 @@ class OpenMeteoFake(FakeService):
         return self.url + PATH
 
     # --- what to serve -------------------------------------------------------------------
-    def set_weather(self, hours: Spec | None = None, *, quarters: Spec | None = None,
-                    base: Mapping[str, Any] | None = None) -> None:
+    def set_weather(
+        self,
+        hours: Spec | None = None,
+        *,
+        quarters: Spec | None = None,
+        base: Mapping[str, Any] | None = None,
+    ) -> None:
         """Serve this weather from now on (see the module docstring). A value may be None (null)."""
         with self._settings_lock:
             self._hours, self._quarters = hours, quarters
@@ -280,7 +297,9 @@ class OpenMeteoFake(FakeService):
                 payload["hourly_units"], payload["hourly"] = self._block(hourly, stamps, rows, fmt, offset_s)
             quarterly = _split(query.get("minutely_15"))
             if quarterly:
-                stamps = self._stamps(quarter0, QUARTER, query, "past_minutely_15", "forecast_minutely_15", 96)
+                stamps = self._stamps(
+                    quarter0, QUARTER, query, "past_minutely_15", "forecast_minutely_15", 96
+                )
                 rows = [self._quarter(stamp - QUARTER, quarter0, hour0) for stamp in stamps]
                 units, block = self._block(quarterly, stamps, rows, fmt, offset_s)
                 payload["minutely_15_units"], payload["minutely_15"] = units, block
@@ -309,8 +328,14 @@ class OpenMeteoFake(FakeService):
         return None
 
     @staticmethod
-    def _stamps(anchor: datetime, step: timedelta, query: Mapping[str, list[str]],
-                past_key: str, forecast_key: str, default_forecast: int) -> list[datetime]:
+    def _stamps(
+        anchor: datetime,
+        step: timedelta,
+        query: Mapping[str, list[str]],
+        past_key: str,
+        forecast_key: str,
+        default_forecast: int,
+    ) -> list[datetime]:
         past = int(query.get(past_key, ["0"])[0])
         forecast = int(query.get(forecast_key, [str(default_forecast)])[0])
         return [anchor + i * step for i in range(-past, forecast)]
@@ -321,11 +346,14 @@ class OpenMeteoFake(FakeService):
 
     def _quarter(self, start: datetime, quarter0: datetime, hour0: datetime) -> dict[str, Any]:
         hour = self._hour((start - hour0) // HOUR)
-        derived = {name: value / 4 if name in SUMMED and value is not None else value for name, value in hour.items()}
+        derived = {
+            name: value / 4 if name in SUMMED and value is not None else value for name, value in hour.items()
+        }
         return {**derived, **_values(self._quarters, round((start - quarter0) / QUARTER))}
 
-    def _block(self, names: list[str], stamps: list[datetime], rows: list[dict[str, Any]],
-               fmt: str, offset_s: int) -> tuple[dict[str, str], dict[str, list[Any]]]:
+    def _block(
+        self, names: list[str], stamps: list[datetime], rows: list[dict[str, Any]], fmt: str, offset_s: int
+    ) -> tuple[dict[str, str], dict[str, list[Any]]]:
         if fmt == "unixtime":
             times: list[Any] = [int(stamp.timestamp()) for stamp in stamps]
         else:

@@ -32,14 +32,16 @@ from tests.fakes.server import FakeService, Recorded, Reply
 PATH = "/api/interpreter"
 EXTRACTS = (Path(__file__).resolve().parents[2] / "data" / "osm" / "liechtenstein-2022-07-24.osm.pbf",)
 _TAG = re.compile(r'\["([^"]+)"="([^"]+)"\]')
-_BBOX = re.compile(r"\(\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)")
+_BBOX = re.compile(
+    r"\(\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)"
+)
 HEADER = {
     "version": 0.6,
     "generator": "Overpass API 0.7.62.1 084b4234",
     "osm3s": {
         "timestamp_osm_base": "2022-07-24T20:21:51Z",
         "copyright": "The data included in this document is from www.openstreetmap.org. "
-                     "The data is made available under ODbL.",
+        "The data is made available under ODbL.",
     },
 }
 GATEWAY_TIMEOUT_PAGE = (
@@ -81,8 +83,14 @@ class OverpassFake(FakeService):
     def endpoint(self) -> str:
         return self.url + PATH
 
-    def fail_with(self, mode: int | str | None, *, times: int | None = None, retry_after: str | None = None,
-                  delay_s: float = 3.0) -> None:
+    def fail_with(
+        self,
+        mode: int | str | None,
+        *,
+        times: int | None = None,
+        retry_after: str | None = None,
+        delay_s: float = 3.0,
+    ) -> None:
         """429/504/406/400/500, "remark" (a timed-out query as 200 JSON), "timeout" (answer after
         delay_s) or "garbage" (not JSON); `times` failures, then healthy again (None: until reset)."""
         with self._state:
@@ -125,7 +133,9 @@ class OverpassFake(FakeService):
             self._count_in_flight(delay)
         agent = request.headers.get("User-Agent", "")
         if not agent or agent.lower().startswith(STOCK_AGENTS):
-            return Reply(406, b"<html><body><h1>406 Not Acceptable</h1></body></html>", {"Content-Type": "text/html"})
+            return Reply(
+                406, b"<html><body><h1>406 Not Acceptable</h1></body></html>", {"Content-Type": "text/html"}
+            )
         if failure == 429:
             headers = {"Content-Type": "text/html"}
             if self._retry_after:
@@ -141,9 +151,13 @@ class OverpassFake(FakeService):
             return Reply(200, b"<html>surprise</html>", {"Content-Type": "application/json"})
         box = _bbox(query)
         if box is None:
-            return Reply(400, b"<p><strong>Error</strong>: line 1: parse error</p>", {"Content-Type": "text/html"})
+            return Reply(
+                400, b"<p><strong>Error</strong>: line 1: parse error</p>", {"Content-Type": "text/html"}
+            )
         tags = set(_TAG.findall(query))
-        elements = [e for path in self.extracts for e in elements_from_extract(path, tags) if _intersects(e, box)]
+        elements = [
+            e for path in self.extracts for e in elements_from_extract(path, tags) if _intersects(e, box)
+        ]
         reply = Reply.json({**HEADER, "elements": elements})
         reply.delay_s = delay
         return reply

@@ -39,24 +39,44 @@ def _cached(path: str, tags: tuple[tuple[str, str], ...]) -> tuple[dict, ...]:
         relations.append((relation.id, dict(relation.tags), members))
         member_ways.update(ref for ref, _ in members)
     nodes, ways, geometry = [], [], {}
-    processor = (osmium.FileProcessor(path, osmium.osm.NODE | osmium.osm.WAY).with_locations()
-                 .with_filter(TagFilter(*tags).enable_for(osmium.osm.NODE)))
+    processor = (
+        osmium.FileProcessor(path, osmium.osm.NODE | osmium.osm.WAY)
+        .with_locations()
+        .with_filter(TagFilter(*tags).enable_for(osmium.osm.NODE))
+    )
     for obj in processor:
         if obj.is_node():
             if obj.location.valid():
-                nodes.append({"type": "node", "id": obj.id, "lat": round(obj.location.lat, 7),
-                              "lon": round(obj.location.lon, 7), "tags": dict(obj.tags)})
+                nodes.append(
+                    {
+                        "type": "node",
+                        "id": obj.id,
+                        "lat": round(obj.location.lat, 7),
+                        "lon": round(obj.location.lon, 7),
+                        "tags": dict(obj.tags),
+                    }
+                )
             continue
         matches = any((k, v) in wanted for k, v in obj.tags)
         if not matches and obj.id not in member_ways:
             continue
-        points = [{"lat": round(n.location.lat, 7), "lon": round(n.location.lon, 7)} if n.location.valid() else None
-                  for n in obj.nodes]
+        points = [
+            {"lat": round(n.location.lat, 7), "lon": round(n.location.lon, 7)} if n.location.valid() else None
+            for n in obj.nodes
+        ]
         if obj.id in member_ways:
             geometry[obj.id] = points
         if matches and any(points):
-            ways.append({"type": "way", "id": obj.id, "bounds": _bounds(points),
-                         "nodes": [n.ref for n in obj.nodes], "geometry": points, "tags": dict(obj.tags)})
+            ways.append(
+                {
+                    "type": "way",
+                    "id": obj.id,
+                    "bounds": _bounds(points),
+                    "nodes": [n.ref for n in obj.nodes],
+                    "geometry": points,
+                    "tags": dict(obj.tags),
+                }
+            )
     out_relations = []
     for relation_id, relation_tags, members in relations:
         out_members, points = [], []
@@ -67,12 +87,23 @@ def _cached(path: str, tags: tuple[tuple[str, str], ...]) -> tuple[dict, ...]:
                 points += geometry[ref]
             out_members.append(member)
         if any(points):
-            out_relations.append({"type": "relation", "id": relation_id, "bounds": _bounds(points),
-                                  "members": out_members, "tags": relation_tags})
+            out_relations.append(
+                {
+                    "type": "relation",
+                    "id": relation_id,
+                    "bounds": _bounds(points),
+                    "members": out_members,
+                    "tags": relation_tags,
+                }
+            )
     return tuple(nodes + ways + out_relations)
 
 
 def _bounds(points: list[dict | None]) -> dict:
     present = [p for p in points if p]
-    return {"minlat": min(p["lat"] for p in present), "minlon": min(p["lon"] for p in present),
-            "maxlat": max(p["lat"] for p in present), "maxlon": max(p["lon"] for p in present)}
+    return {
+        "minlat": min(p["lat"] for p in present),
+        "minlon": min(p["lon"] for p in present),
+        "maxlat": max(p["lat"] for p in present),
+        "maxlon": max(p["lon"] for p in present),
+    }

@@ -59,12 +59,16 @@ class Browser:
 
     @property
     def public_bytes(self) -> bytes:
-        return self.private_key.public_key().public_bytes(serialization.Encoding.X962,
-                                                          serialization.PublicFormat.UncompressedPoint)
+        return self.private_key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
 
     def to_json(self) -> dict:
-        return {"endpoint": self.endpoint, "expirationTime": None,
-                "keys": {"p256dh": b64url(self.public_bytes), "auth": b64url(self.auth_secret)}}
+        return {
+            "endpoint": self.endpoint,
+            "expirationTime": None,
+            "keys": {"p256dh": b64url(self.public_bytes), "auth": b64url(self.auth_secret)},
+        }
 
 
 @dataclass
@@ -84,8 +88,8 @@ def _hmac(key: bytes, data: bytes) -> bytes:
 def decrypt_aes128gcm(body: bytes, browser: Browser) -> bytes:
     """RFC 8291 section 3.4 and RFC 8188: the user agent's side."""
     salt, rs, idlen = body[:16], struct.unpack(">I", body[16:20])[0], body[20]
-    server_public = body[21:21 + idlen]
-    records = body[21 + idlen:]
+    server_public = body[21 : 21 + idlen]
+    records = body[21 + idlen :]
     if idlen != 65 or rs < 18:
         raise ValueError(f"bad aes128gcm header (idlen {idlen}, rs {rs})")
     peer = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), server_public)
@@ -98,7 +102,7 @@ def decrypt_aes128gcm(body: bytes, browser: Browser) -> bytes:
     plain = b""
     for seq, offset in enumerate(range(0, len(records), rs)):
         nonce = (int.from_bytes(base_nonce, "big") ^ seq).to_bytes(12, "big")
-        record = AESGCM(cek).decrypt(nonce, records[offset:offset + rs], None)
+        record = AESGCM(cek).decrypt(nonce, records[offset : offset + rs], None)
         stripped = record.rstrip(b"\x00")
         last = offset + rs >= len(records)
         if not stripped or stripped[-1] != (2 if last else 1):
@@ -131,8 +135,15 @@ class PushServiceFake(FakeService):
             self._browsers[path] = browser
         return browser
 
-    def answer(self, status: int | str, *, path: str | None = None, times: int | None = None,
-               retry_after: str | None = None, hang_s: float = 30.0) -> None:
+    def answer(
+        self,
+        status: int | str,
+        *,
+        path: str | None = None,
+        times: int | None = None,
+        retry_after: str | None = None,
+        hang_s: float = 30.0,
+    ) -> None:
         """Answer `status` (201, 404, 410, 429, 500...) or "hang" (`hang_s` before a 201), for one
         subscription's path or all (None), for the next `times` messages or until changed."""
         with self._state:
@@ -196,7 +207,9 @@ class PushServiceFake(FakeService):
         if len(signature) != 64:
             raise ValueError("ES256 signature must be 64 bytes (r || s)")
         public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), unb64url(key))
-        der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
+        der = encode_dss_signature(
+            int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+        )
         public.verify(der, f"{header_b64}.{claims_b64}".encode(), ec.ECDSA(hashes.SHA256()))
         claims = json.loads(unb64url(claims_b64))
         if claims.get("aud") != self.url:

@@ -34,8 +34,10 @@ class Reply:
     drop: bool = False
 
     @classmethod
-    def json(cls, data, status: int = 200, **headers: str) -> "Reply":
-        return cls(status, json.dumps(data).encode(), {"Content-Type": "application/json; charset=utf-8", **headers})
+    def json(cls, data, status: int = 200, **headers: str) -> Reply:
+        return cls(
+            status, json.dumps(data).encode(), {"Content-Type": "application/json; charset=utf-8", **headers}
+        )
 
 
 class FakeService:
@@ -56,13 +58,13 @@ class FakeService:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "FakeService":
+    def start(self) -> FakeService:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server naming
+            def do_GET(self) -> None:
                 fake._handle(self)
 
             do_POST = do_GET
@@ -72,7 +74,9 @@ class FakeService:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -82,7 +86,7 @@ class FakeService:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "FakeService":
+    def __enter__(self) -> FakeService:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -101,7 +105,9 @@ class FakeService:
         parts = urlsplit(handler.path)
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
-        recorded = Recorded(handler.command, parts.path, parse_qs(parts.query), dict(handler.headers.items()), body)
+        recorded = Recorded(
+            handler.command, parts.path, parse_qs(parts.query), dict(handler.headers.items()), body
+        )
         with self._lock:
             self.requests.append(recorded)
         reply = self.respond(recorded)

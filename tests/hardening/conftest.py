@@ -37,18 +37,38 @@ def serve(tmp_path, open_meteo, met_no, nominatim, weather_proxies):
     started: list[Gunicorn] = []
     om_proxy, mn_proxy = weather_proxies
 
-    def start(*, cache_url: str | None = None, http_timeout_s: float = 2.0, gunicorn_args: tuple[str, ...] = (),
-              **extra: str) -> Gunicorn:
+    def start(
+        *,
+        cache_url: str | None = None,
+        http_timeout_s: float = 2.0,
+        gunicorn_args: tuple[str, ...] = (),
+        **extra: str,
+    ) -> Gunicorn:
         name = f"served-{len(started) + 1}"
         database_url = backend.current().database_url(tmp_path / name / "db")
-        make_app(tmp_path / name / "migrate", open_meteo, met_no, nominatim, SQLALCHEMY_DATABASE_URI=database_url)
-        env = app_env(tmp_path / name / "instance", database_url=database_url,
-                      cache_url=backend.current().cache_url if cache_url is None else cache_url,
-                      open_meteo_url=om_proxy.endpoint(open_meteo.endpoint),
-                      met_no_url=mn_proxy.endpoint(met_no.endpoint), nominatim_url=nominatim.url,
-                      http_timeout_s=http_timeout_s, WEB_CONCURRENCY="2", **extra)
-        server = Gunicorn("app:app", ServeSettings(workers=2, extra=gunicorn_args), env, ready_path="/healthz",
-                          log_dir=tmp_path / "logs", access_log=True, name=name)
+        make_app(
+            tmp_path / name / "migrate", open_meteo, met_no, nominatim, SQLALCHEMY_DATABASE_URI=database_url
+        )
+        env = app_env(
+            tmp_path / name / "instance",
+            database_url=database_url,
+            cache_url=backend.current().cache_url if cache_url is None else cache_url,
+            open_meteo_url=om_proxy.endpoint(open_meteo.endpoint),
+            met_no_url=mn_proxy.endpoint(met_no.endpoint),
+            nominatim_url=nominatim.url,
+            http_timeout_s=http_timeout_s,
+            WEB_CONCURRENCY="2",
+            **extra,
+        )
+        server = Gunicorn(
+            "app:app",
+            ServeSettings(workers=2, extra=gunicorn_args),
+            env,
+            ready_path="/healthz",
+            log_dir=tmp_path / "logs",
+            access_log=True,
+            name=name,
+        )
         (tmp_path / "logs").mkdir(exist_ok=True)
         started.append(server)
         return server.start()
@@ -66,4 +86,3 @@ def answering_workers(server: Gunicorn, path_prefix: str) -> set[str]:
         if path.startswith(path_prefix):
             pids.add(pid)
     return pids
-

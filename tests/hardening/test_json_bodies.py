@@ -36,6 +36,11 @@ def test_a_surrogate_pair_is_ordinary_text(client):
 
 
 def test_a_body_of_ordinary_depth_still_reaches_the_view(client):
-    nested = b'{"email": "nobody@example.org", "password": "long enough", "name": "x", "extra": ' + b"[" * 20 + b"]" * 20 + b"}"
+    nested = (
+        b'{"email": "nobody@example.org", "password": "long enough", "name": "x", "extra": '
+        + b"[" * 20
+        + b"]" * 20
+        + b"}"
+    )
     response = client.post("/api/v1/auth/token", data=nested, content_type="application/json")
     assert response.status_code == 422  # the schema's answer: an unknown field

@@ -28,24 +28,40 @@ def _crowd(fn, count: int = ATTEMPTS) -> list[int]:
 @pytest.mark.timeout(180)
 def test_failed_sign_ins_sign_ups_and_place_searches_are_counted_for_the_whole_machine(serve):
     # Each worker takes two connections at a time, so a crowd is spread over both.
-    server = serve(BACKRUN_LOGIN_RATELIMIT="5/minute", BACKRUN_SIGNUP_RATELIMIT="4/minute",
-                   BACKRUN_GEOCODE_RATELIMIT="3/minute", gunicorn_args=("--worker-connections", "2"))
+    server = serve(
+        BACKRUN_LOGIN_RATELIMIT="5/minute",
+        BACKRUN_SIGNUP_RATELIMIT="4/minute",
+        BACKRUN_GEOCODE_RATELIMIT="3/minute",
+        gunicorn_args=("--worker-connections", "2"),
+    )
 
     def wrong_password(n: int) -> int:
-        return requests.post(server.url("/api/v1/auth/token"), timeout=30, headers={"Connection": "close"},
-                             json={"email": f"victim{n % 3}@example.org", "password": "not the password"}).status_code
+        return requests.post(
+            server.url("/api/v1/auth/token"),
+            timeout=30,
+            headers={"Connection": "close"},
+            json={"email": f"victim{n % 3}@example.org", "password": "not the password"},
+        ).status_code
 
     def sign_up(n: int) -> int:
         with requests.Session() as browser:
             page = browser.get(server.url("/signup"), timeout=30)
             token = CSRF.search(page.text).group(1)
-            return browser.post(server.url("/signup"), timeout=30, allow_redirects=False,
-                                data={"csrf_token": token, "email": f"probe{n}@example.org",
-                                      "password": "long enough password"}).status_code
+            return browser.post(
+                server.url("/signup"),
+                timeout=30,
+                allow_redirects=False,
+                data={
+                    "csrf_token": token,
+                    "email": f"probe{n}@example.org",
+                    "password": "long enough password",
+                },
+            ).status_code
 
     def place_search(n: int) -> int:
-        return requests.get(server.url(f"/advice?place=Vaduz%20{n}"), timeout=30,
-                            headers={"Connection": "close"}).status_code
+        return requests.get(
+            server.url(f"/advice?place=Vaduz%20{n}"), timeout=30, headers={"Connection": "close"}
+        ).status_code
 
     sign_ins = _crowd(wrong_password)
     assert sign_ins.count(401) == 5 and sign_ins.count(429) == ATTEMPTS - 5, sign_ins

@@ -30,7 +30,9 @@ def test_workers_opening_a_new_counter_file_at_once_all_come_up_and_count(tmp_pa
     for round_ in range(ROUNDS):
         uri = uri_for(tmp_path / f"limits-{round_}.sqlite3")
         barrier, results = context.Barrier(PROCESSES), context.Queue()
-        processes = [context.Process(target=_boot_and_hit, args=(uri, barrier, results)) for _ in range(PROCESSES)]
+        processes = [
+            context.Process(target=_boot_and_hit, args=(uri, barrier, results)) for _ in range(PROCESSES)
+        ]
         for process in processes:
             process.start()
         outcomes = [results.get(timeout=60) for _ in processes]

@@ -12,14 +12,21 @@ from tests.logbook.helpers import Runner, make_logbook_app
 
 def test_a_read_only_database_is_reported_and_token_reads_still_work(tmp_path, open_meteo, met_no, nominatim):
     path = tmp_path / "backrun.sqlite3"
-    writable = make_logbook_app(tmp_path / "rw", open_meteo, met_no, nominatim, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    writable = make_logbook_app(
+        tmp_path / "rw", open_meteo, met_no, nominatim, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}"
+    )
     runner = Runner(writable, "reader@example.org").signup()
     token = runner.token()
     runner.log(token)
     assert writable.test_client().get("/healthz").json["checks"]["database"] == "ok"
 
-    read_only = make_logbook_app(tmp_path / "ro", open_meteo, met_no, nominatim,
-                                 SQLALCHEMY_DATABASE_URI=f"sqlite:///file:{path}?mode=ro&uri=true")
+    read_only = make_logbook_app(
+        tmp_path / "ro",
+        open_meteo,
+        met_no,
+        nominatim,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///file:{path}?mode=ro&uri=true",
+    )
     client = read_only.test_client()
     health = client.get("/healthz")
     assert health.status_code == 503

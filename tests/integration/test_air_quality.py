@@ -5,7 +5,7 @@ API in its real format: the documented bands with and without a profile, outages
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -43,8 +43,10 @@ BANDS = [
 ]
 
 
-@pytest.mark.parametrize("values,default,respiratory,beginner", BANDS)
-def test_verdicts_follow_the_documented_bands(client, air_quality, here, values, default, respiratory, beginner):
+@pytest.mark.parametrize(("values", "default", "respiratory", "beginner"), BANDS)
+def test_verdicts_follow_the_documented_bands(
+    client, air_quality, here, values, default, respiratory, beginner
+):
     air_quality.set_air(base=values)
     plain = ask(client, *here).json
     sensitive = ask(client, *here, sensitivity="respiratory").json
@@ -53,7 +55,9 @@ def test_verdicts_follow_the_documented_bands(client, air_quality, here, values,
     assert (plain["verdict"], sensitive["verdict"], new["verdict"]) == (default, respiratory, beginner), plain
     assert STRICTNESS[both["verdict"]] <= min(STRICTNESS[sensitive["verdict"]], STRICTNESS[new["verdict"]])
     assert plain["air_quality"]["known"] is True and plain["air_quality"]["us_aqi"] == values["us_aqi"]
-    assert sensitive["profile"]["sensitivity"] == ["respiratory"] and new["profile"]["experience"] == "beginner"
+    assert (
+        sensitive["profile"]["sensitivity"] == ["respiratory"] and new["profile"]["experience"] == "beginner"
+    )
     if default != "go":
         assert plain["reasons"][0]["code"] == "air_quality"
     for body in (plain, sensitive, new, both):
@@ -61,10 +65,15 @@ def test_verdicts_follow_the_documented_bands(client, air_quality, here, values,
 
 
 @pytest.mark.parametrize("mode", [500, 429, 404, "timeout", "drop", "garbage", "wrong_shape", "empty"])
-def test_an_outage_keeps_the_weather_verdict_and_says_air_quality_is_unknown(client, air_quality, open_meteo, here,
-                                                                           mode):
-    open_meteo.set_weather({0: {"wind_gusts_10m": 48.0, "wind_speed_10m": 28.0},
-                            1: {"wind_gusts_10m": 48.0, "wind_speed_10m": 28.0}})
+def test_an_outage_keeps_the_weather_verdict_and_says_air_quality_is_unknown(
+    client, air_quality, open_meteo, here, mode
+):
+    open_meteo.set_weather(
+        {
+            0: {"wind_gusts_10m": 48.0, "wind_speed_10m": 28.0},
+            1: {"wind_gusts_10m": 48.0, "wind_speed_10m": 28.0},
+        }
+    )
     air_quality.fail_with(mode, delay_s=4.0)
     for params in ({}, {"sensitivity": "respiratory,pollen,heat", "experience": "beginner"}):
         response = ask(client, *here, **params)
@@ -73,7 +82,9 @@ def test_an_outage_keeps_the_weather_verdict_and_says_air_quality_is_unknown(cli
         assert body["air_quality"]["known"] is False
         assert "Air quality unknown" in body["air_quality"]["message"]
         assert "air_quality" not in [r["code"] for r in body["reasons"]]
-        assert body["verdict"] == ("indoors" if params else "caution")  # gusts; a beginner's gusts are indoors
+        assert body["verdict"] == (
+            "indoors" if params else "caution"
+        )  # gusts; a beginner's gusts are indoors
         assert body["kit"]["items"]
 
 
@@ -101,7 +112,7 @@ def test_a_crowd_on_one_cold_cell_makes_one_upstream_call(app, air_quality, here
         try:
             with app.test_client() as c:
                 verdicts.append(ask(c, *here).json["verdict"])
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=one) for _ in range(8)]
@@ -135,10 +146,17 @@ def test_no_pollen_outside_europe_is_not_an_error(client, air_quality, here):
     assert body["air_quality"]["pollen"] == {}
 
 
-@pytest.mark.parametrize("params", [
-    {"experience": "expert"}, {"experience": ""}, {"sensitivity": "dust"}, {"sensitivity": "respiratory,smoke"},
-    {"runs": "warm"}, {"sensitivity": "x" * 200},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"experience": "expert"},
+        {"experience": ""},
+        {"sensitivity": "dust"},
+        {"sensitivity": "respiratory,smoke"},
+        {"runs": "warm"},
+        {"sensitivity": "x" * 200},
+    ],
+)
 def test_invalid_profile_parameters_are_a_400(client, air_quality, here, params):
     response = ask(client, *here, **params)
     assert response.status_code == 400
@@ -156,7 +174,7 @@ def test_runs_cold_dresses_warmer(client, here):
 
 def test_parse_reads_the_real_format_in_both_time_formats(air_quality):
     query = {"latitude": ["47.14"], "longitude": ["9.52"], "past_hours": ["1"], "forecast_hours": ["3"]}
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for extra in ({}, {"timeformat": ["unixtime"]}):
         payload = air_quality.payload({**query, **extra}, list(HOURLY))
         parsed = parse(payload, 47.14, 9.52, now)
@@ -164,15 +182,25 @@ def test_parse_reads_the_real_format_in_both_time_formats(air_quality):
         assert parsed.hours[0].time.tzinfo is not None
 
 
-@pytest.mark.parametrize("payload", [[], {"hourly": {"time": []}}, {"hourly": {"time": [1, 2], "us_aqi": [None, None]}},
-                                     {"hourly": {"time": [1700000000], "us_aqi": [-5]}}, {"hourly": "x"}, "x"])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [],
+        {"hourly": {"time": []}},
+        {"hourly": {"time": [1, 2], "us_aqi": [None, None]}},
+        {"hourly": {"time": [1700000000], "us_aqi": [-5]}},
+        {"hourly": "x"},
+        "x",
+    ],
+)
 def test_parse_rejects_what_holds_nothing_usable(payload):
     with pytest.raises(ProviderError):
-        parse(payload, 0, 0, datetime.now(timezone.utc))
+        parse(payload, 0, 0, datetime.now(UTC))
 
 
-def test_an_empty_url_turns_air_quality_off_and_says_unknown(tmp_path, open_meteo, met_no, nominatim, air_quality,
-                                                               here):
+def test_an_empty_url_turns_air_quality_off_and_says_unknown(
+    tmp_path, open_meteo, met_no, nominatim, air_quality, here
+):
     from tests.conftest import make_app
 
     app = make_app(tmp_path, open_meteo, met_no, nominatim, BACKRUN_AIR_QUALITY_URL="")
@@ -182,8 +210,9 @@ def test_an_empty_url_turns_air_quality_off_and_says_unknown(tmp_path, open_mete
 
 
 def test_air_known_for_part_of_the_run_still_counts(client, air_quality, here):
-    air_quality.set_air(base={"us_aqi": None, "european_aqi": None},
-                        hours={0: {"us_aqi": 170, "european_aqi": 90}})  # only the current hour's stamp has values
+    air_quality.set_air(
+        base={"us_aqi": None, "european_aqi": None}, hours={0: {"us_aqi": 170, "european_aqi": 90}}
+    )  # only the current hour's stamp has values
     body = ask(client, *here, minutes=90).json
     assert body["air_quality"]["known"] is True and body["air_quality"]["complete"] is False
     assert "part of your run" in body["air_quality"]["message"]

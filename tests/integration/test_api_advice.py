@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,37 +14,126 @@ SEVERE = {"indoors": 3, "unknown": 2, "caution": 1, "go": 0}
 
 def each(hours, values):
     """The same values for every hour offset in `hours`."""
-    return {offset: values for offset in hours}
+    return dict.fromkeys(hours, values)
 
 
 RUN = range(-1, 3)  # the hours around a 30-minute run starting now, with the thunder margin
 
 SCENARIOS = {
-    "rain": (each(RUN, {"precipitation": 2.4, "rain": 2.4, "weather_code": 63, "precipitation_probability": 90}),
-             "indoors", "rain"),
+    "rain": (
+        each(RUN, {"precipitation": 2.4, "rain": 2.4, "weather_code": 63, "precipitation_probability": 90}),
+        "indoors",
+        "rain",
+    ),
     "drizzle": (each(RUN, {"precipitation": 0.3, "rain": 0.3, "weather_code": 51}), "indoors", "rain"),
-    "snow": (each(RUN, {"temperature_2m": -1.5, "dew_point_2m": -2.5, "soil_temperature_0cm": -1.0,
-                        "snowfall": 1.2, "precipitation": 1.7, "weather_code": 73}), "indoors", "snow_falling"),
-    "freezing_rain": (each(RUN, {"temperature_2m": -0.5, "soil_temperature_0cm": -1.0, "precipitation": 1.0,
-                                 "rain": 1.0, "weather_code": 66}), "indoors", "freezing_rain"),
+    "snow": (
+        each(
+            RUN,
+            {
+                "temperature_2m": -1.5,
+                "dew_point_2m": -2.5,
+                "soil_temperature_0cm": -1.0,
+                "snowfall": 1.2,
+                "precipitation": 1.7,
+                "weather_code": 73,
+            },
+        ),
+        "indoors",
+        "snow_falling",
+    ),
+    "freezing_rain": (
+        each(
+            RUN,
+            {
+                "temperature_2m": -0.5,
+                "soil_temperature_0cm": -1.0,
+                "precipitation": 1.0,
+                "rain": 1.0,
+                "weather_code": 66,
+            },
+        ),
+        "indoors",
+        "freezing_rain",
+    ),
     "black_ice_after_rain": (
-        {**each(range(-12, -6), {"temperature_2m": 4.0, "soil_temperature_0cm": 4.0, "precipitation": 1.5,
-                                  "rain": 1.5, "weather_code": 63}),
-         **each(range(-6, 4), {"temperature_2m": -2.0, "dew_point_2m": -4.0, "relative_humidity_2m": 85,
-                               "soil_temperature_0cm": -3.0, "weather_code": 0, "precipitation": 0.0})},
-        "indoors", "black_ice"),
+        {
+            **each(
+                range(-12, -6),
+                {
+                    "temperature_2m": 4.0,
+                    "soil_temperature_0cm": 4.0,
+                    "precipitation": 1.5,
+                    "rain": 1.5,
+                    "weather_code": 63,
+                },
+            ),
+            **each(
+                range(-6, 4),
+                {
+                    "temperature_2m": -2.0,
+                    "dew_point_2m": -4.0,
+                    "relative_humidity_2m": 85,
+                    "soil_temperature_0cm": -3.0,
+                    "weather_code": 0,
+                    "precipitation": 0.0,
+                },
+            ),
+        },
+        "indoors",
+        "black_ice",
+    ),
     "thunder": ({1: {"weather_code": 95, "precipitation": 3.0, "rain": 3.0}}, "indoors", "thunder"),
     "gale": (each(RUN, {"wind_speed_10m": 45.0, "wind_gusts_10m": 78.0}), "indoors", "gale"),
     "strong_gusts": (each(RUN, {"wind_speed_10m": 28.0, "wind_gusts_10m": 48.0}), "caution", "strong_gusts"),
-    "heat": (each(RUN, {"temperature_2m": 36.0, "relative_humidity_2m": 60, "dew_point_2m": 27.0,
-                        "soil_temperature_0cm": 45.0}), "indoors", "heat"),
-    "dense_fog": (each(RUN, {"visibility": 120.0, "weather_code": 45, "relative_humidity_2m": 100,
-                             "dew_point_2m": 12.0}), "indoors", "fog"),
-    "freezing_fog": (each(RUN, {"visibility": 400.0, "weather_code": 48, "temperature_2m": -1.0,
-                                "dew_point_2m": -1.0, "soil_temperature_0cm": -1.0}), "indoors", "freezing_fog"),
-    "wind_chill": (each(range(-24, 4), {"temperature_2m": -25.0, "dew_point_2m": -30.0, "relative_humidity_2m": 60,
-                                        "soil_temperature_0cm": -20.0, "wind_speed_10m": 30.0, "wind_gusts_10m": 35.0}),
-                   "indoors", "wind_chill"),
+    "heat": (
+        each(
+            RUN,
+            {
+                "temperature_2m": 36.0,
+                "relative_humidity_2m": 60,
+                "dew_point_2m": 27.0,
+                "soil_temperature_0cm": 45.0,
+            },
+        ),
+        "indoors",
+        "heat",
+    ),
+    "dense_fog": (
+        each(
+            RUN, {"visibility": 120.0, "weather_code": 45, "relative_humidity_2m": 100, "dew_point_2m": 12.0}
+        ),
+        "indoors",
+        "fog",
+    ),
+    "freezing_fog": (
+        each(
+            RUN,
+            {
+                "visibility": 400.0,
+                "weather_code": 48,
+                "temperature_2m": -1.0,
+                "dew_point_2m": -1.0,
+                "soil_temperature_0cm": -1.0,
+            },
+        ),
+        "indoors",
+        "freezing_fog",
+    ),
+    "wind_chill": (
+        each(
+            range(-24, 4),
+            {
+                "temperature_2m": -25.0,
+                "dew_point_2m": -30.0,
+                "relative_humidity_2m": 60,
+                "soil_temperature_0cm": -20.0,
+                "wind_speed_10m": 30.0,
+                "wind_gusts_10m": 35.0,
+            },
+        ),
+        "indoors",
+        "wind_chill",
+    ),
 }
 
 
@@ -63,11 +152,28 @@ def test_clear_mild_day_is_go_with_the_documented_shape(client, open_meteo, here
     body = response.json
     assert body["verdict"] == "go", body["reasons"]
     assert body["reasons"] == []
-    assert set(body) == {"verdict", "reasons", "window", "outlook", "next_safe_window", "source", "fetched_at",
-                         "stale", "data_age_s", "attribution", "location", "ground",
-                         "weather_errors", "air_quality", "profile", "kit"}
+    assert set(body) == {
+        "verdict",
+        "reasons",
+        "window",
+        "outlook",
+        "next_safe_window",
+        "source",
+        "fetched_at",
+        "stale",
+        "data_age_s",
+        "attribution",
+        "location",
+        "ground",
+        "weather_errors",
+        "air_quality",
+        "profile",
+        "kit",
+    }
     ground = body["ground"]
-    assert ground["state"] == "dry" and ground["confidence"] == "high" and ground["surface_estimated"] is False
+    assert (
+        ground["state"] == "dry" and ground["confidence"] == "high" and ground["surface_estimated"] is False
+    )
     assert ground["story"].endswith(": dry ground") and ground["events"][-1]["state"] == "dry"
     assert body["source"] == "open-meteo" and body["stale"] is False and body["weather_errors"] == []
     assert body["attribution"] == {"text": "Weather data by Open-Meteo.com", "url": "https://open-meteo.com/"}
@@ -106,14 +212,22 @@ def test_missing_data_is_unknown_never_go(client, open_meteo, here, variable):
 
 def test_rain_clearing_later_gives_a_next_safe_window(client, open_meteo, here):
     # Rain until the next hour, then dry breezy sunshine: the ground dries by evaporation.
-    open_meteo.set_weather(each(range(-1, 2), {"precipitation": 1.5, "rain": 1.5, "weather_code": 61}),
-                           base={"relative_humidity_2m": 45, "dew_point_2m": 0.5, "wet_bulb_temperature_2m": 6.5,
-                                 "wind_speed_10m": 18.0, "wind_gusts_10m": 30.0, "shortwave_radiation": 600.0,
-                                 "soil_temperature_0cm": 20.0})
+    open_meteo.set_weather(
+        each(range(-1, 2), {"precipitation": 1.5, "rain": 1.5, "weather_code": 61}),
+        base={
+            "relative_humidity_2m": 45,
+            "dew_point_2m": 0.5,
+            "wet_bulb_temperature_2m": 6.5,
+            "wind_speed_10m": 18.0,
+            "wind_gusts_10m": 30.0,
+            "shortwave_radiation": 600.0,
+            "soil_temperature_0cm": 20.0,
+        },
+    )
     body = ask(client, *here).json
     assert body["verdict"] == "indoors"
     assert body["next_safe_window"] is not None
-    assert datetime.fromisoformat(body["next_safe_window"]["start"]) > datetime.now(timezone.utc)
+    assert datetime.fromisoformat(body["next_safe_window"]["start"]) > datetime.now(UTC)
 
 
 @pytest.mark.parametrize("failure", [500, 429, "timeout", "garbage", "drop", "wrong_shape"])
@@ -150,14 +264,14 @@ def test_cached_weather_makes_no_second_upstream_call(client, open_meteo, here):
 
 
 def test_start_and_minutes_shape_the_window(client, here):
-    start = (datetime.now(timezone.utc) + timedelta(hours=2)).replace(second=0, microsecond=0)
+    start = (datetime.now(UTC) + timedelta(hours=2)).replace(second=0, microsecond=0)
     body = ask(client, *here, minutes=45, start=start.isoformat()).json
     assert datetime.fromisoformat(body["window"]["start"]) == start
     assert datetime.fromisoformat(body["window"]["end"]) == start + timedelta(minutes=45)
 
 
 @pytest.mark.parametrize(
-    "params, field",
+    ("params", "field"),
     [
         ({"lon": "9.5"}, "lat"),
         ({"lat": "47.1"}, "lon"),
@@ -192,6 +306,6 @@ def test_bad_parameters_get_a_clear_400(client, open_meteo, params, field):
 
 
 def test_naive_start_is_taken_as_utc(client, here):
-    start = (datetime.now(timezone.utc) + timedelta(hours=1)).replace(second=0, microsecond=0, tzinfo=None)
+    start = (datetime.now(UTC) + timedelta(hours=1)).replace(second=0, microsecond=0, tzinfo=None)
     body = ask(client, *here, start=start.isoformat()).json
-    assert datetime.fromisoformat(body["window"]["start"]) == start.replace(tzinfo=timezone.utc)
+    assert datetime.fromisoformat(body["window"]["start"]) == start.replace(tzinfo=UTC)

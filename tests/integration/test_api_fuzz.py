@@ -48,27 +48,48 @@ def documented_operations() -> list:
     invalid input for each that has something to get wrong (a body, a query, a typed parameter;
     a path parameter that is any string can't be invalid)."""
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"TESTING": True, "INSTANCE_PATH": instance, "SECRET_KEY": "collect",
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/unused.sqlite3", "BACKRUN_CACHE_URL": ""})
+        app = create_app(
+            {
+                "TESTING": True,
+                "INSTANCE_PATH": instance,
+                "SECRET_KEY": "collect",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/unused.sqlite3",
+                "BACKRUN_CACHE_URL": "",
+            }
+        )
         with app.app_context():
             paths = build_spec(app)["paths"]
     cases = []
     for path, item in paths.items():
         for method, operation in item.items():
-            cases.append(pytest.param(method.upper(), path, GenerationMode.POSITIVE, id=f"{method.upper()} {path} valid"))
+            cases.append(
+                pytest.param(
+                    method.upper(), path, GenerationMode.POSITIVE, id=f"{method.upper()} {path} valid"
+                )
+            )
             constrained = "requestBody" in operation or any(
                 parameter["in"] != "path" or parameter.get("schema", {}).get("type") != "string"
-                for parameter in operation.get("parameters", []))
+                for parameter in operation.get("parameters", [])
+            )
             if constrained:
-                cases.append(pytest.param(method.upper(), path, GenerationMode.NEGATIVE,
-                                          id=f"{method.upper()} {path} invalid"))
+                cases.append(
+                    pytest.param(
+                        method.upper(), path, GenerationMode.NEGATIVE, id=f"{method.upper()} {path} invalid"
+                    )
+                )
     return cases
 
 
 @pytest.fixture
 def fuzzed_app(tmp_path, open_meteo, met_no, nominatim):
-    app = make_app(tmp_path, open_meteo, met_no, nominatim, BACKRUN_PASSWORD_METHOD="scrypt:1024:8:1",
-                   BACKRUN_LOGIN_RATELIMIT="1000/minute")
+    app = make_app(
+        tmp_path,
+        open_meteo,
+        met_no,
+        nominatim,
+        BACKRUN_PASSWORD_METHOD="scrypt:1024:8:1",
+        BACKRUN_LOGIN_RATELIMIT="1000/minute",
+    )
     with app.app_context():
         user = accounts.create_account("fuzz@example.org", PASSWORD, "Europe/Vaduz")
         _, token = tokens.create_token(user, "fuzzing")
@@ -88,25 +109,37 @@ def client_errors_are_json(ctx, response, case):
         return None
     content_type = response.headers.get("content-type") or response.headers.get("Content-Type") or [""]
     content_type = content_type[0] if isinstance(content_type, list) else content_type
-    assert content_type.startswith("application/json"), f"{response.status_code} without a JSON body: {content_type}"
+    assert content_type.startswith("application/json"), (
+        f"{response.status_code} without a JSON body: {content_type}"
+    )
     body = response.json()
     assert isinstance(body, dict) and isinstance(body.get("error"), str) and body.get("detail"), body
     return True
 
 
-CHECKS = [not_a_server_error, client_errors_are_json, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    client_errors_are_json,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
-@pytest.mark.parametrize("method, path, mode", documented_operations())
+@pytest.mark.parametrize(("method", "path", "mode"), documented_operations())
 @pytest.mark.timeout(300)
 def test_every_json_endpoint_survives_generated_input(api_schema, fuzzed_app, method, path, mode):
     # identity: the checks read the body as sent (the app gzips for clients that accept it).
     headers = {"Authorization": f"Bearer {fuzzed_app.config['FUZZ_TOKEN']}", "Accept-Encoding": "identity"}
     operation = api_schema[path][method]
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=DERANDOMIZE, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=DERANDOMIZE,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(mode, headers=headers))
     def exchange(case):
         response = case.call()

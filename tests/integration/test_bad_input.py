@@ -35,8 +35,9 @@ def _json_error(response, status: int) -> dict:
 def test_an_oversized_body_is_a_413_in_json(app, token, path):
     limit = app.config["MAX_CONTENT_LENGTH"]
     body = '{"notes": "' + "x" * limit + '"}'
-    response = app.test_client().post(path, data=body, content_type="application/json",
-                                      headers={"Authorization": f"Bearer {token}"})
+    response = app.test_client().post(
+        path, data=body, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
+    )
     _json_error(response, 413)
 
 
@@ -49,22 +50,32 @@ def test_an_oversized_form_is_a_413_page(app, runner):
 @pytest.mark.parametrize("body", ['{"id": ', "not json at all", "{'single': 'quotes'}", "[1, 2,]", "\x00"])
 @pytest.mark.parametrize("path", ["/api/v1/sessions", "/api/v1/auth/token"])
 def test_malformed_json_is_a_400(app, token, body, path):
-    response = app.test_client().post(path, data=body, content_type="application/json",
-                                      headers={"Authorization": f"Bearer {token}"})
+    response = app.test_client().post(
+        path, data=body, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
+    )
     _json_error(response, 400)
 
 
 def test_a_body_that_isnt_json_is_a_415(app, token):
-    response = app.test_client().post("/api/v1/sessions", data="id=1", content_type="application/x-www-form-urlencoded",
-                                      headers={"Authorization": f"Bearer {token}"})
+    response = app.test_client().post(
+        "/api/v1/sessions",
+        data="id=1",
+        content_type="application/x-www-form-urlencoded",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     _json_error(response, 415)
 
 
 def test_nul_in_json_text_is_a_400_and_stores_nothing(app, runner, token):
-    response = app.test_client().post("/api/v1/sessions", json=session_payload(notes="felt\x00good"),
-                                      headers={"Authorization": f"Bearer {token}"})
+    response = app.test_client().post(
+        "/api/v1/sessions",
+        json=session_payload(notes="felt\x00good"),
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert _json_error(response, 400)["error"] == "invalid_input"
-    response = app.test_client().post("/api/v1/auth/token", json={"email": "a\x00@example.org", "password": "x"})
+    response = app.test_client().post(
+        "/api/v1/auth/token", json={"email": "a\x00@example.org", "password": "x"}
+    )
     _json_error(response, 400)
     assert session_count(app, runner.user_id) == 0
 

@@ -72,14 +72,20 @@ def test_lock_is_released_when_the_body_raises(tmp_path):
 
 def test_different_names_do_not_block_each_other(tmp_path):
     coordinator = FileCoordinator(tmp_path)
-    with coordinator.lock("weather:1.00,2.00", 1) as first, coordinator.lock("weather:1.00,2.01", 0) as second:
+    with (
+        coordinator.lock("weather:1.00,2.00", 1) as first,
+        coordinator.lock("weather:1.00,2.01", 0) as second,
+    ):
         assert first and second
 
 
 def test_lock_excludes_another_process_and_times_out(tmp_path):
     child = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(tmp_path)],
-        cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert child.stdout.readline().strip() == "held"

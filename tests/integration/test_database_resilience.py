@@ -37,9 +37,14 @@ def test_an_unreachable_database_is_a_503_with_retry_after(tmp_path, open_meteo,
 
 
 def _app_on(tmp_path, open_meteo, met_no, nominatim, uri):
-    return bare_app(tmp_path / "broken", uri, BACKRUN_OPEN_METEO_URL=open_meteo.endpoint,
-                    BACKRUN_MET_NO_URL=met_no.endpoint, BACKRUN_NOMINATIM_URL=nominatim.url,
-                    BACKRUN_DB_CONNECT_TIMEOUT=2)
+    return bare_app(
+        tmp_path / "broken",
+        uri,
+        BACKRUN_OPEN_METEO_URL=open_meteo.endpoint,
+        BACKRUN_MET_NO_URL=met_no.endpoint,
+        BACKRUN_NOMINATIM_URL=nominatim.url,
+        BACKRUN_DB_CONNECT_TIMEOUT=2,
+    )
 
 
 class ConnectionKiller:
@@ -50,8 +55,9 @@ class ConnectionKiller:
         self.remaining = count
         self.killed = 0
         self._lock = threading.Lock()
-        self._admin = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool,
-                                    isolation_level="AUTOCOMMIT")
+        self._admin = create_engine(
+            app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool, isolation_level="AUTOCOMMIT"
+        )
         with app.app_context():
             self.engine = db.engine
         event.listen(self.engine, "checkout", self._on_checkout)
@@ -66,7 +72,9 @@ class ConnectionKiller:
             admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
             # Wait until the server has really gone from that connection.
             for _ in range(100):
-                alive = admin.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid})
+                alive = admin.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+                )
                 if alive.scalar_one() == 0:
                     break
         self.killed += 1
@@ -114,8 +122,9 @@ def test_other_writes_are_not_repeated_but_answered_503(pg_app):
     runner = Runner(pg_app, "dropped-token@example.org").signup()
     killer = ConnectionKiller(pg_app)
     try:
-        response = pg_app.test_client().post("/api/v1/auth/token",
-                                              json={"email": runner.email, "password": runner.password})
+        response = pg_app.test_client().post(
+            "/api/v1/auth/token", json={"email": runner.email, "password": runner.password}
+        )
     finally:
         killer.close()
     assert killer.killed == 1
@@ -126,7 +135,9 @@ def test_other_writes_are_not_repeated_but_answered_503(pg_app):
 def test_a_connection_that_dies_after_the_view_answered_does_not_turn_the_answer_into_a_500(pg_app):
     """The restart can land between the view's answer and the end of the request, where the
     session's teardown rolls back on the dead connection: the runner still gets the answer."""
-    admin = create_engine(pg_app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        pg_app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
     armed = {"kill": False, "killed": 0}
 
     @pg_app.after_request
@@ -137,8 +148,12 @@ def test_a_connection_that_dies_after_the_view_answered_does_not_turn_the_answer
             with admin.connect() as conn:
                 conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
                 for _ in range(100):
-                    if conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
-                                    {"pid": pid}).scalar_one() == 0:
+                    if (
+                        conn.execute(
+                            text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+                        ).scalar_one()
+                        == 0
+                    ):
                         break
             armed["killed"] += 1
         return response

@@ -71,7 +71,9 @@ def test_pages_have_no_inline_scripts_or_styles(client):
     for chunk in html.split("<script")[1:]:
         tag = chunk.split(">", 1)[0]
         assert "src=" in tag, f"inline script: <script{tag}>"
-    assert re.search(r'src="/static/[0-9a-f]{12}/vendor/htmx-2\.0\.11\.min\.js"', html)  # versioned, see backrun/serving.py
+    assert re.search(
+        r'src="/static/[0-9a-f]{12}/vendor/htmx-2\.0\.11\.min\.js"', html
+    )  # versioned, see backrun/serving.py
     assert "unpkg.com" not in html and "cdn" not in html.lower()
 
 
@@ -171,8 +173,17 @@ def test_openapi_document_is_generated_from_the_code(client):
     assert {"200", "400"} <= set(advice["responses"])
     schema_ref = advice["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     schema = spec["components"]["schemas"][schema_ref.rsplit("/", 1)[1]]
-    assert {"verdict", "reasons", "window", "outlook", "next_safe_window", "source", "fetched_at", "stale",
-            "attribution"} <= set(schema["properties"])
+    assert {
+        "verdict",
+        "reasons",
+        "window",
+        "outlook",
+        "next_safe_window",
+        "source",
+        "fetched_at",
+        "stale",
+        "attribution",
+    } <= set(schema["properties"])
     json.dumps(spec)  # serialisable as a whole
 
 
@@ -199,7 +210,9 @@ def test_csrf_protects_state_changing_forms(tmp_path):
 
     @app.route("/form", methods=["GET", "POST"])
     def form():
-        return render_template_string('<form method="post"><input name="csrf_token" value="{{ csrf_token() }}"></form>')
+        return render_template_string(
+            '<form method="post"><input name="csrf_token" value="{{ csrf_token() }}"></form>'
+        )
 
     client = app.test_client()
     assert client.post("/form", data={"name": "x"}).status_code == 400
@@ -220,12 +233,15 @@ def test_a_header_set_by_a_view_is_kept(tmp_path):
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize("given, used", [
-    ("postgres://u:p@db/backrun", "postgresql+psycopg://u:p@db/backrun"),
-    ("postgresql://u:p@db:5432/backrun", "postgresql+psycopg://u:p@db:5432/backrun"),
-    ("postgresql+psycopg://u@db/backrun", "postgresql+psycopg://u@db/backrun"),
-    ("sqlite:////tmp/x.sqlite3", "sqlite:////tmp/x.sqlite3"),
-])
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://u:p@db/backrun", "postgresql+psycopg://u:p@db/backrun"),
+        ("postgresql://u:p@db:5432/backrun", "postgresql+psycopg://u:p@db:5432/backrun"),
+        ("postgresql+psycopg://u@db/backrun", "postgresql+psycopg://u@db/backrun"),
+        ("sqlite:////tmp/x.sqlite3", "sqlite:////tmp/x.sqlite3"),
+    ],
+)
 def test_database_url_from_the_environment(tmp_path, monkeypatch, given, used):
     from backrun.config import from_environment
 
@@ -237,4 +253,6 @@ def test_database_defaults_to_sqlite_in_the_instance_folder(tmp_path, monkeypatc
     from backrun.config import from_environment
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert from_environment(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/backrun.sqlite3"
+    assert (
+        from_environment(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/backrun.sqlite3"
+    )

@@ -41,9 +41,8 @@ def test_not_found_is_clear_and_cached(app, nominatim):
 def test_service_failures_are_unavailable(app, nominatim, failure):
     nominatim.fail_with(failure)
     try:
-        with app.app_context():
-            with pytest.raises(GeocodingError) as caught:
-                geocode("Vaduz")
+        with app.app_context(), pytest.raises(GeocodingError) as caught:
+            geocode("Vaduz")
         assert caught.value.kind == "unavailable"
         assert "unavailable" in caught.value.message
     finally:
@@ -53,9 +52,8 @@ def test_service_failures_are_unavailable(app, nominatim, failure):
 def test_rate_limited_upstream_is_busy(app, nominatim):
     nominatim.fail_with(429)
     try:
-        with app.app_context():
-            with pytest.raises(GeocodingError) as caught:
-                geocode("Vaduz")
+        with app.app_context(), pytest.raises(GeocodingError) as caught:
+            geocode("Vaduz")
         assert caught.value.kind == "busy"
     finally:
         nominatim.fail_with(None)
@@ -67,9 +65,8 @@ def test_timeout_is_unavailable_within_the_configured_timeout(app, nominatim):
     nominatim.fail_with("timeout")
     try:
         started = time.monotonic()
-        with app.app_context():
-            with pytest.raises(GeocodingError) as caught:
-                geocode("Vaduz")
+        with app.app_context(), pytest.raises(GeocodingError) as caught:
+            geocode("Vaduz")
         assert caught.value.kind == "unavailable"
         assert time.monotonic() - started < 5 * app.config["BACKRUN_HTTP_TIMEOUT"]
     finally:
@@ -78,9 +75,8 @@ def test_timeout_is_unavailable_within_the_configured_timeout(app, nominatim):
 
 def test_failures_are_not_cached(app, nominatim):
     nominatim.fail_with(503)
-    with app.app_context():
-        with pytest.raises(GeocodingError):
-            geocode("Vaduz")
+    with app.app_context(), pytest.raises(GeocodingError):
+        geocode("Vaduz")
     nominatim.fail_with(None)
     with app.app_context():
         assert geocode("Vaduz").name.startswith("Vaduz")
@@ -98,12 +94,12 @@ def test_at_most_one_request_a_second(app, nominatim):
     assert elapsed >= 0.95  # the second lookup waited for its slot
 
 
-@pytest.mark.parametrize("query, message", [("", "Type a place name"), ("   ", "Type a place name"),
-                                            ("x" * 201, "at most 200")])
+@pytest.mark.parametrize(
+    ("query", "message"), [("", "Type a place name"), ("   ", "Type a place name"), ("x" * 201, "at most 200")]
+)
 def test_invalid_queries_never_reach_nominatim(app, nominatim, query, message):
-    with app.app_context():
-        with pytest.raises(GeocodingError) as caught:
-            geocode(query)
+    with app.app_context(), pytest.raises(GeocodingError) as caught:
+        geocode(query)
     assert caught.value.kind == "invalid" and message in caught.value.message
     assert nominatim.count() == 0
 

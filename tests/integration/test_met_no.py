@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -44,7 +44,7 @@ def store(tmp_path):
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def fetch(session, fake, store, at: datetime | None = None, lat: float = LAT, lon: float = LON) -> Forecast:
@@ -68,7 +68,9 @@ def test_an_unidentified_client_is_refused(fake, store):
 
 def test_scenario_maps_to_steps(session, fake, store):
     fake.set_weather(
-        hours={0: {"symbol_code": "lightsleetshowers_day", "precipitation_amount": 0.6, "air_temperature": 0.4}},
+        hours={
+            0: {"symbol_code": "lightsleetshowers_day", "precipitation_amount": 0.6, "air_temperature": 0.4}
+        },
         base={"wind_speed": 10.0, "relative_humidity": 90.0},
     )
     at = now()
@@ -77,7 +79,11 @@ def test_scenario_maps_to_steps(session, fake, store):
 
     current = next(s for s in forecast.hours if s.start <= at < s.end)
     assert current.end - current.start == timedelta(hours=1)
-    assert (current.symbol, current.weather_code, current.precipitation_mm) == ("lightsleetshowers_day", 85, 0.6)
+    assert (current.symbol, current.weather_code, current.precipitation_mm) == (
+        "lightsleetshowers_day",
+        85,
+        0.6,
+    )
     assert current.temperature_c == 0.4 and current.wind_speed_kmh == 36.0
     assert current.relative_humidity_pct is not None and current.dew_point_c is None  # derived by the rules
     assert forecast.hours[-1].start < at + timedelta(hours=24)  # later blocks are not needed

@@ -36,8 +36,9 @@ def test_all_the_way_down_and_up_again(tmp_path):
         upgrade()
         assert set(inspect(db.engine).get_table_names()) == tables
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"include_name": include_in_autogenerate,
-                                                                   "compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"include_name": include_in_autogenerate, "compare_type": True}
+            )
             assert compare_metadata(context, db.metadata) == []
         db.session.remove()
         db.engine.dispose()
@@ -51,10 +52,19 @@ def test_instances_starting_together_migrate_one_at_a_time(tmp_path):
     url = backend.current().empty_database_url(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKRUN_")}
     upgrades = [
-        subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=PROJECT_ROOT,
-                         env={**env, "DATABASE_URL": url, "SECRET_KEY": "x",
-                              "BACKRUN_INSTANCE_PATH": str(tmp_path / f"instance-{n}")},
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+            cwd=PROJECT_ROOT,
+            env={
+                **env,
+                "DATABASE_URL": url,
+                "SECRET_KEY": "x",
+                "BACKRUN_INSTANCE_PATH": str(tmp_path / f"instance-{n}"),
+            },
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         for n in range(3)
     ]
     outputs = [process.communicate(timeout=90)[0] for process in upgrades]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -39,7 +39,7 @@ def fetch(session, fake) -> Forecast:
 
 
 def step_now(steps: tuple[Step, ...]) -> Step:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     (step,) = [s for s in steps if s.start <= now < s.end]
     return step
 
@@ -57,13 +57,32 @@ def test_request_asks_for_the_documented_variables_and_window(session, fake):
     query = {key: values[0] for key, values in request.query.items()}
     assert query["latitude"] == "52.52" and query["longitude"] == "13.41"
     assert set(query["hourly"].split(",")) == {
-        "temperature_2m", "relative_humidity_2m", "dew_point_2m", "precipitation", "precipitation_probability",
-        "snowfall", "snow_depth", "weather_code", "wind_speed_10m", "wind_gusts_10m", "visibility",
-        "soil_temperature_0cm", "uv_index", "is_day",
+        "temperature_2m",
+        "relative_humidity_2m",
+        "dew_point_2m",
+        "precipitation",
+        "precipitation_probability",
+        "snowfall",
+        "snow_depth",
+        "weather_code",
+        "wind_speed_10m",
+        "wind_gusts_10m",
+        "visibility",
+        "soil_temperature_0cm",
+        "uv_index",
+        "is_day",
         # issue 12: the ground model's phase (wet bulb) and drying (sun)
-        "wet_bulb_temperature_2m", "cloud_cover", "shortwave_radiation",
+        "wet_bulb_temperature_2m",
+        "cloud_cover",
+        "shortwave_radiation",
     }
-    assert set(query["minutely_15"].split(",")) == {"precipitation", "snowfall", "weather_code", "wind_gusts_10m", "visibility"}
+    assert set(query["minutely_15"].split(",")) == {
+        "precipitation",
+        "snowfall",
+        "weather_code",
+        "wind_gusts_10m",
+        "visibility",
+    }
     # issue 12: 72 h of ground history before any start we accept (up to an hour back), in one request
     assert (query["past_hours"], query["forecast_hours"]) == ("96", "24")
     assert query["timeformat"] == "unixtime"

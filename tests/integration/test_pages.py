@@ -38,8 +38,11 @@ def test_advice_fragment_for_htmx_and_full_page_otherwise(client, here):
 
 
 def test_history_restore_gets_the_full_page(client, here):
-    response = client.get("/advice", query_string={"lat": here[0], "lon": here[1]},
-                          headers={**HTMX, "HX-History-Restore-Request": "true"})
+    response = client.get(
+        "/advice",
+        query_string={"lat": here[0], "lon": here[1]},
+        headers={**HTMX, "HX-History-Restore-Request": "true"},
+    )
     assert "<html" in response.get_data(as_text=True)
     assert "HX-Request" in response.headers["Vary"]
 
@@ -70,7 +73,7 @@ def test_geocoder_down_is_a_clear_message(client, nominatim):
 
 
 @pytest.mark.parametrize(
-    "query, message",
+    ("query", "message"),
     [
         ({}, "Type a place or address to get advice."),  # no button named: without JavaScript there is none
         ({"lat": "91", "lon": "9"}, "Latitude must be between -90 and 90."),
@@ -101,7 +104,9 @@ def test_weather_unavailable_says_unknown(client, open_meteo, met_no, here):
 
 def test_indoors_advice_says_what_to_do_instead(client, open_meteo, here):
     open_meteo.set_weather({o: {"precipitation": 3.0, "rain": 3.0, "weather_code": 63} for o in range(-1, 8)})
-    html = client.get("/advice", query_string={"lat": here[0], "lon": here[1]}, headers=HTMX).get_data(as_text=True)
+    html = client.get("/advice", query_string={"lat": here[0], "lon": here[1]}, headers=HTMX).get_data(
+        as_text=True
+    )
     assert 'data-verdict="indoors"' in html
     assert "Treadmill with handrails" in html
     assert 'data-code="rain"' in html
@@ -131,7 +136,9 @@ def test_cli_rejects_bad_coordinates(app):
 def test_place_searches_are_rate_limited_per_client(tmp_path, open_meteo, met_no, nominatim, here):
     from tests.conftest import make_app
 
-    client = make_app(tmp_path, open_meteo, met_no, nominatim, BACKRUN_GEOCODE_RATELIMIT="2/minute").test_client()
+    client = make_app(
+        tmp_path, open_meteo, met_no, nominatim, BACKRUN_GEOCODE_RATELIMIT="2/minute"
+    ).test_client()
     assert client.get("/advice", query_string={"place": "Vaduz"}).status_code == 200
     assert client.get("/advice", query_string={"place": "Vaduz"}).status_code == 200
     limited = client.get("/advice", query_string={"place": "Vaduz"})

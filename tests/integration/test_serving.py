@@ -74,24 +74,34 @@ def test_api_answers_are_gzipped_when_asked(client):
     assert gzip.decompress(response.get_data()).startswith(b"{")
 
 
-@pytest.mark.parametrize("proxies, expect_https", [(0, False), (1, True)])
-def test_the_reverse_proxys_https_is_believed_only_when_configured(tmp_path, open_meteo, met_no, nominatim,
-                                                                     proxies, expect_https):
+@pytest.mark.parametrize(("proxies", "expect_https"), [(0, False), (1, True)])
+def test_the_reverse_proxys_https_is_believed_only_when_configured(
+    tmp_path, open_meteo, met_no, nominatim, proxies, expect_https
+):
     app = make_app(tmp_path, open_meteo, met_no, nominatim, BACKRUN_TRUSTED_PROXIES=proxies)
-    response = app.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https",
-                                                          "X-Forwarded-For": "203.0.113.9"})
+    response = app.test_client().get(
+        "/healthz", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    )
     assert ("Strict-Transport-Security" in response.headers) is expect_https
 
 
 def test_rate_limits_count_per_client_behind_the_proxy(tmp_path, open_meteo, met_no, nominatim):
     """Behind a trusted proxy every request comes from the proxy's address: the limits must count
     the runner's (X-Forwarded-For), or one runner's searches would block everyone."""
-    app = make_app(tmp_path, open_meteo, met_no, nominatim, BACKRUN_TRUSTED_PROXIES=1,
-                   BACKRUN_GEOCODE_RATELIMIT="2/minute")
+    app = make_app(
+        tmp_path,
+        open_meteo,
+        met_no,
+        nominatim,
+        BACKRUN_TRUSTED_PROXIES=1,
+        BACKRUN_GEOCODE_RATELIMIT="2/minute",
+    )
     client = app.test_client()
 
     def search(address: str) -> int:
-        return client.get("/advice", query_string={"place": "Vaduz"}, headers={"X-Forwarded-For": address}).status_code
+        return client.get(
+            "/advice", query_string={"place": "Vaduz"}, headers={"X-Forwarded-For": address}
+        ).status_code
 
     assert [search("203.0.113.1") for _ in range(3)] == [200, 200, 429]
     assert search("203.0.113.2") == 200
@@ -110,8 +120,15 @@ def test_security_headers_for_a_deployment(tmp_path, open_meteo, met_no, nominat
 
 
 def test_session_cookies_are_secure_httponly_and_lax_behind_https(tmp_path, open_meteo, met_no, nominatim):
-    app = make_logbook_app(tmp_path, open_meteo, met_no, nominatim, SESSION_COOKIE_SECURE=True,
-                           REMEMBER_COOKIE_SECURE=True, **FAST_HASH)
+    app = make_logbook_app(
+        tmp_path,
+        open_meteo,
+        met_no,
+        nominatim,
+        SESSION_COOKIE_SECURE=True,
+        REMEMBER_COOKIE_SECURE=True,
+        **FAST_HASH,
+    )
     runner = Runner(app, "cookies@example.org")
     page = runner.client.get("/signup", base_url="https://backrun.example")
     assert page.status_code == 200
@@ -120,7 +137,9 @@ def test_session_cookies_are_secure_httponly_and_lax_behind_https(tmp_path, open
     assert "; Secure" in session and "; HttpOnly" in session and "; SameSite=Lax" in session
 
 
-def test_the_secure_cookie_setting_comes_from_the_environment(tmp_path, monkeypatch, open_meteo, met_no, nominatim):
+def test_the_secure_cookie_setting_comes_from_the_environment(
+    tmp_path, monkeypatch, open_meteo, met_no, nominatim
+):
     monkeypatch.setenv("BACKRUN_SECURE_COOKIES", "1")
     app = make_app(tmp_path, open_meteo, met_no, nominatim)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]

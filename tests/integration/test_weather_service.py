@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,7 @@ class Clock:
     """A clock that stands still until a test moves it."""
 
     def __init__(self) -> None:
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -62,7 +62,9 @@ class DripServer(socketserver.ThreadingTCPServer):
         class Handler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
                 self.request.recv(65536)
-                self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+                self.request.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+                )
                 while not server.stopped.wait(0.1):
                     self.request.sendall(b" ")
 
@@ -109,7 +111,9 @@ def clock() -> Clock:
 def build(tmp_path, om, met, clock) -> Iterator[Callable[..., WeatherService]]:
     services: list[WeatherService] = []
 
-    def build(timeout: float = TIMEOUT, open_meteo_url: str | None = None, store=None, **settings) -> WeatherService:
+    def build(
+        timeout: float = TIMEOUT, open_meteo_url: str | None = None, store=None, **settings
+    ) -> WeatherService:
         service = WeatherService(
             WeatherSettings(open_meteo_url or om.endpoint, met.endpoint, timeout_s=timeout, **settings),
             store if store is not None else FileSystemCache(str(tmp_path / "cache")),
@@ -239,7 +243,11 @@ def test_worker_processes_make_one_upstream_call(tmp_path, om, met):
     children = [
         subprocess.Popen(
             [sys.executable, "-c", CHILD, str(tmp_path), om.endpoint, met.endpoint],
-            cwd=PROJECT_ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for _ in range(3)
     ]
@@ -275,7 +283,13 @@ def test_a_waiter_that_gives_up_returns_unknown_without_calling(build, om, tmp_p
 # --- failover ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("failure", "kind"),
-    [(500, "http"), (429, "rate_limited"), ("garbage", "malformed"), ("empty", "malformed"), ("drop", "connection")],
+    [
+        (500, "http"),
+        (429, "rate_limited"),
+        ("garbage", "malformed"),
+        ("empty", "malformed"),
+        ("drop", "connection"),
+    ],
 )
 def test_open_meteo_failing_fails_over_to_met_no(build, om, met, failure, kind):
     om.fail_with(failure)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
@@ -44,7 +44,9 @@ def session_payload(**overrides) -> dict:
     """A valid session in the API's JSON."""
     body = {
         "id": str(uuid.uuid4()),
-        "started_at": (datetime.now(timezone.utc) - timedelta(hours=2)).astimezone(timezone(timedelta(hours=2))).isoformat(timespec="seconds"),
+        "started_at": (datetime.now(UTC) - timedelta(hours=2))
+        .astimezone(timezone(timedelta(hours=2)))
+        .isoformat(timespec="seconds"),
         "duration_s": 1200,
         "distance_m": 2500.0,
         "setting": "outdoor",
@@ -82,17 +84,31 @@ class Runner:
     # --- accounts ---
     def signup(self, **extra):
         page = self.client.get("/signup")
-        response = self.client.post("/signup", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                                      "email": self.email, "password": self.password,
-                                                      "tz": "Europe/Vaduz", **extra})
+        response = self.client.post(
+            "/signup",
+            data={
+                "csrf_token": csrf_from(page.get_data(as_text=True)),
+                "email": self.email,
+                "password": self.password,
+                "tz": "Europe/Vaduz",
+                **extra,
+            },
+        )
         assert response.status_code == 303, response.get_data(as_text=True)[:2000]
         self._remember_id()
         return self
 
     def login(self, password: str | None = None, **extra):
         page = self.client.get("/login")
-        return self.client.post("/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
-                                                "email": self.email, "password": password or self.password, **extra})
+        return self.client.post(
+            "/login",
+            data={
+                "csrf_token": csrf_from(page.get_data(as_text=True)),
+                "email": self.email,
+                "password": password or self.password,
+                **extra,
+            },
+        )
 
     def _remember_id(self) -> None:
         from backrun.accounts.models import User
@@ -110,7 +126,9 @@ class Runner:
         return self.client.post(url, data={"csrf_token": self.csrf, **(data or {})}, **kwargs)
 
     def token(self) -> str:
-        response = self.client.post("/api/v1/auth/token", json={"email": self.email, "password": self.password})
+        response = self.client.post(
+            "/api/v1/auth/token", json={"email": self.email, "password": self.password}
+        )
         assert response.status_code == 200, response.json
         return response.json["token"]
 
@@ -137,4 +155,4 @@ def seed_sessions(app, user_id: int, count: int, *, end: datetime | None = None)
     from backrun.logbook.bulk import generated_sessions
 
     with app.app_context():
-        generated_sessions(user_id, count, end=end or datetime.now(timezone.utc))
+        generated_sessions(user_id, count, end=end or datetime.now(UTC))

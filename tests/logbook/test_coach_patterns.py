@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -23,7 +23,9 @@ from tests.logbook.helpers import hidden_fields
 TODAY = date(2026, 12, 3)  # a Thursday
 
 
-def _summary(days_ago: int, bout_s: int, effort: int | None = 3, soreness: tuple[str, ...] = ()) -> SessionSummary:
+def _summary(
+    days_ago: int, bout_s: int, effort: int | None = 3, soreness: tuple[str, ...] = ()
+) -> SessionSummary:
     return SessionSummary(TODAY - timedelta(days=days_ago), bout_s, effort, soreness)
 
 
@@ -69,8 +71,15 @@ class TestNextStep:
 
 def _log_form(runner, **fields) -> None:
     page = runner.client.get("/log/new").get_data(as_text=True)
-    data = {**hidden_fields(page), "started_local": (datetime.now(timezone.utc) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-            "tz": "UTC", "duration": "18", "setting": "outdoor", "effort": "3", **fields}
+    data = {
+        **hidden_fields(page),
+        "started_local": (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "tz": "UTC",
+        "duration": "18",
+        "setting": "outdoor",
+        "effort": "3",
+        **fields,
+    }
     data["id"] = str(uuid.uuid4())
     response = runner.post("/log/new", data)
     assert response.status_code in (302, 303), response.get_data(as_text=True)[:2000]
@@ -101,8 +110,17 @@ class TestWeekOneRunnerLoggingLongMixedSessions:
 
     def test_intervals_chosen_without_bouts_is_a_clear_error(self, runner_a):
         page = runner_a.client.get("/log/new").get_data(as_text=True)
-        response = runner_a.post("/log/new", {**hidden_fields(page), "started_local": "2026-12-01T08:00", "tz": "UTC",
-                                               "duration": "20", "setting": "outdoor", "pattern": "intervals"})
+        response = runner_a.post(
+            "/log/new",
+            {
+                **hidden_fields(page),
+                "started_local": "2026-12-01T08:00",
+                "tz": "UTC",
+                "duration": "20",
+                "setting": "outdoor",
+                "pattern": "intervals",
+            },
+        )
         assert response.status_code == 422
         assert "Give the number of bouts" in response.get_data(as_text=True)
 
@@ -113,8 +131,10 @@ class TestApi:
         assert runner_a.log(token_a, intervals=None)["pattern"] == "mixed"
         assert runner_a.log(token_a, intervals=None, pattern="continuous")["pattern"] == "continuous"
 
-    @pytest.mark.parametrize("overrides", [{"pattern": "intervals", "intervals": None}, {"pattern": "continuous"},
-                                           {"pattern": "jogging"}])
+    @pytest.mark.parametrize(
+        "overrides",
+        [{"pattern": "intervals", "intervals": None}, {"pattern": "continuous"}, {"pattern": "jogging"}],
+    )
     def test_contradictions_are_refused(self, runner_a, token_a, overrides):
         from tests.logbook.helpers import session_payload
 
@@ -129,6 +149,8 @@ def test_the_migration_credits_old_sessions_honestly(app, runner_a, token_a):
         downgrade(revision="0003")
         upgrade()
         rows = dict(db.session.execute(text("SELECT id, pattern FROM training_session")).all())
-    patterns = {str(uuid.UUID(str(k))) if not isinstance(k, uuid.UUID) else str(k): v for k, v in rows.items()}
+    patterns = {
+        str(uuid.UUID(str(k))) if not isinstance(k, uuid.UUID) else str(k): v for k, v in rows.items()
+    }
     # Before the migration nobody could say "continuous": a session without intervals becomes mixed.
     assert patterns == {with_bouts: "intervals", without: "mixed"}

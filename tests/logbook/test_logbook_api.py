@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -20,11 +20,38 @@ class TestCrud:
         assert created.status_code == 201
         assert created.headers["Location"] == f"/api/v1/sessions/{body['id']}"
         stored = created.json
-        assert set(stored) == {"id", "started_at", "duration_s", "distance_m", "setting", "venue", "surface",
-                               "intervals", "pattern", "effort", "soreness", "notes", "weather", "kit_feedback",
-                               "created_at", "updated_at"}
-        for key in ("id", "started_at", "duration_s", "distance_m", "setting", "venue", "surface", "intervals",
-                    "effort", "soreness", "notes", "weather"):
+        assert set(stored) == {
+            "id",
+            "started_at",
+            "duration_s",
+            "distance_m",
+            "setting",
+            "venue",
+            "surface",
+            "intervals",
+            "pattern",
+            "effort",
+            "soreness",
+            "notes",
+            "weather",
+            "kit_feedback",
+            "created_at",
+            "updated_at",
+        }
+        for key in (
+            "id",
+            "started_at",
+            "duration_s",
+            "distance_m",
+            "setting",
+            "venue",
+            "surface",
+            "intervals",
+            "effort",
+            "soreness",
+            "notes",
+            "weather",
+        ):
             assert stored[key] == body[key], key
         assert runner_a.api("GET", f"/api/v1/sessions/{body['id']}", token_a).json == stored
 
@@ -47,23 +74,41 @@ class TestCrud:
         assert stored["distance_m"] == pytest.approx(1609.344)
 
     def test_minimal_session(self, runner_a, token_a):
-        body = {"id": str(uuid.uuid4()), "started_at": "2026-01-02T08:00:00+00:00", "duration_s": 60, "setting": "treadmill"}
+        body = {
+            "id": str(uuid.uuid4()),
+            "started_at": "2026-01-02T08:00:00+00:00",
+            "duration_s": 60,
+            "setting": "treadmill",
+        }
         response = runner_a.api("POST", "/api/v1/sessions", token_a, json=body)
         assert response.status_code == 201
-        assert response.json["soreness"] == [] and response.json["notes"] == "" and response.json["intervals"] is None
+        assert (
+            response.json["soreness"] == []
+            and response.json["notes"] == ""
+            and response.json["intervals"] is None
+        )
 
     def test_put_without_id_takes_the_urls(self, runner_a, token_a):
         stored = runner_a.log(token_a)
         body = {k: v for k, v in stored.items() if k not in ("id", "created_at", "updated_at")}
-        response = runner_a.api("PUT", f"/api/v1/sessions/{stored['id']}", token_a, json={**body, "effort": 9})
+        response = runner_a.api(
+            "PUT", f"/api/v1/sessions/{stored['id']}", token_a, json={**body, "effort": 9}
+        )
         assert response.status_code == 200 and response.json["effort"] == 9
 
     def test_put_with_another_id_is_refused(self, app, runner_a, token_a):
         stored = runner_a.log(token_a)
-        response = runner_a.api("PUT", f"/api/v1/sessions/{stored['id']}", token_a,
-                                json={**stored, "id": str(uuid.uuid4()), "effort": 9})
+        response = runner_a.api(
+            "PUT",
+            f"/api/v1/sessions/{stored['id']}",
+            token_a,
+            json={**stored, "id": str(uuid.uuid4()), "effort": 9},
+        )
         assert response.status_code == 422 and "id" in response.json["fields"]
-        assert runner_a.api("GET", f"/api/v1/sessions/{stored['id']}", token_a).json["effort"] == stored["effort"]
+        assert (
+            runner_a.api("GET", f"/api/v1/sessions/{stored['id']}", token_a).json["effort"]
+            == stored["effort"]
+        )
 
     def test_notes_come_back_exactly_as_written(self, runner_a, token_a):
         stored = runner_a.log(token_a, notes="<script>alert('x')</script> & more")
@@ -73,14 +118,18 @@ class TestCrud:
 class TestIdempotency:
     def test_the_same_id_posted_three_times_makes_one_row(self, app, runner_a, token_a):
         body = session_payload()
-        statuses = [runner_a.api("POST", "/api/v1/sessions", token_a, json=body).status_code for _ in range(3)]
+        statuses = [
+            runner_a.api("POST", "/api/v1/sessions", token_a, json=body).status_code for _ in range(3)
+        ]
         assert statuses == [201, 200, 200]
         assert session_count(app) == 1
 
     def test_a_repeat_returns_the_stored_session_unchanged(self, app, runner_a, token_a):
         body = session_payload(notes="original")
         first = runner_a.api("POST", "/api/v1/sessions", token_a, json=body).json
-        again = runner_a.api("POST", "/api/v1/sessions", token_a, json={**body, "notes": "a retry with changes"})
+        again = runner_a.api(
+            "POST", "/api/v1/sessions", token_a, json={**body, "notes": "a retry with changes"}
+        )
         assert again.status_code == 200
         assert again.json == first
 
@@ -95,7 +144,9 @@ class TestIdempotency:
 
         def post() -> None:
             barrier.wait()
-            response = requests.post(url, json=body, headers={"Authorization": f"Bearer {token_a}"}, timeout=30)
+            response = requests.post(
+                url, json=body, headers={"Authorization": f"Bearer {token_a}"}, timeout=30
+            )
             statuses.append(response.status_code)
 
         try:
@@ -110,9 +161,13 @@ class TestIdempotency:
         assert sorted(statuses) == [200] * 7 + [201]
         assert session_count(app) == 1
 
-    def test_an_id_of_another_runner_is_a_conflict_and_changes_nothing(self, app, runner_a, runner_b, token_a, token_b):
+    def test_an_id_of_another_runner_is_a_conflict_and_changes_nothing(
+        self, app, runner_a, runner_b, token_a, token_b
+    ):
         stored = runner_a.log(token_a, notes="A's")
-        response = runner_b.api("POST", "/api/v1/sessions", token_b, json=session_payload(id=stored["id"], notes="B's"))
+        response = runner_b.api(
+            "POST", "/api/v1/sessions", token_b, json=session_payload(id=stored["id"], notes="B's")
+        )
         assert response.status_code == 409 and response.json["error"] == "id_taken"
         assert "A's" not in response.get_data(as_text=True)
         assert runner_a.api("GET", f"/api/v1/sessions/{stored['id']}", token_a).json == stored
@@ -120,7 +175,7 @@ class TestIdempotency:
 
 
 def _future(hours: float) -> str:
-    return (datetime.now(timezone.utc) + timedelta(hours=hours)).isoformat()
+    return (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
 
 
 INVALID = [
@@ -167,8 +222,10 @@ INVALID = [
 
 
 class TestValidation:
-    @pytest.mark.parametrize("field, change", INVALID, ids=[f"{f}-{i}" for i, (f, _) in enumerate(INVALID)])
-    def test_invalid_sessions_are_a_422_per_field_and_store_nothing(self, app, runner_a, token_a, field, change):
+    @pytest.mark.parametrize(("field", "change"), INVALID, ids=[f"{f}-{i}" for i, (f, _) in enumerate(INVALID)])
+    def test_invalid_sessions_are_a_422_per_field_and_store_nothing(
+        self, app, runner_a, token_a, field, change
+    ):
         response = runner_a.api("POST", "/api/v1/sessions", token_a, json=session_payload(**change))
         assert response.status_code == 422
         assert response.json["error"] == "invalid_session"
@@ -186,33 +243,58 @@ class TestValidation:
         for body in ([], "text", 5):
             response = runner_a.api("POST", "/api/v1/sessions", token_a, json=body)
             assert response.status_code == 422, body
-        assert runner_a.api("POST", "/api/v1/sessions", token_a, data="{oops", content_type="application/json").status_code == 400
+        assert (
+            runner_a.api(
+                "POST", "/api/v1/sessions", token_a, data="{oops", content_type="application/json"
+            ).status_code
+            == 400
+        )
         assert runner_a.api("POST", "/api/v1/sessions", token_a, data="duration_s=5").status_code == 415
         assert session_count(app) == 0
 
     def test_nan_is_not_a_number_here(self, app, runner_a, token_a):
-        raw = '{"id": "%s", "started_at": "2026-01-01T10:00:00+00:00", "duration_s": 600, "setting": "outdoor", "distance_m": NaN}' % uuid.uuid4()
-        response = runner_a.api("POST", "/api/v1/sessions", token_a, data=raw, content_type="application/json")
+        raw = (
+            '{{"id": "{}", "started_at": "2026-01-01T10:00:00+00:00", "duration_s": 600, "setting": "outdoor", "distance_m": NaN}}'.format(uuid.uuid4())
+        )
+        response = runner_a.api(
+            "POST", "/api/v1/sessions", token_a, data=raw, content_type="application/json"
+        )
         assert response.status_code == 422 and "distance_m" in response.json["fields"]
 
-    @pytest.mark.parametrize("change", [{"duration_s": 12 * 3600, "intervals": None, "distance_m": None},
-                                        {"started_at": _future(23.5)},
-                                        {"notes": "x" * 10_000},
-                                        {"effort": 1}, {"effort": 10}, {"effort": None},
-                                        {"soreness": ["calves", "quads", "knees", "other"]},
-                                        {"venue": {"name": "Beach"}}, {"venue": None}, {"weather": None}])
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"duration_s": 12 * 3600, "intervals": None, "distance_m": None},
+            {"started_at": _future(23.5)},
+            {"notes": "x" * 10_000},
+            {"effort": 1},
+            {"effort": 10},
+            {"effort": None},
+            {"soreness": ["calves", "quads", "knees", "other"]},
+            {"venue": {"name": "Beach"}},
+            {"venue": None},
+            {"weather": None},
+        ],
+    )
     def test_limits_themselves_are_fine(self, runner_a, token_a, change):
-        assert runner_a.api("POST", "/api/v1/sessions", token_a, json=session_payload(**change)).status_code == 201
+        assert (
+            runner_a.api("POST", "/api/v1/sessions", token_a, json=session_payload(**change)).status_code
+            == 201
+        )
 
     def test_an_invalid_put_changes_nothing(self, runner_a, token_a):
         stored = runner_a.log(token_a)
-        response = runner_a.api("PUT", f"/api/v1/sessions/{stored['id']}", token_a, json={**stored, "duration_s": 0})
+        response = runner_a.api(
+            "PUT", f"/api/v1/sessions/{stored['id']}", token_a, json={**stored, "duration_s": 0}
+        )
         assert response.status_code == 422 and "duration_s" in response.json["fields"]
         assert runner_a.api("GET", f"/api/v1/sessions/{stored['id']}", token_a).json == stored
 
 
 class TestIsolation:
-    def test_another_runners_session_is_404_for_read_change_and_delete(self, app, runner_a, runner_b, token_a, token_b):
+    def test_another_runners_session_is_404_for_read_change_and_delete(
+        self, app, runner_a, runner_b, token_a, token_b
+    ):
         stored = runner_a.log(token_a)
         url = f"/api/v1/sessions/{stored['id']}"
         assert runner_b.api("GET", url, token_b).status_code == 404
@@ -251,9 +333,11 @@ class TestCookieAuth:
 
 class TestListing:
     def test_pages_follow_next_until_null_newest_first(self, runner_a, token_a):
-        start = datetime(2026, 1, 1, 7, 0, tzinfo=timezone.utc)
-        ids = [runner_a.log(token_a, started_at=(start + timedelta(days=i)).isoformat(), intervals=None)["id"]
-               for i in range(23)]
+        start = datetime(2026, 1, 1, 7, 0, tzinfo=UTC)
+        ids = [
+            runner_a.log(token_a, started_at=(start + timedelta(days=i)).isoformat(), intervals=None)["id"]
+            for i in range(23)
+        ]
         seen, url, pages = [], "/api/v1/sessions?limit=10", 0
         while url:
             page = runner_a.api("GET", url, token_a)
@@ -278,12 +362,27 @@ class TestListing:
         runner_a.log(token_a, started_at="2026-02-10T10:00:00+01:00", setting="outdoor")
         january = runner_a.api("GET", "/api/v1/sessions?month=2026-01", token_a).json["sessions"]
         assert [s["started_at"] for s in january] == ["2026-01-31T23:30:00+01:00"]
-        feb_treadmill = runner_a.api("GET", "/api/v1/sessions?month=2026-02&setting=treadmill", token_a).json["sessions"]
+        feb_treadmill = runner_a.api("GET", "/api/v1/sessions?month=2026-02&setting=treadmill", token_a).json[
+            "sessions"
+        ]
         assert [s["started_at"] for s in feb_treadmill] == ["2026-02-01T00:30:00+01:00"]
 
-    @pytest.mark.parametrize("query", ["limit=0", "limit=500", "limit=ten", "month=2026-13", "month=0000-01",
-                                       "month=9999-12", "setting=road", "cursor=%%%", "cursor=bm90LWEtY3Vyc29y",
-                                       "cursor=" + "z" * 150, "colour=red"])
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "limit=0",
+            "limit=500",
+            "limit=ten",
+            "month=2026-13",
+            "month=0000-01",
+            "month=9999-12",
+            "setting=road",
+            "cursor=%%%",
+            "cursor=bm90LWEtY3Vyc29y",
+            "cursor=" + "z" * 150,
+            "colour=red",
+        ],
+    )
     def test_bad_parameters_are_400(self, runner_a, token_a, query):
         response = runner_a.api("GET", f"/api/v1/sessions?{query}", token_a)
         assert response.status_code == 400
@@ -299,8 +398,24 @@ def test_the_sessions_api_is_in_the_openapi_document(app):
     assert {"200", "201", "401", "409", "422"} <= set(post["responses"])
     ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     schema = spec["components"]["schemas"][ref]
-    assert {"id", "started_at", "duration_s", "distance_m", "setting", "venue", "surface", "intervals", "pattern",
-            "effort", "soreness", "notes", "weather", "kit_feedback", "created_at", "updated_at"} == set(schema["properties"])
+    assert {
+        "id",
+        "started_at",
+        "duration_s",
+        "distance_m",
+        "setting",
+        "venue",
+        "surface",
+        "intervals",
+        "pattern",
+        "effort",
+        "soreness",
+        "notes",
+        "weather",
+        "kit_feedback",
+        "created_at",
+        "updated_at",
+    } == set(schema["properties"])
     assert schema["additionalProperties"] is False
 
 
@@ -317,7 +432,9 @@ class TestWeatherFromTheServerOnly:
         stored = runner_a.log(token_a, weather_token=runner_a.weather_token(token_a))
         assert stored["weather"]["verdict"] in ("go", "caution", "indoors", "unknown")
         assert stored["weather"]["location"] == {"lat": 47.14, "lon": 9.52}
-        put = runner_a.api("PUT", f"/api/v1/sessions/{stored['id']}", token_a, json={**stored, "notes": "edited"})
+        put = runner_a.api(
+            "PUT", f"/api/v1/sessions/{stored['id']}", token_a, json={**stored, "notes": "edited"}
+        )
         assert put.status_code == 200 and put.json["weather"] == stored["weather"]
         changed = {**stored, "weather": {**stored["weather"], "location": {"lat": 1.0, "lon": 1.0}}}
         refused = runner_a.api("PUT", f"/api/v1/sessions/{stored['id']}", token_a, json=changed)
@@ -325,7 +442,9 @@ class TestWeatherFromTheServerOnly:
 
     def test_another_runners_or_a_forged_token_is_refused(self, app, runner_a, runner_b, token_a, token_b):
         for token in (runner_b.weather_token(token_b), "eyJ2ZXJkaWN0IjoiZ28ifQ.forged.sig"):
-            response = runner_a.api("POST", "/api/v1/sessions", token_a, json=session_payload(weather_token=token))
+            response = runner_a.api(
+                "POST", "/api/v1/sessions", token_a, json=session_payload(weather_token=token)
+            )
             assert response.status_code == 422 and "weather_token" in response.json["fields"]
         assert session_count(app) == 0
 
@@ -335,7 +454,8 @@ class TestWeatherFromTheServerOnly:
 
 @pytest.mark.parametrize("offset", ["+01:00:30", "-00:00:01", "+05:45:59.5"])
 def test_an_offset_of_seconds_is_refused_clearly(app, runner_a, token_a, offset):
-    response = runner_a.api("POST", "/api/v1/sessions", token_a,
-                            json=session_payload(started_at=f"2026-01-05T07:30:00{offset}"))
+    response = runner_a.api(
+        "POST", "/api/v1/sessions", token_a, json=session_payload(started_at=f"2026-01-05T07:30:00{offset}")
+    )
     assert response.status_code == 422 and "whole minutes" in response.json["fields"]["started_at"][0]
     assert session_count(app) == 0

@@ -6,7 +6,7 @@ import html as html_lib
 import json
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,13 +21,25 @@ def _form(runner, url="/log/new"):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     fields = hidden_fields(html)
-    fields["started_local"] = re.search(r'name="started_local" type="datetime-local" value="([^"]*)"', html).group(1)
+    fields["started_local"] = re.search(
+        r'name="started_local" type="datetime-local" value="([^"]*)"', html
+    ).group(1)
     return html, fields
 
 
 def _valid_form(**overrides) -> dict:
-    return {"duration": "20", "setting": "outdoor", "venue_name": "Town track", "surface": "synthetic_track",
-            "bouts": "6", "backward_s": "30", "recovery_s": "60", "effort": "3", "notes": "Felt good", **overrides}
+    return {
+        "duration": "20",
+        "setting": "outdoor",
+        "venue_name": "Town track",
+        "surface": "synthetic_track",
+        "bouts": "6",
+        "backward_s": "30",
+        "recovery_s": "60",
+        "effort": "3",
+        "notes": "Felt good",
+        **overrides,
+    }
 
 
 def _stored(app, session_id):
@@ -38,9 +50,16 @@ def _stored(app, session_id):
 class TestImGoing:
     def test_the_advice_page_offers_im_going_with_coordinates_only(self, runner_a):
         lat, lon = daylit_location()
-        html = runner_a.client.get("/advice", query_string={"lat": lat, "lon": lon, "minutes": 45}).get_data(as_text=True)
+        html = runner_a.client.get("/advice", query_string={"lat": lat, "lon": lon, "minutes": 45}).get_data(
+            as_text=True
+        )
         link = re.search(r'<a class="button primary" id="im-going"\s+href="([^"]+)"', html).group(1)
-        assert link.startswith("/log/new?") and "lat=5.0000" in link and "minutes=45" in link and "setting=outdoor" in link
+        assert (
+            link.startswith("/log/new?")
+            and "lat=5.0000" in link
+            and "minutes=45" in link
+            and "setting=outdoor" in link
+        )
         assert "weather=" not in link  # the snapshot is never carried by the client
 
     def test_signed_out_runners_are_asked_to_sign_in_first(self, app):
@@ -66,7 +85,9 @@ class TestImGoing:
         assert stored.venue_name == "Vaduz" and stored.setting == "outdoor"
 
     def test_indoors_advice_suggests_the_treadmill(self, runner_a, open_meteo):
-        open_meteo.set_weather({o: {"precipitation": 2.0, "rain": 2.0, "weather_code": 63} for o in range(-2, 10)})
+        open_meteo.set_weather(
+            {o: {"precipitation": 2.0, "rain": 2.0, "weather_code": 63} for o in range(-2, 10)}
+        )
         lat, lon = daylit_location()
         html, _ = _form(runner_a, f"/log/new?lat={lat}&lon={lon}")
         assert re.search(r'<input type="radio" name="setting" value="treadmill" checked', html)
@@ -78,7 +99,9 @@ class TestImGoing:
         _, fields = _form(runner_a)
         for token in (fields_b["weather_token"], "eyJ2ZXJkaWN0IjoiZ28ifQ.forged.sig"):
             session_id = str(uuid.uuid4())
-            response = runner_a.post("/log/new", {**fields, "id": session_id, "weather_token": token, **_valid_form()})
+            response = runner_a.post(
+                "/log/new", {**fields, "id": session_id, "weather_token": token, **_valid_form()}
+            )
             assert response.status_code == 303
             assert _stored(app, session_id).weather is None
 
@@ -90,7 +113,10 @@ class TestImGoing:
 
 class TestLogForm:
     def test_logs_a_session_in_the_runners_units_and_zone(self, app, runner_a):
-        runner_a.post("/settings", {"units": "mi", "weekly_target": "3", "body_weight": "", "time_zone": "America/New_York"})
+        runner_a.post(
+            "/settings",
+            {"units": "mi", "weekly_target": "3", "body_weight": "", "time_zone": "America/New_York"},
+        )
         _, fields = _form(runner_a)
         assert fields["tz"] == "America/New_York"
         data = {**fields, **_valid_form(distance="1", duration="12:30"), "started_local": "2026-07-04T07:15"}
@@ -99,7 +125,7 @@ class TestLogForm:
         assert stored.distance_m == pytest.approx(1609.3, abs=0.1)
         assert stored.duration_s == 750
         assert stored.local_start.isoformat() == "2026-07-04T07:15:00-04:00"
-        assert stored.started_at == datetime(2026, 7, 4, 11, 15, tzinfo=timezone.utc)
+        assert stored.started_at == datetime(2026, 7, 4, 11, 15, tzinfo=UTC)
 
     def test_the_browser_zone_wins_over_the_account_zone(self, app, runner_a):
         _, fields = _form(runner_a)
@@ -107,24 +133,33 @@ class TestLogForm:
         runner_a.post("/log/new", data)
         assert _stored(app, fields["id"]).local_start.isoformat() == "2026-01-10T06:00:00+09:00"
 
-    @pytest.mark.parametrize("change, field, message", [
-        ({"duration": "0"}, "duration", "Enter a duration over 0 and at most 12 hours."),
-        ({"duration": "-5"}, "duration", "Enter a duration over 0 and at most 12 hours."),
-        ({"duration": "721"}, "duration", "Enter a duration over 0 and at most 12 hours."),
-        ({"duration": "ten"}, "duration", "Enter minutes (e.g. 25 or 12.5)"),
-        ({"duration": ""}, "duration", "Enter how long the session lasted."),
-        ({"started_local": "tomorrow"}, "started_local", "Enter the date and time you started."),
-        ({"started_local": "2099-01-01T10:00"}, "started_local", "more than a day in the future"),
-        ({"notes": "x" * 10_001}, "notes", "At most 10,000 characters."),
-        ({"effort": "11"}, "effort", "from 1 to 10"),
-        ({"effort": "hard"}, "effort", "Enter a whole number."),
-        ({"setting": "road"}, "setting", "Must be one of"),
-        ({"surface": "lava"}, "surface", "Must be one of"),
-        ({"distance": "far"}, "distance", "Enter a number"),
-        ({"bouts": "6", "backward_s": ""}, "intervals", "Give the number of bouts and the seconds of each"),
-        ({"bouts": "100", "backward_s": "60"}, "intervals", "add up to more than the whole session"),
-    ])
-    def test_invalid_input_is_a_422_with_the_message_at_the_field(self, app, runner_a, change, field, message):
+    @pytest.mark.parametrize(
+        ("change", "field", "message"),
+        [
+            ({"duration": "0"}, "duration", "Enter a duration over 0 and at most 12 hours."),
+            ({"duration": "-5"}, "duration", "Enter a duration over 0 and at most 12 hours."),
+            ({"duration": "721"}, "duration", "Enter a duration over 0 and at most 12 hours."),
+            ({"duration": "ten"}, "duration", "Enter minutes (e.g. 25 or 12.5)"),
+            ({"duration": ""}, "duration", "Enter how long the session lasted."),
+            ({"started_local": "tomorrow"}, "started_local", "Enter the date and time you started."),
+            ({"started_local": "2099-01-01T10:00"}, "started_local", "more than a day in the future"),
+            ({"notes": "x" * 10_001}, "notes", "At most 10,000 characters."),
+            ({"effort": "11"}, "effort", "from 1 to 10"),
+            ({"effort": "hard"}, "effort", "Enter a whole number."),
+            ({"setting": "road"}, "setting", "Must be one of"),
+            ({"surface": "lava"}, "surface", "Must be one of"),
+            ({"distance": "far"}, "distance", "Enter a number"),
+            (
+                {"bouts": "6", "backward_s": ""},
+                "intervals",
+                "Give the number of bouts and the seconds of each",
+            ),
+            ({"bouts": "100", "backward_s": "60"}, "intervals", "add up to more than the whole session"),
+        ],
+    )
+    def test_invalid_input_is_a_422_with_the_message_at_the_field(
+        self, app, runner_a, change, field, message
+    ):
         _, fields = _form(runner_a)
         response = runner_a.post("/log/new", {**fields, **_valid_form(**change)})
         html = response.get_data(as_text=True)
@@ -133,7 +168,10 @@ class TestLogForm:
         assert f'id="{field}-error"' in html
         assert 'class="error-summary" role="alert"' in html
         if field != "intervals" and field != "setting":
-            assert re.search(rf'id="{field}"[^>]*aria-describedby="[^"]*{field}-error"[^>]*aria-invalid="true"[^>]*autofocus', html)
+            assert re.search(
+                rf'id="{field}"[^>]*aria-describedby="[^"]*{field}-error"[^>]*aria-invalid="true"[^>]*autofocus',
+                html,
+            )
         assert session_count(app) == 0
 
     def test_sending_the_same_form_twice_logs_it_once(self, app, runner_a):
@@ -147,7 +185,9 @@ class TestLogForm:
     def test_soreness_is_saved_as_ticked(self, app, runner_a):
         _, fields = _form(runner_a)
         data = {**fields, **_valid_form()}
-        response = runner_a.client.post("/log/new", data={**data, "csrf_token": runner_a.csrf, "soreness": ["calves", "knees"]})
+        response = runner_a.client.post(
+            "/log/new", data={**data, "csrf_token": runner_a.csrf, "soreness": ["calves", "knees"]}
+        )
         assert response.status_code == 303
         assert _stored(app, fields["id"]).soreness == ["calves", "knees"]
 
@@ -156,14 +196,24 @@ class TestLogForm:
         assert 'method="post" action="/log/new"' in html
         assert "style=" not in html
         assert not re.search(r"<script(?![^>]*\bsrc=)", html)
-        for name in ("started_local", "duration", "distance", "venue_name", "surface", "bouts", "backward_s",
-                     "recovery_s", "effort", "notes"):
+        for name in (
+            "started_local",
+            "duration",
+            "distance",
+            "venue_name",
+            "surface",
+            "bouts",
+            "backward_s",
+            "recovery_s",
+            "effort",
+            "notes",
+        ):
             assert f'<label for="{name}">' in html, name
 
 
 class TestList:
     def test_newest_first_with_paging(self, runner_a, token_a):
-        start = datetime(2026, 3, 1, 8, tzinfo=timezone.utc)
+        start = datetime(2026, 3, 1, 8, tzinfo=UTC)
         for day in range(25):
             runner_a.log(token_a, started_at=(start + timedelta(days=day)).isoformat(), notes=f"day {day}")
         html = runner_a.client.get("/log").get_data(as_text=True)
@@ -178,9 +228,15 @@ class TestList:
         assert runner_a.client.get(next_url).get_data(as_text=True).count("<html") == 1
 
     def test_filters_by_month_and_setting_as_page_and_fragment(self, runner_a, token_a):
-        runner_a.log(token_a, started_at="2026-04-10T10:00:00+02:00", setting="treadmill", notes="april treadmill")
-        runner_a.log(token_a, started_at="2026-04-11T10:00:00+02:00", setting="outdoor", notes="april outdoor")
-        runner_a.log(token_a, started_at="2026-05-01T10:00:00+02:00", setting="treadmill", notes="may treadmill")
+        runner_a.log(
+            token_a, started_at="2026-04-10T10:00:00+02:00", setting="treadmill", notes="april treadmill"
+        )
+        runner_a.log(
+            token_a, started_at="2026-04-11T10:00:00+02:00", setting="outdoor", notes="april outdoor"
+        )
+        runner_a.log(
+            token_a, started_at="2026-05-01T10:00:00+02:00", setting="treadmill", notes="may treadmill"
+        )
         page = runner_a.client.get("/log?month=2026-04&setting=treadmill").get_data(as_text=True)
         assert page.count('class="session-item"') == 1 and "10 Apr 2026" in page
         assert 'value="2026-04"' in page and '<option value="treadmill" selected>' in page
@@ -189,8 +245,18 @@ class TestList:
         empty = runner_a.client.get("/log?month=2025-01").get_data(as_text=True)
         assert "No sessions match these filters." in empty
 
-    @pytest.mark.parametrize("query", ["month=April", "month=2026-00", "month=9999-12", "month=0000-01",
-                                       "setting=moon", "cursor=broken!", "cursor=" + "A" * 300])
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "month=April",
+            "month=2026-00",
+            "month=9999-12",
+            "month=0000-01",
+            "setting=moon",
+            "cursor=broken!",
+            "cursor=" + "A" * 300,
+        ],
+    )
     def test_bad_filters_are_a_clear_400(self, runner_a, query):
         response = runner_a.client.get(f"/log?{query}")
         assert response.status_code == 400
@@ -207,11 +273,17 @@ class TestList:
 
 class TestEditAndDelete:
     def test_edit_is_prefilled_and_saves(self, app, runner_a, token_a):
-        stored = runner_a.log(token_a, started_at="2026-02-02T18:45:00+01:00", duration_s=750, distance_m=2000.0)
+        stored = runner_a.log(
+            token_a, started_at="2026-02-02T18:45:00+01:00", duration_s=750, distance_m=2000.0
+        )
         html = runner_a.client.get(f"/log/{stored['id']}/edit").get_data(as_text=True)
         assert 'value="2026-02-02T18:45"' in html and 'value="12:30"' in html and 'value="2.00"' in html
         assert 'value="way/123456"' in html
-        data = {**hidden_fields(html), **_valid_form(duration="15", notes="edited"), "started_local": "2026-02-02T19:00"}
+        data = {
+            **hidden_fields(html),
+            **_valid_form(duration="15", notes="edited"),
+            "started_local": "2026-02-02T19:00",
+        }
         response = runner_a.post(f"/log/{stored['id']}/edit", data)
         assert response.status_code == 303
         session = _stored(app, stored["id"])
@@ -222,15 +294,22 @@ class TestEditAndDelete:
     def test_an_invalid_edit_changes_nothing(self, app, runner_a, token_a):
         stored = runner_a.log(token_a)
         html = runner_a.client.get(f"/log/{stored['id']}/edit").get_data(as_text=True)
-        response = runner_a.post(f"/log/{stored['id']}/edit", {**hidden_fields(html), **_valid_form(duration="0"),
-                                                                "started_local": "2026-02-02T19:00"})
+        response = runner_a.post(
+            f"/log/{stored['id']}/edit",
+            {**hidden_fields(html), **_valid_form(duration="0"), "started_local": "2026-02-02T19:00"},
+        )
         assert response.status_code == 422
         assert _stored(app, stored["id"]).duration_s == stored["duration_s"]
 
     def test_edit_cannot_move_the_form_to_another_session(self, app, runner_a, token_a):
         one, two = runner_a.log(token_a, notes="one"), runner_a.log(token_a, notes="two")
         html = runner_a.client.get(f"/log/{one['id']}/edit").get_data(as_text=True)
-        data = {**hidden_fields(html), **_valid_form(notes="changed"), "id": two["id"], "started_local": "2026-02-02T19:00"}
+        data = {
+            **hidden_fields(html),
+            **_valid_form(notes="changed"),
+            "id": two["id"],
+            "started_local": "2026-02-02T19:00",
+        }
         runner_a.post(f"/log/{one['id']}/edit", data)
         assert _stored(app, one["id"]).notes == "changed" and _stored(app, two["id"]).notes == "two"
 
@@ -262,15 +341,21 @@ class TestEditAndDelete:
 
 
 class TestIsolation:
-    @pytest.mark.parametrize("method, suffix", [("GET", ""), ("GET", "/edit"), ("POST", "/edit"),
-                                                ("GET", "/delete"), ("POST", "/delete")])
-    def test_another_runners_session_is_404_on_every_page(self, app, runner_a, runner_b, token_a, method, suffix):
+    @pytest.mark.parametrize(
+        ("method", "suffix"),
+        [("GET", ""), ("GET", "/edit"), ("POST", "/edit"), ("GET", "/delete"), ("POST", "/delete")],
+    )
+    def test_another_runners_session_is_404_on_every_page(
+        self, app, runner_a, runner_b, token_a, method, suffix
+    ):
         stored = runner_a.log(token_a, notes="A's private notes")
         url = f"/log/{stored['id']}{suffix}"
         if method == "GET":
             response = runner_b.client.get(url)
         else:
-            response = runner_b.post(url, {**_valid_form(notes="B was here"), "started_local": "2026-01-01T10:00"})
+            response = runner_b.post(
+                url, {**_valid_form(notes="B was here"), "started_local": "2026-01-01T10:00"}
+            )
         assert response.status_code == 404
         assert "A's private notes" not in response.get_data(as_text=True)
         session = _stored(app, stored["id"])
@@ -289,16 +374,25 @@ class TestIsolation:
         _, fields = _form(runner_b)
         response = runner_b.post("/log/new", {**fields, **_valid_form(notes="B's"), "id": stored["id"]})
         assert response.status_code == 422
-        assert _stored(app, stored["id"]).notes == "A's" and _stored(app, stored["id"]).user_id == runner_a.user_id
+        assert (
+            _stored(app, stored["id"]).notes == "A's"
+            and _stored(app, stored["id"]).user_id == runner_a.user_id
+        )
 
 
 class TestProgressPage:
     def test_shows_the_week_streak_totals_chart_and_next_step(self, app, runner_a, token_a):
         empty = runner_a.client.get("/progress").get_data(as_text=True)
         assert "Start with 30-second backward bouts" in empty and 'id="week-count">0<' in empty
-        now = datetime.now(timezone.utc)
-        runner_a.log(token_a, started_at=(now - timedelta(hours=1)).isoformat(), duration_s=600,
-                     intervals={"bouts": 5, "backward_s": 40, "recovery_s": 60}, effort=3, soreness=[])
+        now = datetime.now(UTC)
+        runner_a.log(
+            token_a,
+            started_at=(now - timedelta(hours=1)).isoformat(),
+            duration_s=600,
+            intervals={"bouts": 5, "backward_s": 40, "recovery_s": 60},
+            effort=3,
+            soreness=[],
+        )
         html = runner_a.client.get("/progress").get_data(as_text=True)
         assert re.search(r'id="total-sessions">1<', html)
         assert re.search(r'id="total-minutes">3.3 min<', html)  # 5 x 40 s backwards
@@ -310,9 +404,17 @@ class TestProgressPage:
         assert "Add your body weight" in html
 
     def test_energy_appears_with_a_body_weight(self, runner_a, token_a):
-        runner_a.post("/settings", {"units": "km", "weekly_target": "3", "body_weight": "70", "time_zone": "UTC"})
-        runner_a.log(token_a, started_at=datetime.now(timezone.utc).isoformat(), duration_s=3600, intervals=None,
-                     pattern="continuous", distance_m=None)  # the runner says all of it was backwards
+        runner_a.post(
+            "/settings", {"units": "km", "weekly_target": "3", "body_weight": "70", "time_zone": "UTC"}
+        )
+        runner_a.log(
+            token_a,
+            started_at=datetime.now(UTC).isoformat(),
+            duration_s=3600,
+            intervals=None,
+            pattern="continuous",
+            distance_m=None,
+        )  # the runner says all of it was backwards
         html = runner_a.client.get("/progress").get_data(as_text=True)
         assert "about 784 kcal" in html  # 11.2 MET x 70 kg x 1 h
         assert "11.2 MET" in html
@@ -326,8 +428,18 @@ class TestDataPages:
 
 def test_every_logbook_page_has_no_inline_style_or_script(runner_a, token_a):
     stored = runner_a.log(token_a)
-    for url in ("/log", "/log/new", f"/log/{stored['id']}", f"/log/{stored['id']}/edit", f"/log/{stored['id']}/delete",
-                "/progress", "/data", "/settings", "/login", "/signup"):
+    for url in (
+        "/log",
+        "/log/new",
+        f"/log/{stored['id']}",
+        f"/log/{stored['id']}/edit",
+        f"/log/{stored['id']}/delete",
+        "/progress",
+        "/data",
+        "/settings",
+        "/login",
+        "/signup",
+    ):
         html = runner_a.client.get(url).get_data(as_text=True)
         assert "style=" not in html, url
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
@@ -357,12 +469,16 @@ class TestFormForScripts:
     def test_the_csrf_token_may_come_as_a_header(self, app, runner_a):
         _, fields = _form(runner_a)
         data = {k: v for k, v in {**fields, **_valid_form()}.items() if k != "csrf_token"}
-        response = runner_a.client.post("/log/new", data=data, headers={**self.JSON, "X-CSRFToken": runner_a.csrf})
+        response = runner_a.client.post(
+            "/log/new", data=data, headers={**self.JSON, "X-CSRFToken": runner_a.csrf}
+        )
         assert response.status_code == 201
 
     def test_invalid_input_is_a_422_per_field(self, app, runner_a):
         _, fields = _form(runner_a)
-        response = runner_a.post("/log/new", {**fields, **_valid_form(duration="0", effort="12")}, headers=self.JSON)
+        response = runner_a.post(
+            "/log/new", {**fields, **_valid_form(duration="0", effort="12")}, headers=self.JSON
+        )
         assert response.status_code == 422
         assert set(response.json["fields"]) >= {"duration"}
         assert session_count(app) == 0

@@ -34,13 +34,22 @@ def recent(days_ago: int, bout=30, effort=3, soreness=()) -> SessionSummary:
 
 
 class TestWeeks:
-    @pytest.mark.parametrize("d, monday", [(date(2026, 5, 18), MONDAY), (date(2026, 5, 24), MONDAY),
-                                           (date(2026, 5, 25), date(2026, 5, 25)), (date(2027, 1, 1), date(2026, 12, 28))])
+    @pytest.mark.parametrize(
+        ("d", "monday"),
+        [
+            (date(2026, 5, 18), MONDAY),
+            (date(2026, 5, 24), MONDAY),
+            (date(2026, 5, 25), date(2026, 5, 25)),
+            (date(2027, 1, 1), date(2026, 12, 28)),
+        ],
+    )
     def test_weeks_start_on_monday(self, d, monday):
         assert week_start(d) == monday
 
     def test_weekly_totals_merge_rows_of_one_week(self):
-        weeks = weekly_totals([day(MONDAY, 2, backward=100), day(TODAY, 1, backward=50), day(MONDAY - timedelta(days=1))])
+        weeks = weekly_totals(
+            [day(MONDAY, 2, backward=100), day(TODAY, 1, backward=50), day(MONDAY - timedelta(days=1))]
+        )
         assert weeks[MONDAY] == (3, 150)
         assert weeks[MONDAY - timedelta(days=7)] == (1, 300)
 
@@ -55,17 +64,33 @@ class TestWeeks:
         assert streak({}, MONDAY, 3) == 0
 
     def test_the_chart_has_twelve_weeks_including_empty_ones(self):
-        report = progress([day(TODAY, 3, backward=900), day(MONDAY - timedelta(weeks=3), backward=120)], [],
-                          today=TODAY, weekly_target=3, body_weight_kg=None)
+        report = progress(
+            [day(TODAY, 3, backward=900), day(MONDAY - timedelta(weeks=3), backward=120)],
+            [],
+            today=TODAY,
+            weekly_target=3,
+            body_weight_kg=None,
+        )
         assert len(report.weeks) == 12
-        assert report.weeks[-1].start == MONDAY and report.weeks[-1].minutes == 15 and report.weeks[-1].met_target
+        assert (
+            report.weeks[-1].start == MONDAY
+            and report.weeks[-1].minutes == 15
+            and report.weeks[-1].met_target
+        )
         assert report.weeks[-4].minutes == 2 and not report.weeks[-4].met_target
         assert [w.sessions for w in report.weeks].count(0) == 10
 
     def test_totals_and_this_week(self):
-        days = [day(TODAY, 2, duration=1200, backward=600, longest=120), day(date(2025, 1, 1), 1, 300, 300, 300)]
+        days = [
+            day(TODAY, 2, duration=1200, backward=600, longest=120),
+            day(date(2025, 1, 1), 1, 300, 300, 300),
+        ]
         report = progress(days, [], today=TODAY, weekly_target=3, body_weight_kg=None)
-        assert (report.sessions_this_week, report.sessions_to_go, report.target_met_this_week) == (2, 1, False)
+        assert (report.sessions_this_week, report.sessions_to_go, report.target_met_this_week) == (
+            2,
+            1,
+            False,
+        )
         assert report.total_sessions == 3 and report.total_backward_s == 900 and report.longest_bout_s == 300
         assert report.energy is None
 
@@ -74,7 +99,7 @@ class TestNextStep:
     def test_no_sessions_start_with_30_seconds(self):
         assert next_step([], TODAY).kind == "start" and next_step([], TODAY).bout_s == 30
 
-    @pytest.mark.parametrize("bout, expected", [(30, 35), (40, 45), (60, 70), (100, 110), (300, 330)])
+    @pytest.mark.parametrize(("bout", "expected"), [(30, 35), (40, 45), (60, 70), (100, 110), (300, 330)])
     def test_comfortable_and_not_sore_lengthens_by_about_ten_percent(self, bout, expected):
         suggestion = next_step([recent(1, bout=bout, effort=3)], TODAY)
         assert suggestion.kind == "progress" and suggestion.bout_s == expected
@@ -93,11 +118,15 @@ class TestNextStep:
         suggestion = next_step([recent(1, bout=45), recent(3, bout=45, soreness=["calves"])], TODAY)
         assert suggestion.kind == "hold" and suggestion.bout_s == 45
 
-    @pytest.mark.parametrize("sessions", [
-        [recent(1, soreness=["knees"])],
-        [recent(1, soreness=["calves"]), recent(3, soreness=["quads"])],
-        [recent(1, soreness=["calves"], effort=8)],
-    ], ids=["knees", "sore-twice-in-a-row", "hard-and-sore"])
+    @pytest.mark.parametrize(
+        "sessions",
+        [
+            [recent(1, soreness=["knees"])],
+            [recent(1, soreness=["calves"]), recent(3, soreness=["quads"])],
+            [recent(1, soreness=["calves"], effort=8)],
+        ],
+        ids=["knees", "sore-twice-in-a-row", "hard-and-sore"],
+    )
     def test_worse_soreness_means_rest(self, sessions):
         assert next_step(sessions, TODAY).kind == "rest"
 
@@ -136,16 +165,23 @@ class TestEnergy:
 
 class TestChart:
     def test_every_bar_has_a_text_label_and_fits(self):
-        report = progress([day(TODAY, 3, backward=1800), day(MONDAY - timedelta(weeks=1), backward=30)], [],
-                          today=TODAY, weekly_target=3, body_weight_kg=None)
+        report = progress(
+            [day(TODAY, 3, backward=1800), day(MONDAY - timedelta(weeks=1), backward=30)],
+            [],
+            today=TODAY,
+            weekly_target=3,
+            body_weight_kg=None,
+        )
         bars = chart.bars(report.weeks)
         assert len(bars) == 12
         assert bars[-1].value_label == "30" and bars[-1].met_target and "target met" in bars[-1].description
         assert bars[-2].value_label == "<1"
         assert bars[0].value_label == "0" and bars[0].height == 0
         for bar in bars:
-            assert 0 <= bar.x and bar.x + bar.width <= chart.WIDTH
-            assert chart.TOP <= bar.y <= chart.BASELINE_Y and bar.y + bar.height == pytest.approx(chart.BASELINE_Y, abs=0.2)
+            assert bar.x >= 0 and bar.x + bar.width <= chart.WIDTH
+            assert chart.TOP <= bar.y <= chart.BASELINE_Y and bar.y + bar.height == pytest.approx(
+                chart.BASELINE_Y, abs=0.2
+            )
 
     def test_an_empty_log_draws_empty_bars(self):
         bars = chart.bars(progress([], [], today=TODAY, weekly_target=3, body_weight_kg=None).weeks)

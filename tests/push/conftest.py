@@ -49,8 +49,12 @@ def timed_open_meteo(_timed_weather, clock):
 
 
 def push_app(tmp_path, open_meteo, met_no, nominatim, push, **overrides):
-    config = {**FAST_HASH, "BACKRUN_PUSH_ALLOWED_ORIGINS": (push.url,), "BACKRUN_PUSH_TIMEOUT": 1.0,
-              **overrides}
+    config = {
+        **FAST_HASH,
+        "BACKRUN_PUSH_ALLOWED_ORIGINS": (push.url,),
+        "BACKRUN_PUSH_TIMEOUT": 1.0,
+        **overrides,
+    }
     return make_logbook_app(tmp_path, open_meteo, met_no, nominatim, **config)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -12,7 +12,7 @@ from backrun.http import make_session
 from backrun.push.models import PushDelivery, PushSubscription
 from backrun.weather import service as weather_service
 
-UTC = timezone.utc
+UTC = UTC
 
 
 class Clock:
@@ -34,19 +34,39 @@ def use_clock(app, clock: Clock) -> None:
     old = app.extensions[weather_service.EXTENSION_KEY]
     old.close()
     app.extensions[weather_service.EXTENSION_KEY] = weather_service.WeatherService(
-        weather_service.WeatherSettings.from_config(app.config), app.extensions["cache"][cache],
-        app.extensions[coordination.EXTENSION_KEY], make_session(app.config), now=clock)
+        weather_service.WeatherSettings.from_config(app.config),
+        app.extensions["cache"][cache],
+        app.extensions[coordination.EXTENSION_KEY],
+        make_session(app.config),
+        now=clock,
+    )
 
 
-def subscription_body(browser, *, lat=5.0, lon=0.0, name="Track", timezone="Europe/Vaduz", briefing_at="07:00",
-                      minutes=30, safe_window_alerts=False) -> dict:
-    return {"subscription": browser.to_json(), "place": {"lat": lat, "lon": lon, "name": name},
-            "timezone": timezone, "briefing_at": briefing_at, "minutes": minutes,
-            "safe_window_alerts": safe_window_alerts}
+def subscription_body(
+    browser,
+    *,
+    lat=5.0,
+    lon=0.0,
+    name="Track",
+    timezone="Europe/Vaduz",
+    briefing_at="07:00",
+    minutes=30,
+    safe_window_alerts=False,
+) -> dict:
+    return {
+        "subscription": browser.to_json(),
+        "place": {"lat": lat, "lon": lon, "name": name},
+        "timezone": timezone,
+        "briefing_at": briefing_at,
+        "minutes": minutes,
+        "safe_window_alerts": safe_window_alerts,
+    }
 
 
 def subscribe(runner, token, browser, **kwargs) -> dict:
-    response = runner.api("POST", "/api/v1/push/subscriptions", token, json=subscription_body(browser, **kwargs))
+    response = runner.api(
+        "POST", "/api/v1/push/subscriptions", token, json=subscription_body(browser, **kwargs)
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -62,10 +82,11 @@ def send_due(app, at: datetime, clock: Clock | None = None):
 
 def counts(app) -> tuple[int, int]:
     with app.app_context():
-        return (db.session.scalar(select(func.count()).select_from(PushSubscription)),
-                db.session.scalar(select(func.count()).select_from(PushDelivery)))
+        return (
+            db.session.scalar(select(func.count()).select_from(PushSubscription)),
+            db.session.scalar(select(func.count()).select_from(PushDelivery)),
+        )
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
-

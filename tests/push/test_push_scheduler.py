@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 import sys
-from datetime import datetime, timezone
+import time
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from tests.logbook.helpers import Runner
@@ -21,9 +21,14 @@ def test_once_sends_what_is_due_now(tmp_path, open_meteo, met_no, nominatim, pus
     app = push_app(tmp_path, open_meteo, met_no, nominatim, push, BACKRUN_CACHE_URL="")
     runner = Runner(app, "erin@example.org").signup()
     browser = push.new_subscription()
-    now = datetime.now(timezone.utc)
-    subscribe(runner, runner.token(), browser, timezone="Asia/Tokyo",
-              briefing_at=now.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M"))
+    now = datetime.now(UTC)
+    subscribe(
+        runner,
+        runner.token(),
+        browser,
+        timezone="Asia/Tokyo",
+        briefing_at=now.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M"),
+    )
     result = app.test_cli_runner().invoke(args=["push", "scheduler", "--once"])
     assert result.exit_code == 0, result.output
     assert "1 sent" in result.output
@@ -34,12 +39,23 @@ def test_the_scheduler_process_sends_and_stops_on_sigterm(tmp_path, open_meteo, 
     app = push_app(tmp_path, open_meteo, met_no, nominatim, push, BACKRUN_CACHE_URL="")
     runner = Runner(app, "fay@example.org").signup()
     browser = push.new_subscription()
-    now = datetime.now(timezone.utc)
-    subscribe(runner, runner.token(), browser, timezone="America/Sao_Paulo",
-              briefing_at=now.astimezone(ZoneInfo("America/Sao_Paulo")).strftime("%H:%M"))
+    now = datetime.now(UTC)
+    subscribe(
+        runner,
+        runner.token(),
+        browser,
+        timezone="America/Sao_Paulo",
+        briefing_at=now.astimezone(ZoneInfo("America/Sao_Paulo")).strftime("%H:%M"),
+    )
     env = {**cli_env(app, push), "BACKRUN_CACHE_URL": ""}
-    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "push", "scheduler", "--interval", "5"],
-                               cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "push", "scheduler", "--interval", "5"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for(lambda: push.messages_for(browser), 60, "the scheduler's briefing")
         time.sleep(6)  # at least one more run of the schedule, which must find nothing left to send

@@ -23,8 +23,16 @@ RAIN = {"precipitation": 3.0, "rain": 3.0, "weather_code": 63, "precipitation_pr
 
 def test_a_briefing_goes_once_at_its_local_time(app, runner_a, token_a, push, clock):
     browser = push.new_subscription()
-    sub = subscribe(runner_a, token_a, browser, briefing_at="07:00", timezone="Europe/Vaduz", minutes=45,
-                    name="Rheinpark", **SUNNY_AT_5Z)
+    sub = subscribe(
+        runner_a,
+        token_a,
+        browser,
+        briefing_at="07:00",
+        timezone="Europe/Vaduz",
+        minutes=45,
+        name="Rheinpark",
+        **SUNNY_AT_5Z,
+    )
     assert send_due(app, SUMMER_7_VADUZ - timedelta(minutes=1), clock).sent == []
     report = send_due(app, SUMMER_7_VADUZ, clock)
     assert len(report.sent) == 1 and push.problems == []
@@ -43,6 +51,7 @@ def test_a_briefing_goes_once_at_its_local_time(app, runner_a, token_a, push, cl
     assert message.claims["sub"] == "mailto:tests@backrun.invalid"
     with app.app_context():
         from backrun.push.keys import application_server_key
+
         assert message.vapid_key == application_server_key()
     # Later runs the same day (within the grace period and after) send nothing more.
     for minutes in (0, 1, 15, 29, 30, 120):
@@ -52,14 +61,22 @@ def test_a_briefing_goes_once_at_its_local_time(app, runner_a, token_a, push, cl
     assert len(send_due(app, SUMMER_7_VADUZ + timedelta(days=1), clock).sent) == 1
 
 
-def test_a_briefing_on_a_bad_morning_names_the_reason_and_the_next_safe_window(app, runner_a, token_a, push, clock,
-                                                                              timed_open_meteo):
+def test_a_briefing_on_a_bad_morning_names_the_reason_and_the_next_safe_window(
+    app, runner_a, token_a, push, clock, timed_open_meteo
+):
     browser = push.new_subscription()
     subscribe(runner_a, token_a, browser, briefing_at="07:00", timezone="Europe/Vaduz", **SUNNY_AT_5Z)
     # Wet now; then warm, dry, sunny and breezy, so the ground dries within hours (the ground model
     # dries by evaporation: under a mild, humid sky a soaked track stays wet into the evening).
-    drying = {"temperature_2m": 22.0, "dew_point_2m": 8.0, "relative_humidity_2m": 41, "apparent_temperature": 21.0,
-              "shortwave_radiation": 700.0, "wind_speed_10m": 15.0, "wind_gusts_10m": 25.0}
+    drying = {
+        "temperature_2m": 22.0,
+        "dew_point_2m": 8.0,
+        "relative_humidity_2m": 41,
+        "apparent_temperature": 21.0,
+        "shortwave_radiation": 700.0,
+        "wind_speed_10m": 15.0,
+        "wind_gusts_10m": 25.0,
+    }
     timed_open_meteo.set_weather(hours={0: RAIN, 1: RAIN}, base=drying)
     send_due(app, SUMMER_7_VADUZ, clock)
     [message] = push.messages_for(browser)
@@ -112,12 +129,21 @@ def _alerts(browser, push):
     return [m for m in push.messages_for(browser) if m.payload["kind"] == "safe_window"]
 
 
-def test_safe_window_alert_after_rain_once_a_day_and_never_in_quiet_hours(app, runner_a, token_a, push, clock,
-                                                                        timed_open_meteo):
+def test_safe_window_alert_after_rain_once_a_day_and_never_in_quiet_hours(
+    app, runner_a, token_a, push, clock, timed_open_meteo
+):
     # Solar noon at 10:00 UTC (lon 30); Africa/Nairobi is UTC+3, so 13:00 local.
     browser = push.new_subscription()
-    subscribe(runner_a, token_a, browser, briefing_at=None, safe_window_alerts=True, timezone="Africa/Nairobi",
-              lat=-1.3, lon=30.0)
+    subscribe(
+        runner_a,
+        token_a,
+        browser,
+        briefing_at=None,
+        safe_window_alerts=True,
+        timezone="Africa/Nairobi",
+        lat=-1.3,
+        lon=30.0,
+    )
     noon = at("2026-06-15T10:00:00Z")
     timed_open_meteo.set_weather(hours={-1: RAIN, 0: RAIN, 1: RAIN})
     assert send_due(app, noon, clock).sent == []  # indoors/caution: remembered, nothing sent
@@ -152,8 +178,16 @@ def test_safe_window_alert_after_rain_once_a_day_and_never_in_quiet_hours(app, r
 
 def test_no_alert_on_unknown_data(app, runner_a, token_a, push, clock, timed_open_meteo, met_no):
     browser = push.new_subscription()
-    subscribe(runner_a, token_a, browser, briefing_at=None, safe_window_alerts=True, timezone="Africa/Nairobi",
-              lat=-1.3, lon=30.0)
+    subscribe(
+        runner_a,
+        token_a,
+        browser,
+        briefing_at=None,
+        safe_window_alerts=True,
+        timezone="Africa/Nairobi",
+        lat=-1.3,
+        lon=30.0,
+    )
     noon = at("2026-06-15T10:00:00Z")
     timed_open_meteo.set_weather(hours={-1: RAIN, 0: RAIN, 1: RAIN})
     send_due(app, noon, clock)
@@ -168,12 +202,22 @@ def test_quiet_hours_are_configurable(tmp_path, timed_open_meteo, clock, met_no,
     from tests.push.conftest import push_app
     from tests.push.helpers import use_clock
 
-    app = push_app(tmp_path, timed_open_meteo, met_no, nominatim, push, BACKRUN_PUSH_QUIET_HOURS="09:00-17:00")
+    app = push_app(
+        tmp_path, timed_open_meteo, met_no, nominatim, push, BACKRUN_PUSH_QUIET_HOURS="09:00-17:00"
+    )
     use_clock(app, clock)
     runner = Runner(app, "carol@example.org").signup()
     browser = push.new_subscription()
-    subscribe(runner, runner.token(), browser, briefing_at=None, safe_window_alerts=True, timezone="Africa/Nairobi",
-              lat=-1.3, lon=30.0)
+    subscribe(
+        runner,
+        runner.token(),
+        browser,
+        briefing_at=None,
+        safe_window_alerts=True,
+        timezone="Africa/Nairobi",
+        lat=-1.3,
+        lon=30.0,
+    )
     noon = at("2026-06-15T10:00:00Z")  # 13:00 in Nairobi: quiet now
     timed_open_meteo.set_weather(hours={-1: RAIN, 0: RAIN, 1: RAIN})
     send_due(app, noon - timedelta(hours=5), clock)  # 08:00 local: not quiet, rain seen
@@ -251,8 +295,14 @@ def test_a_claim_left_by_a_dead_sender_is_sent_once_after_its_lease(app, runner_
     sub = subscribe(runner_a, token_a, browser, **SUNNY_AT_5Z)
     lease = timedelta(seconds=app.config["BACKRUN_PUSH_LEASE_S"])
     with app.app_context():  # what a sender that crashed right after claiming leaves behind
-        claim = claims.claim(sub["id"], "briefing", "2026-06-15", {"kind": "briefing", "verdict": "go", "title": "t",
-                             "body": "b", "url": "/"}, now=SUMMER_7_VADUZ, lease=lease)
+        claim = claims.claim(
+            sub["id"],
+            "briefing",
+            "2026-06-15",
+            {"kind": "briefing", "verdict": "go", "title": "t", "body": "b", "url": "/"},
+            now=SUMMER_7_VADUZ,
+            lease=lease,
+        )
         assert claim is not None
     assert send_due(app, SUMMER_7_VADUZ + timedelta(minutes=1), clock).sent == []  # still leased
     report = send_due(app, SUMMER_7_VADUZ + lease, clock)
@@ -266,7 +316,9 @@ def test_the_cli_prints_what_it_sent_and_skipped(app, runner_a, token_a, push, c
     subscribe(runner_a, token_a, push.new_subscription(), **SUNNY_AT_5Z)
     clock.set(SUMMER_7_VADUZ)
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["push", "send-due", "--at", "2026-06-15T07:00:00+02:00"], catch_exceptions=False)
+    result = runner.invoke(
+        args=["push", "send-due", "--at", "2026-06-15T07:00:00+02:00"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert "sent: briefing #" in result.output and "1 sent, 0 skipped" in result.output
     again = runner.invoke(args=["push", "send-due", "--at", "2026-06-15T07:01:00+02:00"])
@@ -286,10 +338,20 @@ def test_an_endpoint_no_longer_allowed_is_never_posted_to(app, runner_a, token_a
 
 def test_a_minute_with_nothing_due_fetches_no_weather(app, runner_a, token_a, push, clock, timed_open_meteo):
     subscribe(runner_a, token_a, push.new_subscription(), briefing_at="07:00", **SUNNY_AT_5Z)
-    subscribe(runner_a, token_a, push.new_subscription(), briefing_at=None, safe_window_alerts=True,
-              timezone="Africa/Nairobi", lat=-1.3, lon=30.0)
+    subscribe(
+        runner_a,
+        token_a,
+        push.new_subscription(),
+        briefing_at=None,
+        safe_window_alerts=True,
+        timezone="Africa/Nairobi",
+        lat=-1.3,
+        lon=30.0,
+    )
     timed_open_meteo.reset()
-    send_due(app, at("2026-06-15T20:00:00Z"), clock)  # 22:00 in Vaduz and 23:00 in Nairobi: quiet, no briefing
+    send_due(
+        app, at("2026-06-15T20:00:00Z"), clock
+    )  # 22:00 in Vaduz and 23:00 in Nairobi: quiet, no briefing
     assert timed_open_meteo.count() == 0
     send_due(app, SUMMER_7_VADUZ, clock)  # the briefing's cell, and the alert's (12:00 in Nairobi)
     assert timed_open_meteo.count() == 2

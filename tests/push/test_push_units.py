@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from backrun.push.claims import backoff
 from backrun.push.content import advice_url, topic
 from backrun.push.sender import contact_claim, retry_after
 
-UTC = timezone.utc
+UTC = UTC
 GRACE = timedelta(minutes=30)
 
 
@@ -48,9 +48,15 @@ def test_a_late_evening_briefing_is_still_due_after_midnight_within_its_grace():
 
 
 def test_the_next_window_starts_at_the_next_quarter_hour():
-    assert schedule.next_window_start(datetime(2026, 1, 1, 7, 0, tzinfo=UTC)) == datetime(2026, 1, 1, 7, 0, tzinfo=UTC)
-    assert schedule.next_window_start(datetime(2026, 1, 1, 7, 1, tzinfo=UTC)) == datetime(2026, 1, 1, 7, 15, tzinfo=UTC)
-    assert schedule.next_window_start(datetime(2026, 1, 1, 7, 59, 30, tzinfo=UTC)) == datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
+    assert schedule.next_window_start(datetime(2026, 1, 1, 7, 0, tzinfo=UTC)) == datetime(
+        2026, 1, 1, 7, 0, tzinfo=UTC
+    )
+    assert schedule.next_window_start(datetime(2026, 1, 1, 7, 1, tzinfo=UTC)) == datetime(
+        2026, 1, 1, 7, 15, tzinfo=UTC
+    )
+    assert schedule.next_window_start(datetime(2026, 1, 1, 7, 59, 30, tzinfo=UTC)) == datetime(
+        2026, 1, 1, 8, 0, tzinfo=UTC
+    )
 
 
 def test_retry_after_as_seconds_or_a_date():

@@ -29,10 +29,11 @@ def app(tmp_path, open_meteo, met_no, nominatim):
 def build_of(client) -> dict:
     source = client.get("/sw.js").get_data(as_text=True)
     start = source.index("const BUILD = ") + len("const BUILD = ")
-    return json.loads(source[start:source.index(";\n", start)])
+    return json.loads(source[start : source.index(";\n", start)])
 
 
 # --- manifest and icons -----------------------------------------------------------------------
+
 
 def test_the_manifest_has_what_installing_needs(client):
     response = client.get("/manifest.webmanifest")
@@ -48,10 +49,15 @@ def test_the_manifest_has_what_installing_needs(client):
         assert f"{width}x{height}" == image["sizes"], path
     for shot in manifest["screenshots"]:  # Chromium's rules for the richer install dialog
         width, height = map(int, shot["sizes"].split("x"))
-        assert 320 <= min(width, height) and max(width, height) <= 3840 and max(width, height) / min(width, height) <= 2.3
+        assert (
+            min(width, height) >= 320
+            and max(width, height) <= 3840
+            and max(width, height) / min(width, height) <= 2.3
+        )
 
 
 # --- the service worker and its build ---------------------------------------------------------
+
 
 def test_the_worker_is_the_static_file_with_its_build_filled_in(client):
     response = client.get("/sw.js")
@@ -104,11 +110,14 @@ def test_the_offline_page_is_nobodys(app):
 
 # --- whose page is it? ------------------------------------------------------------------------
 
+
 def test_a_signed_in_runners_pages_are_private_and_say_whose(app, client):
     alice = Runner(app, "alice@example.org").signup()
     bob = Runner(app, "bob@example.org").signup()
     anonymous = client.get("/")
-    assert "X-Backrun-Runner" not in anonymous.headers and "private" not in anonymous.headers.get("Cache-Control", "")
+    assert "X-Backrun-Runner" not in anonymous.headers and "private" not in anonymous.headers.get(
+        "Cache-Control", ""
+    )
 
     home_a, home_b = alice.client.get("/"), bob.client.get("/")
     assert home_a.headers["Cache-Control"] == "private, no-cache"
@@ -122,7 +131,7 @@ def test_a_signed_in_runners_pages_are_private_and_say_whose(app, client):
         assert "no-store" in alice.client.get(url).headers["Cache-Control"], url
     form = alice.client.get("/log/new")
     assert form.headers["Cache-Control"] == "private, no-cache" and form.headers["X-Backrun-Runner"] == key_a
-    assert 'data-offline-log' in form.get_data(as_text=True)
+    assert "data-offline-log" in form.get_data(as_text=True)
     assert "X-Backrun-Runner" not in alice.client.get("/static/css/app.css").headers
     assert "X-Backrun-Runner" not in alice.client.get("/api/v1/sessions").headers
 
@@ -143,7 +152,9 @@ def test_the_outbox_asks_who_is_signed_in_and_gets_a_token_valid_now(app, client
     replay = {**fields, "started_local": "2026-11-20T07:30", "duration": "12", "setting": "treadmill"}
     headers = {"Accept": "application/json", "X-CSRFToken": body["csrf_token"]}
     assert runner.client.post("/log/new", data=replay, headers=headers).status_code == 201
-    assert runner.client.post("/log/new", data=replay, headers=headers).status_code == 200  # a replay: no double
+    assert (
+        runner.client.post("/log/new", data=replay, headers=headers).status_code == 200
+    )  # a replay: no double
 
 
 def test_the_advice_says_when_its_weather_was_fetched(client):
@@ -153,6 +164,7 @@ def test_the_advice_says_when_its_weather_was_fetched(client):
 
 
 # --- compression ------------------------------------------------------------------------------
+
 
 def test_text_is_gzipped_for_clients_that_accept_it(client):
     plain = client.get("/")

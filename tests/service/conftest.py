@@ -28,14 +28,27 @@ def instances(tmp_path, database_url, cache_url, open_meteo, met_no, nominatim):
     """start(n, **env) -> n gunicorn instances sharing the database and Redis; all stopped afterwards."""
     started: list[AppInstance] = []
 
-    def start(count: int = 2, *, workers: int = 2, threads: int = 16, database: str | None = None,
-              cache: str | None = None, **extra_env: str) -> list[AppInstance]:
+    def start(
+        count: int = 2,
+        *,
+        workers: int = 2,
+        threads: int = 16,
+        database: str | None = None,
+        cache: str | None = None,
+        **extra_env: str,
+    ) -> list[AppInstance]:
         batch = []
         for _ in range(count):
             name = f"instance-{len(started) + len(batch) + 1}"
-            env = app_env(tmp_path / name, database_url=database or database_url,
-                          cache_url=cache_url if cache is None else cache, open_meteo_url=open_meteo.endpoint,
-                          met_no_url=met_no.endpoint, nominatim_url=nominatim.url, **extra_env)
+            env = app_env(
+                tmp_path / name,
+                database_url=database or database_url,
+                cache_url=cache_url if cache is None else cache,
+                open_meteo_url=open_meteo.endpoint,
+                met_no_url=met_no.endpoint,
+                nominatim_url=nominatim.url,
+                **extra_env,
+            )
             batch.append(AppInstance(name, env, tmp_path / "logs", workers=workers, threads=threads))
         (tmp_path / "logs").mkdir(exist_ok=True)
         start_all(batch)

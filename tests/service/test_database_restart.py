@@ -31,7 +31,9 @@ def test_the_app_recovers_from_a_postgresql_restart_without_restarting(instances
     assert current.restartable, "restarting PostgreSQL needs the throwaway cluster that make test starts"
     first, second = instances(2, threads=8)
     _, token = create_runner(database_url)
-    processes_before = {instance.name: (instance.proc.pid, sorted(instance.worker_pids())) for instance in (first, second)}
+    processes_before = {
+        instance.name: (instance.proc.pid, sorted(instance.worker_pids())) for instance in (first, second)
+    }
     session = http_session(16)
     results: list[tuple[float, str, int | None]] = []
     posted: list[tuple[dict, bool]] = []
@@ -54,8 +56,9 @@ def test_the_app_recovers_from_a_postgresql_restart_without_restarting(instances
             else:
                 path = "/api/v1/sessions?limit=5" if kind == "read" else "/healthz"
                 try:
-                    status = session.get(instance.url(path), timeout=20,
-                                         headers={"Authorization": f"Bearer {token}"}).status_code
+                    status = session.get(
+                        instance.url(path), timeout=20, headers={"Authorization": f"Bearer {token}"}
+                    ).status_code
                 except requests.RequestException:
                     status = None
             with lock:
@@ -78,13 +81,17 @@ def test_the_app_recovers_from_a_postgresql_restart_without_restarting(instances
     during = [r for r in results if restart_began - 0.5 <= r[0] < restart_ended + RECOVERY_S]
     after = [r for r in results if r[0] >= restart_ended + RECOVERY_S]
     assert before and after, (len(before), len(after))
-    assert all(status is not None and 200 <= status < 300 for _, _, status in before), [r for r in before if not (r[2] and 200 <= r[2] < 300)][:5]
+    assert all(status is not None and 200 <= status < 300 for _, _, status in before), [
+        r for r in before if not (r[2] and 200 <= r[2] < 300)
+    ][:5]
     # During the restart: a 503 at worst (the app said "try again"), never a 500 or no answer.
-    assert all(status is not None and (200 <= status < 300 or status == 503) for _, _, status in during), \
+    assert all(status is not None and (200 <= status < 300 or status == 503) for _, _, status in during), (
         sorted({status for _, _, status in during}, key=str)
+    )
     # After it: everything works again, reads, writes and the health check.
-    assert all(status is not None and 200 <= status < 300 for _, _, status in after), \
-        [r for r in after if not (r[2] and 200 <= r[2] < 300)][:5]
+    assert all(status is not None and 200 <= status < 300 for _, _, status in after), [
+        r for r in after if not (r[2] and 200 <= r[2] < 300)
+    ][:5]
     assert {kind for _, kind, _ in after} == {"read", "write", "health"}
 
     # The same processes: nothing was restarted to get there.

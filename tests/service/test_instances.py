@@ -85,14 +85,17 @@ def test_the_same_ids_posted_to_both_instances_are_stored_once(instances, databa
     random.Random(7).shuffle(jobs)
 
     with ThreadPoolExecutor(max_workers=40) as pool:
-        outcomes = list(pool.map(lambda job: (job[1]["id"], post_session(session, job[0].base_url, token, job[1])), jobs))
+        outcomes = list(
+            pool.map(lambda job: (job[1]["id"], post_session(session, job[0].base_url, token, job[1])), jobs)
+        )
 
     statuses: dict[str, list[int]] = {}
     for session_id, outcome in outcomes:
         statuses.setdefault(session_id, []).append(outcome.status)
     # Each id: created once (201), found already there once (200); never an error.
-    assert all(sorted(got) == [200, 201] for got in statuses.values()), \
-        [got for got in statuses.values() if sorted(got) != [200, 201]][:5]
+    assert all(sorted(got) == [200, 201] for got in statuses.values()), [
+        got for got in statuses.values() if sorted(got) != [200, 201]
+    ][:5]
     stored = stored_sessions(database_url)
     assert set(stored) == {body["id"] for body in bodies}
     assert all(count == 1 for count, _ in stored.values())
@@ -126,8 +129,9 @@ def test_an_instance_killed_midway_loses_no_acknowledged_session(instances, data
     assert killed.is_set()
     acknowledged = {bodies[n]["id"] for n, outcome in enumerate(outcomes) if outcome.acknowledged}
     failed = [n for n, outcome in enumerate(outcomes) if not outcome.acknowledged]
-    assert all(outcome.status is None or outcome.status < 500 for outcome in outcomes), \
-        [o for o in outcomes if o.status and o.status >= 500][:3]
+    assert all(outcome.status is None or outcome.status < 500 for outcome in outcomes), [
+        o for o in outcomes if o.status and o.status >= 500
+    ][:3]
     assert failed, "the kill came too late to interrupt anything"
     assert all(n % 2 == 1 for n in failed)  # only the killed instance's posts went unanswered
 
@@ -138,7 +142,9 @@ def test_an_instance_killed_midway_loses_no_acknowledged_session(instances, data
 
     # The client retries what got no answer, on the instance still up (what the outbox does).
     retried = [post_session(session, survivor.base_url, token, bodies[n]) for n in failed]
-    assert all(outcome.status in (200, 201) for outcome in retried), [o for o in retried if o.status not in (200, 201)][:3]
+    assert all(outcome.status in (200, 201) for outcome in retried), [
+        o for o in retried if o.status not in (200, 201)
+    ][:3]
     stored = stored_sessions(database_url)
     assert set(stored) == {body["id"] for body in bodies}
     assert all(count == 1 for count, _ in stored.values())
@@ -175,7 +181,6 @@ def test_a_graceful_shutdown_finishes_what_it_accepted(instances, database_url):
     assert "Shutting down" in instance.log_text() or "Handling signal: term" in instance.log_text()
 
 
-
 @pytest.mark.timeout(180)
 def test_rate_limits_and_upstream_politeness_hold_across_instances(instances, database_url, nominatim):
     """Flask-Limiter's counters and the Nominatim throttle (one request a second for the whole
@@ -183,8 +188,14 @@ def test_rate_limits_and_upstream_politeness_hold_across_instances(instances, da
     first, second = instances(2, BACKRUN_LOGIN_RATELIMIT="3/minute", BACKRUN_GEOCODE_RATELIMIT="1000/minute")
     email = "limits@example.org"
     create_runner(database_url, email)
-    statuses = [requests.post((first, second)[n % 2].url("/api/v1/auth/token"), timeout=30,
-                              json={"email": email, "password": "wrong"}).status_code for n in range(4)]
+    statuses = [
+        requests.post(
+            (first, second)[n % 2].url("/api/v1/auth/token"),
+            timeout=30,
+            json={"email": email, "password": "wrong"},
+        ).status_code
+        for n in range(4)
+    ]
     assert statuses == [401, 401, 401, 429]
 
     barrier = threading.Barrier(4)

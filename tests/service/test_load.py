@@ -21,8 +21,18 @@ SECONDS = float(os.environ.get("BACKRUN_LOAD_SECONDS", "60"))
 
 @pytest.mark.timeout(SECONDS + 240)
 def test_200_concurrent_clients_on_the_mix_get_no_error(database_url, cache_url):
-    args = load.parser().parse_args(["--duration", f"{SECONDS:g}", "--connections", "200",
-                                     "--database-url", database_url, "--cache-url", cache_url])
+    args = load.parser().parse_args(
+        [
+            "--duration",
+            f"{SECONDS:g}",
+            "--connections",
+            "200",
+            "--database-url",
+            database_url,
+            "--cache-url",
+            cache_url,
+        ]
+    )
     results = load.run(args)
     print("\n" + load.markdown(results))
     assert results["errors"] == 0, results["wrk_output"] + "\n" + results["server_log_tail"]

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,37 +26,66 @@ ZONES = ["Europe/Vaduz", "America/New_York", "Asia/Kolkata", "UTC"]
 
 
 @pytest.mark.timeout(240)
-def test_two_instances_with_rq_deliver_every_briefing_once(tmp_path, database_url, cache_url, open_meteo, met_no,
-                                                          nominatim):
+def test_two_instances_with_rq_deliver_every_briefing_once(
+    tmp_path, database_url, cache_url, open_meteo, met_no, nominatim
+):
     from tests.conftest import make_app
 
     key = ec.generate_private_key(ec.SECP256R1())
     vapid = b64url(key.private_numbers().private_value.to_bytes(32, "big"))
     with PushServiceFake() as push:
-        app = make_app(tmp_path, open_meteo, met_no, nominatim, SQLALCHEMY_DATABASE_URI=database_url,
-                       BACKRUN_PUSH_ALLOWED_ORIGINS=(push.url,), BACKRUN_VAPID_PRIVATE_KEY=vapid, **FAST_HASH)
+        app = make_app(
+            tmp_path,
+            open_meteo,
+            met_no,
+            nominatim,
+            SQLALCHEMY_DATABASE_URI=database_url,
+            BACKRUN_PUSH_ALLOWED_ORIGINS=(push.url,),
+            BACKRUN_VAPID_PRIVATE_KEY=vapid,
+            **FAST_HASH,
+        )
         runners = [Runner(app, f"rq{n}@example.org").signup() for n in range(3)]
         tokens = [r.token() for r in runners]
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         browsers = []
         for i in range(30):
             zone = ZONES[i % len(ZONES)]
             browser = push.new_subscription()
-            subscribe(runners[i % 3], tokens[i % 3], browser, timezone=zone, lat=47.0 + (i % 5) * 0.3, lon=9.5,
-                      briefing_at=now.astimezone(ZoneInfo(zone)).strftime("%H:%M"))
+            subscribe(
+                runners[i % 3],
+                tokens[i % 3],
+                browser,
+                timezone=zone,
+                lat=47.0 + (i % 5) * 0.3,
+                lon=9.5,
+                briefing_at=now.astimezone(ZoneInfo(zone)).strftime("%H:%M"),
+            )
             browsers.append(browser)
 
         processes = []
         try:
             for name in ("one", "two"):
-                env = app_env(tmp_path / name, database_url=database_url, cache_url=cache_url,
-                              open_meteo_url=open_meteo.endpoint, met_no_url=met_no.endpoint, nominatim_url=nominatim.url,
-                              BACKRUN_PUSH_ALLOWED_ORIGINS=push.url, BACKRUN_VAPID_PRIVATE_KEY=vapid,
-                              BACKRUN_PUSH_TIMEOUT="2")
+                env = app_env(
+                    tmp_path / name,
+                    database_url=database_url,
+                    cache_url=cache_url,
+                    open_meteo_url=open_meteo.endpoint,
+                    met_no_url=met_no.endpoint,
+                    nominatim_url=nominatim.url,
+                    BACKRUN_PUSH_ALLOWED_ORIGINS=push.url,
+                    BACKRUN_VAPID_PRIVATE_KEY=vapid,
+                    BACKRUN_PUSH_TIMEOUT="2",
+                )
                 for command in (["scheduler", "--interval", "5"], ["worker"]):
-                    processes.append(subprocess.Popen(
-                        [sys.executable, "-m", "flask", "--app", "app", "push", *command], cwd=PROJECT_ROOT, env=env,
-                        stdout=subprocess.DEVNULL, stderr=open(tmp_path / f"{name}-{command[0]}.log", "w")))
+                    processes.append(
+                        subprocess.Popen(
+                            [sys.executable, "-m", "flask", "--app", "app", "push", *command],
+                            cwd=PROJECT_ROOT,
+                            env=env,
+                            stdout=subprocess.DEVNULL,
+                            stderr=open(tmp_path / f"{name}-{command[0]}.log", "w"),
+                        )
+                    )
             wait_for(lambda: len(push.messages) >= 30, 120, "30 briefings")
             time.sleep(12)  # two more runs of each scheduler: nothing more may arrive
         finally:

@@ -33,9 +33,15 @@ def _health(instance) -> dict:
 
 
 @pytest.mark.timeout(240)
-def test_the_app_keeps_answering_when_redis_dies(instances, private_redis, database_url, open_meteo, nominatim):
-    (instance,) = instances(1, cache=private_redis.url, BACKRUN_LOGIN_RATELIMIT="5/minute",
-                            BACKRUN_GEOCODE_RATELIMIT="1000/minute")
+def test_the_app_keeps_answering_when_redis_dies(
+    instances, private_redis, database_url, open_meteo, nominatim
+):
+    (instance,) = instances(
+        1,
+        cache=private_redis.url,
+        BACKRUN_LOGIN_RATELIMIT="5/minute",
+        BACKRUN_GEOCODE_RATELIMIT="1000/minute",
+    )
     email = "redis-down@example.org"
     create_runner(database_url, email)
     assert _health(instance) == {"status": "ok", "checks": {"database": "ok", "cache": "redis"}}
@@ -53,13 +59,20 @@ def test_the_app_keeps_answering_when_redis_dies(instances, private_redis, datab
     response = requests.get(instance.url("/advice?place=Vaduz"), timeout=30)
     assert response.status_code == 200 and "Vaduz" in response.text
     # Flask-Limiter's counters: in memory per process; failed sign-ins are still limited.
-    statuses = [requests.post(instance.url("/api/v1/auth/token"), json={"email": email, "password": "wrong"},
-                              timeout=30).status_code for _ in range(11)]
+    statuses = [
+        requests.post(
+            instance.url("/api/v1/auth/token"), json={"email": email, "password": "wrong"}, timeout=30
+        ).status_code
+        for _ in range(11)
+    ]
     assert set(statuses) <= {401, 429} and 429 in statuses, statuses  # 2 workers x 5 allowed < 11
     # Pages and the logbook API.
     assert requests.get(instance.url("/"), timeout=30).status_code == 200
 
-    assert _health(instance) == {"status": "degraded", "checks": {"database": "ok", "cache": "redis-fallback"}}
+    assert _health(instance) == {
+        "status": "degraded",
+        "checks": {"database": "ok", "cache": "redis-fallback"},
+    }
     log = instance.log_text()
     assert "Redis unreachable" in log
     assert "Traceback" not in log
@@ -74,7 +87,10 @@ def test_back_to_redis_when_it_returns(tmp_path, private_redis, open_meteo, met_
     assert client.get("/healthz").json["checks"]["cache"] == "redis"
 
     private_redis.stop()
-    assert client.get("/healthz").json == {"status": "degraded", "checks": {"database": "ok", "cache": "redis-fallback"}}
+    assert client.get("/healthz").json == {
+        "status": "degraded",
+        "checks": {"database": "ok", "cache": "redis-fallback"},
+    }
     assert client.get("/api/v1/advice?lat=45.1&lon=7.1").status_code == 200
 
     private_redis.start()  # same port

@@ -26,8 +26,21 @@ from tests.support.instances import http_session
 
 pytestmark = [pytest.mark.service]
 
-FAULTS = ["latency", "status:500", "status:502", "status:503", "status:504", "status:429", "reset", "refuse",
-          "truncate", "cut_json", "garbage", "drip", "pass"]
+FAULTS = [
+    "latency",
+    "status:500",
+    "status:502",
+    "status:503",
+    "status:504",
+    "status:429",
+    "reset",
+    "refuse",
+    "truncate",
+    "cut_json",
+    "garbage",
+    "drip",
+    "pass",
+]
 HTTP_TIMEOUT_S = 1.0
 _cells = itertools.count(1)
 
@@ -47,9 +60,15 @@ def overpass():
 
 @pytest.fixture
 def proxies(open_meteo, met_no, nominatim, overpass):
-    started = {name: FaultProxy(fake.url, delay_s=HTTP_TIMEOUT_S * 3).start()
-               for name, fake in (("open_meteo", open_meteo), ("met_no", met_no), ("nominatim", nominatim),
-                                  ("overpass", overpass))}
+    started = {
+        name: FaultProxy(fake.url, delay_s=HTTP_TIMEOUT_S * 3).start()
+        for name, fake in (
+            ("open_meteo", open_meteo),
+            ("met_no", met_no),
+            ("nominatim", nominatim),
+            ("overpass", overpass),
+        )
+    }
     yield started
     for proxy in started.values():
         proxy.stop()
@@ -58,7 +77,8 @@ def proxies(open_meteo, met_no, nominatim, overpass):
 @pytest.fixture
 def faulty_instance(instances, proxies, open_meteo, met_no, overpass):
     (instance,) = instances(
-        1, threads=8,
+        1,
+        threads=8,
         BACKRUN_OPEN_METEO_URL=proxies["open_meteo"].endpoint(open_meteo.endpoint),
         BACKRUN_MET_NO_URL=proxies["met_no"].endpoint(met_no.endpoint),
         BACKRUN_NOMINATIM_URL=proxies["nominatim"].url,

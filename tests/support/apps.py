@@ -11,7 +11,15 @@ from flask import Flask
 def bare_app(instance_path: Path | str, database_url: str, **config) -> Flask:
     from backrun import create_app
 
-    return create_app({"TESTING": True, "INSTANCE_PATH": str(instance_path), "SECRET_KEY": "x",
-                       "SQLALCHEMY_DATABASE_URI": database_url, "BACKRUN_CACHE_URL": "",
-                       "BACKRUN_OVERPASS_URL": "",
-                       "BACKRUN_AIR_QUALITY_URL": "", **config})
+    return create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance_path),
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "BACKRUN_CACHE_URL": "",
+            "BACKRUN_OVERPASS_URL": "",
+            "BACKRUN_AIR_QUALITY_URL": "",
+            **config,
+        }
+    )

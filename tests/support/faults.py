@@ -60,7 +60,9 @@ class FaultProxy:
                 proxy._handle(self.request)
 
         self._server = _Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -157,12 +159,17 @@ class FaultProxy:
     def _forward(self, method: str, target: str, headers: dict[str, str], body: bytes):
         connection = http.client.HTTPConnection(*self.upstream, timeout=30)
         try:
-            forwarded = {k: v for k, v in headers.items() if k.lower() not in {"connection", "accept-encoding"}}
+            forwarded = {
+                k: v for k, v in headers.items() if k.lower() not in {"connection", "accept-encoding"}
+            }
             connection.request(method, target, body=body or None, headers=forwarded)
             response = connection.getresponse()
             reply = response.read()
-            keep = {k: v for k, v in response.getheaders()
-                    if k.lower() not in {"connection", "transfer-encoding", "content-length", "keep-alive"}}
+            keep = {
+                k: v
+                for k, v in response.getheaders()
+                if k.lower() not in {"connection", "transfer-encoding", "content-length", "keep-alive"}
+            }
             return response.status, keep, reply
         finally:
             connection.close()
@@ -194,7 +201,13 @@ def _read_request(client: socket.socket) -> tuple[str, str, dict[str, str], byte
 
 def _head(status: int, headers: dict[str, str]) -> bytes:
     reason = http.client.responses.get(status, "Unknown")
-    lines = [f"HTTP/1.1 {status} {reason}", *(f"{k}: {v}" for k, v in headers.items()), "Connection: close", "", ""]
+    lines = [
+        f"HTTP/1.1 {status} {reason}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+        "Connection: close",
+        "",
+        "",
+    ]
     return "\r\n".join(lines).encode("latin-1")
 
 

@@ -14,7 +14,7 @@ import threading
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -25,25 +25,39 @@ from bench.common import Gunicorn, GunicornSettings
 SECRET_KEY = "service-tests-secret"
 
 
-def app_env(instance_dir: Path, *, database_url: str, cache_url: str, open_meteo_url: str, met_no_url: str,
-            nominatim_url: str, overpass_url: str = "", http_timeout_s: float = 2.0, **extra: str) -> dict[str, str]:
+def app_env(
+    instance_dir: Path,
+    *,
+    database_url: str,
+    cache_url: str,
+    open_meteo_url: str,
+    met_no_url: str,
+    nominatim_url: str,
+    overpass_url: str = "",
+    http_timeout_s: float = 2.0,
+    **extra: str,
+) -> dict[str, str]:
     instance_dir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BACKRUN_", "DATABASE_URL", "SECRET_KEY"))}
-    env.update({
-        "BACKRUN_INSTANCE_PATH": str(instance_dir),
-        "DATABASE_URL": database_url,
-        "BACKRUN_CACHE_URL": cache_url,
-        "SECRET_KEY": SECRET_KEY,  # the same on every instance, as the README says
-        "BACKRUN_OPEN_METEO_URL": open_meteo_url,
-        "BACKRUN_MET_NO_URL": met_no_url,
-        "BACKRUN_NOMINATIM_URL": nominatim_url,
-        "BACKRUN_OVERPASS_URL": overpass_url,
-        "BACKRUN_AIR_QUALITY_URL": "",  # air quality off: these tests are about the weather path
-        "BACKRUN_HTTP_TIMEOUT": str(http_timeout_s),
-        "BACKRUN_CONTACT": "tests@backrun.invalid",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        **extra,
-    })
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("BACKRUN_", "DATABASE_URL", "SECRET_KEY"))
+    }
+    env.update(
+        {
+            "BACKRUN_INSTANCE_PATH": str(instance_dir),
+            "DATABASE_URL": database_url,
+            "BACKRUN_CACHE_URL": cache_url,
+            "SECRET_KEY": SECRET_KEY,  # the same on every instance, as the README says
+            "BACKRUN_OPEN_METEO_URL": open_meteo_url,
+            "BACKRUN_MET_NO_URL": met_no_url,
+            "BACKRUN_NOMINATIM_URL": nominatim_url,
+            "BACKRUN_OVERPASS_URL": overpass_url,
+            "BACKRUN_AIR_QUALITY_URL": "",  # air quality off: these tests are about the weather path
+            "BACKRUN_HTTP_TIMEOUT": str(http_timeout_s),
+            "BACKRUN_CONTACT": "tests@backrun.invalid",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **extra,
+        }
+    )
     return env
 
 
@@ -59,9 +73,18 @@ class InstanceSettings(GunicornSettings):
 
 
 class AppInstance(Gunicorn):
-    def __init__(self, name: str, env: dict[str, str], log_dir: Path, *, workers: int = 2, threads: int = 16) -> None:
-        super().__init__("app:app", InstanceSettings(workers=workers, threads=threads), env,
-                         ready_path="/healthz", log_dir=log_dir, access_log=True, name=name)
+    def __init__(
+        self, name: str, env: dict[str, str], log_dir: Path, *, workers: int = 2, threads: int = 16
+    ) -> None:
+        super().__init__(
+            "app:app",
+            InstanceSettings(workers=workers, threads=threads),
+            env,
+            ready_path="/healthz",
+            log_dir=log_dir,
+            access_log=True,
+            name=name,
+        )
 
     def kill(self) -> None:
         """SIGKILL the master and its workers at once, as when the machine dies."""
@@ -100,7 +123,7 @@ def start_all(instances: list[AppInstance]) -> None:
     def start(instance: AppInstance) -> None:
         try:
             instance.start(ready_timeout_s=90)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=start, args=(instance,)) for instance in instances]
@@ -131,7 +154,9 @@ def create_runner(database_url: str, email: str = "runner@example.org") -> tuple
     from tests.support.apps import bare_app
 
     with tempfile.TemporaryDirectory() as instance:
-        app = bare_app(instance, database_url, SECRET_KEY=SECRET_KEY, BACKRUN_PASSWORD_METHOD="scrypt:1024:8:1")
+        app = bare_app(
+            instance, database_url, SECRET_KEY=SECRET_KEY, BACKRUN_PASSWORD_METHOD="scrypt:1024:8:1"
+        )
         with app.app_context():
             user = accounts.create_account(email, "service tests password", "Europe/Vaduz")
             _, token = tokens.create_token(user, "service tests")
@@ -143,7 +168,7 @@ def create_runner(database_url: str, email: str = "runner@example.org") -> tuple
 
 def session_body(session_id: str | None = None, n: int = 0) -> dict:
     """A valid session for POST /api/v1/sessions; the notes say which post it was."""
-    started = datetime.now(timezone.utc) - timedelta(hours=2, minutes=n % 600)
+    started = datetime.now(UTC) - timedelta(hours=2, minutes=n % 600)
     return {
         "id": session_id or str(uuid.uuid4()),
         "started_at": started.isoformat(timespec="seconds"),
@@ -167,8 +192,9 @@ def stored_sessions(database_url: str) -> dict[str, tuple[int, str]]:
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text(
-                "SELECT CAST(id AS TEXT), count(*), min(notes) FROM training_session GROUP BY id")).all()
+            rows = connection.execute(
+                text("SELECT CAST(id AS TEXT), count(*), min(notes) FROM training_session GROUP BY id")
+            ).all()
     finally:
         engine.dispose()
     return {str(uuid.UUID(row[0])): (row[1], row[2]) for row in rows}
@@ -188,10 +214,16 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-def post_session(session: requests.Session, base_url: str, token: str, body: dict, timeout_s: float = 15) -> Outcome:
+def post_session(
+    session: requests.Session, base_url: str, token: str, body: dict, timeout_s: float = 15
+) -> Outcome:
     try:
-        response = session.post(f"{base_url}/api/v1/sessions", json=body, timeout=timeout_s,
-                                headers={"Authorization": f"Bearer {token}"})
+        response = session.post(
+            f"{base_url}/api/v1/sessions",
+            json=body,
+            timeout=timeout_s,
+            headers={"Authorization": f"Bearer {token}"},
+        )
     except requests.RequestException as exc:
         return Outcome(base_url, error=type(exc).__name__)
     try:
@@ -199,4 +231,3 @@ def post_session(session: requests.Session, base_url: str, token: str, body: dic
     except ValueError:
         payload = {}
     return Outcome(base_url, response.status_code, body=payload)
-

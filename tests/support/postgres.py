@@ -45,8 +45,10 @@ SETTINGS = {
 
 def find_bindir() -> Path | None:
     """The newest Debian PostgreSQL server binaries, or whatever initdb is on PATH."""
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-                        key=lambda p: int(re.sub(r"\D", "", p.parent.parent.name) or 0))
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(re.sub(r"\D", "", p.parent.parent.name) or 0),
+    )
     if candidates:
         return candidates[-1].parent
     initdb = shutil.which("initdb")
@@ -57,7 +59,9 @@ class PostgresCluster:
     def __init__(self, bindir: Path | None = None) -> None:
         self.bindir = bindir or find_bindir()
         if self.bindir is None:
-            raise RuntimeError("PostgreSQL is not installed: `make test` installs Debian's postgresql package")
+            raise RuntimeError(
+                "PostgreSQL is not installed: `make test` installs Debian's postgresql package"
+            )
         self.user = "postgres" if os.geteuid() == 0 else None
         self.root: Path | None = None
         self.port = 0
@@ -77,14 +81,25 @@ class PostgresCluster:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def _pg(self, name: str, *args: str, timeout_s: float = 120) -> str:
-        return run(as_user(self.user, [str(self.bindir / name), *args]), timeout_s=timeout_s, what=name).stdout
+        return run(
+            as_user(self.user, [str(self.bindir / name), *args]), timeout_s=timeout_s, what=name
+        ).stdout
 
     def start(self) -> PostgresCluster:
         self.root = Path(tempfile.mkdtemp(prefix="backrun-pg-", dir=fast_tmp_dir()))
         self.data_dir.mkdir()
         chown_to(self.root, self.user)
-        self._pg("initdb", "-D", str(self.data_dir), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
-                 "--no-locale", "--no-sync")
+        self._pg(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-locale",
+            "--no-sync",
+        )
         self.port = free_port()
         settings = {**SETTINGS, "port": str(self.port), "unix_socket_directories": f"'{self.root}'"}
         with open(self.data_dir / "postgresql.conf", "a") as conf:
@@ -125,7 +140,9 @@ def fast_tmp_dir(need_bytes: int = 2 * 1024**3) -> str | None:
         stat = os.statvfs("/dev/shm")
     except OSError:
         return None
-    return "/dev/shm" if stat.f_bavail * stat.f_frsize >= need_bytes and os.access("/dev/shm", os.W_OK) else None
+    return (
+        "/dev/shm" if stat.f_bavail * stat.f_frsize >= need_bytes and os.access("/dev/shm", os.W_OK) else None
+    )
 
 
 def database_url(server_url: str, name: str) -> str:
@@ -205,7 +222,7 @@ class Databases:
     def _drop(self, name: str) -> None:
         try:
             self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        except Exception as exc:  # noqa: BLE001 - a leftover database must not fail a test
+        except Exception as exc:
             log.warning("could not drop test database %s: %s", name, exc)
 
     def _execute(self, sql: str) -> None:

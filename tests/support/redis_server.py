@@ -21,7 +21,9 @@ class RedisServer:
     def __init__(self, port: int | None = None) -> None:
         self.binary = shutil.which("redis-server")
         if self.binary is None:
-            raise RuntimeError("redis-server is not installed: `make test` installs Debian's redis-server package")
+            raise RuntimeError(
+                "redis-server is not installed: `make test` installs Debian's redis-server package"
+            )
         self.port = port or free_port()
         self.dir: Path | None = None
         self.proc: subprocess.Popen | None = None
@@ -37,11 +39,28 @@ class RedisServer:
         """Start (or start again, on the same port) and wait until it answers PING."""
         if self.dir is None:
             self.dir = Path(tempfile.mkdtemp(prefix="backrun-redis-"))
-        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                   "--dir", str(self.dir), "--daemonize", "no", "--loglevel", "warning",
-                   "--logfile", str(self.dir / "redis.log")]
-        self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
+        command = [
+            self.binary,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.dir),
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+            "--logfile",
+            str(self.dir / "redis.log"),
+        ]
+        self.proc = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         wait_for(self._answers, 15, f"redis-server on port {self.port}")
         return self
 

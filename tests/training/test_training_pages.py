@@ -44,7 +44,11 @@ class TestTimerPage:
         assert response.headers["Cache-Control"] == "no-cache"  # public: the offline shell keeps it
         assert "X-Backrun-Runner" not in response.headers
         assert re.search(r'src="/static/(?:[0-9a-f]{12}/)?js/timer/ui.js" type="module"', html)
-        assert (input_value(html, "bouts"), input_value(html, "backwardS"), input_value(html, "recoveryS")) == ("6", "30", "90")
+        assert (
+            input_value(html, "bouts"),
+            input_value(html, "backwardS"),
+            input_value(html, "recoveryS"),
+        ) == ("6", "30", "90")
         assert (input_value(html, "warmUpMin"), input_value(html, "coolDownMin")) == ("5", "5")
         assert "Beginner plan: week 1" in html and "Sign in</a> to follow the six-week plan" in html
         assert 'role="timer"' in html and 'role="status" aria-live="polite"' in html
@@ -52,14 +56,18 @@ class TestTimerPage:
 
     def test_offers_every_week_of_the_plan(self, app):
         html = app.test_client().get("/timer").get_data(as_text=True)
-        presets = [json.loads(raw.replace("&#34;", '"')) for raw in re.findall(r"data-workout='([^']*)'", html)]
+        presets = [
+            json.loads(raw.replace("&#34;", '"')) for raw in re.findall(r"data-workout='([^']*)'", html)
+        ]
         assert presets[1:] == [w.for_timer() for w in WEEKS]
 
     def test_the_same_page_for_any_advice_context(self, app):
         # The script reads the context from the URL: the kept offline copy serves every query.
         client = app.test_client()
         plain = client.get("/timer").get_data(as_text=True)
-        assert client.get("/timer?lat=47.1&lon=9.5&setting=outdoor&place=Vaduz").get_data(as_text=True) == plain
+        assert (
+            client.get("/timer?lat=47.1&lon=9.5&setting=outdoor&place=Vaduz").get_data(as_text=True) == plain
+        )
 
     def test_signed_in_it_offers_todays_step_from_the_plan(self, runner_a, token_a):
         last_weeks_comfortable_sessions(runner_a, token_a)
@@ -67,12 +75,18 @@ class TestTimerPage:
         html = response.get_data(as_text=True)
         assert "private" in response.headers["Cache-Control"] and response.headers["X-Backrun-Runner"]
         assert "Beginner plan: week 2 of 6, session 1 of 3" in html
-        assert (input_value(html, "bouts"), input_value(html, "backwardS"), input_value(html, "recoveryS")) == ("8", "35", "75")
+        assert (
+            input_value(html, "bouts"),
+            input_value(html, "backwardS"),
+            input_value(html, "recoveryS"),
+        ) == ("8", "35", "75")
         assert_no_inline_code(html)
 
     def test_the_nav_and_im_going_lead_to_the_timer_with_the_advice_context(self, runner_a):
         lat, lon = daylit_location()
-        html = runner_a.client.get("/advice", query_string={"lat": lat, "lon": lon, "minutes": 45}).get_data(as_text=True)
+        html = runner_a.client.get("/advice", query_string={"lat": lat, "lon": lon, "minutes": 45}).get_data(
+            as_text=True
+        )
         going = re.search(r'id="im-going" href="([^"]+)"', html).group(1)
         timer = re.search(r'id="im-going-timer" href="([^"]+)"', html).group(1)
         assert timer.startswith("/timer?")
@@ -105,8 +119,9 @@ class TestPlanOnTheProgressPage:
 
 class TestLogFormFromTheTimer:
     def test_is_prefilled_with_what_the_timer_measured(self, app, runner_a):
-        html = runner_a.client.get("/log/new?duration_s=1230&bouts=6&backward_s=30&recovery_s=90&setting=treadmill"
-                                   "&venue_name=Gym").get_data(as_text=True)
+        html = runner_a.client.get(
+            "/log/new?duration_s=1230&bouts=6&backward_s=30&recovery_s=90&setting=treadmill&venue_name=Gym"
+        ).get_data(as_text=True)
         assert re.search(r'name="duration" type="text" value="20:30"', html)
         assert re.search(r'name="bouts" type="number" value="6"', html)
         assert re.search(r'name="backward_s" type="number" value="30"', html)
@@ -118,14 +133,25 @@ class TestLogFormFromTheTimer:
 
     def test_a_short_workout_saves_with_its_seconds(self, app, runner_a):
         lat, lon = daylit_location()
-        html = runner_a.client.get(f"/log/new?lat={lat}&lon={lon}&setting=outdoor&place=Vaduz"
-                                   "&duration_s=9&bouts=2&backward_s=3&recovery_s=3").get_data(as_text=True)
+        html = runner_a.client.get(
+            f"/log/new?lat={lat}&lon={lon}&setting=outdoor&place=Vaduz"
+            "&duration_s=9&bouts=2&backward_s=3&recovery_s=3"
+        ).get_data(as_text=True)
         fields = hidden_fields(html)
         assert fields["weather_token"], "the weather snapshot comes along as from I'm going"
-        form = {**fields, "started_local": re.search(r'name="started_local" type="datetime-local" value="([^"]*)"', html).group(1),
-                "duration": re.search(r'name="duration" type="text" value="([^"]*)"', html).group(1),
-                "bouts": "2", "backward_s": "3", "recovery_s": "3", "setting": "outdoor", "venue_name": "Vaduz",
-                "effort": "3"}
+        form = {
+            **fields,
+            "started_local": re.search(
+                r'name="started_local" type="datetime-local" value="([^"]*)"', html
+            ).group(1),
+            "duration": re.search(r'name="duration" type="text" value="([^"]*)"', html).group(1),
+            "bouts": "2",
+            "backward_s": "3",
+            "recovery_s": "3",
+            "setting": "outdoor",
+            "venue_name": "Vaduz",
+            "effort": "3",
+        }
         assert form["duration"] == "0:09"
         assert runner_a.post("/log/new", form).status_code == 303
         with app.app_context():
@@ -134,7 +160,9 @@ class TestLogFormFromTheTimer:
             assert stored.weather["verdict"] == "go"
 
     def test_nonsense_numbers_are_left_out(self, runner_a):
-        html = runner_a.client.get("/log/new?duration_s=-5&bouts=abc&backward_s=99999999&recovery_s=١٢").get_data(as_text=True)
+        html = runner_a.client.get(
+            "/log/new?duration_s=-5&bouts=abc&backward_s=99999999&recovery_s=١٢"
+        ).get_data(as_text=True)
         for name in ("duration", "bouts", "backward_s", "recovery_s"):
             assert re.search(rf'name="{name}" type="\w+" value=""', html), name
 
@@ -143,6 +171,8 @@ def test_the_service_worker_keeps_the_timer_for_no_signal(app):
     source = app.test_client().get("/sw.js").get_data(as_text=True)
     build = json.loads(re.search(r"const BUILD = (\{.*?\});\n", source).group(1))
     shell = {re.sub(r"^/static/(?:[0-9a-f]{12}/)?", "", url) for url in build["shell"]}
-    assert {f"js/timer/{name}.js" for name in ("engine", "audio", "feedback", "log-link", "ui", "log-prefill")} <= shell
+    assert {
+        f"js/timer/{name}.js" for name in ("engine", "audio", "feedback", "log-link", "ui", "log-prefill")
+    } <= shell
     assert "/timer" in build["shellPages"]  # signed out, from the install on
     assert "/timer" in build["runnerPages"]  # signed in, with the runner's plan step, for any query

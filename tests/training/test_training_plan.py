@@ -17,7 +17,9 @@ def run(day: date, effort: int | None = 3, soreness: tuple[str, ...] = (), bout:
     return SessionSummary(day, bout, effort, soreness)
 
 
-def weeks_of_sessions(weeks: int, *, first_monday: date = MONDAY, days=(0, 2, 4), **kwargs) -> list[SessionSummary]:
+def weeks_of_sessions(
+    weeks: int, *, first_monday: date = MONDAY, days=(0, 2, 4), **kwargs
+) -> list[SessionSummary]:
     """Comfortable sessions on Monday, Wednesday and Friday of each week, oldest first."""
     return [run(first_monday + timedelta(weeks=w, days=d), **kwargs) for w in range(weeks) for d in days]
 
@@ -49,8 +51,14 @@ class TestThePlan:
         assert shares == sorted(shares) and shares[-1] > 0.6
 
     def test_the_timer_gets_the_engines_field_names(self):
-        assert WEEKS[0].for_timer() == {"warmUpS": 300, "bouts": 6, "backwardS": 30, "recoveryS": 90,
-                                        "coolDownS": 300, "recoveryMode": "walk"}
+        assert WEEKS[0].for_timer() == {
+            "warmUpS": 300,
+            "bouts": 6,
+            "backwardS": 30,
+            "recoveryS": 90,
+            "coolDownS": 300,
+            "recoveryMode": "walk",
+        }
         assert plan.beginner_workout() == WEEKS[0]
 
     @pytest.mark.parametrize(("target", "per_week"), [(1, 2), (2, 2), (3, 3), (5, 3)])
@@ -120,10 +128,14 @@ class TestAdjustedByEffortAndSoreness:
         assert (where.week, where.session, where.status) == (3, 1, "hold")
         assert "sore" in where.message
 
-    @pytest.mark.parametrize("last", [
-        run(MONDAY + timedelta(weeks=2, days=2), soreness=("knees",)),
-        run(MONDAY + timedelta(weeks=2, days=2), effort=8, soreness=("quads",)),
-    ], ids=["knees", "very-hard-and-sore"])
+    @pytest.mark.parametrize(
+        "last",
+        [
+            run(MONDAY + timedelta(weeks=2, days=2), soreness=("knees",)),
+            run(MONDAY + timedelta(weeks=2, days=2), effort=8, soreness=("quads",)),
+        ],
+        ids=["knees", "very-hard-and-sore"],
+    )
     def test_serious_soreness_steps_back_a_week(self, last):
         where = self.two_weeks_then(last)
         assert (where.week, where.session, where.status) == (2, 1, "step_back")
@@ -131,8 +143,10 @@ class TestAdjustedByEffortAndSoreness:
         assert "rest 2–3 days" in where.message
 
     def test_sore_twice_in_a_row_steps_back(self):
-        history = weeks_of_sessions(2) + [run(MONDAY + timedelta(weeks=2), soreness=("calves",)),
-                                          run(MONDAY + timedelta(weeks=2, days=2), soreness=("calves",))]
+        history = weeks_of_sessions(2) + [
+            run(MONDAY + timedelta(weeks=2), soreness=("calves",)),
+            run(MONDAY + timedelta(weeks=2, days=2), soreness=("calves",)),
+        ]
         where = position(history, today=MONDAY + timedelta(weeks=2, days=3))
         assert (where.week, where.status) == (2, "step_back")
 
@@ -141,8 +155,13 @@ class TestAdjustedByEffortAndSoreness:
         assert (where.week, where.status) == (1, "step_back")
 
     def test_a_held_week_is_done_after_enough_comfortable_sessions(self):
-        history = [run(MONDAY), run(MONDAY + timedelta(days=2), effort=6),
-                   run(MONDAY + timedelta(days=4)), run(MONDAY + timedelta(days=5)), run(MONDAY + timedelta(days=6))]
+        history = [
+            run(MONDAY),
+            run(MONDAY + timedelta(days=2), effort=6),
+            run(MONDAY + timedelta(days=4)),
+            run(MONDAY + timedelta(days=5)),
+            run(MONDAY + timedelta(days=6)),
+        ]
         assert position(history, today=MONDAY + timedelta(weeks=1)).week == 2
 
     def test_no_effort_logged_counts_nothing_and_asks_for_it(self):

@@ -17,12 +17,22 @@ def weather(feels=15.0, *, wind=5.0, uv=1.0, dark=False, wet=False) -> KitWeathe
     return KitWeather(feels, wind, uv, dark, wet)
 
 
-@pytest.mark.parametrize("feels,top", [
-    (25, "T-shirt or singlet"), (20, "T-shirt or singlet"), (19.9, "T-shirt"), (12, "T-shirt"),
-    (11.9, "Long-sleeved top"), (6, "Long-sleeved top"), (5.9, "Long-sleeved base layer and a light jacket"),
-    (0, "Long-sleeved base layer and a light jacket"), (-0.1, "Thermal base layer and a windproof jacket"),
-    (-8, "Thermal base layer and a windproof jacket"), (-8.1, "Thermal base layer, a warm mid layer and a windproof jacket"),
-])
+@pytest.mark.parametrize(
+    ("feels", "top"),
+    [
+        (25, "T-shirt or singlet"),
+        (20, "T-shirt or singlet"),
+        (19.9, "T-shirt"),
+        (12, "T-shirt"),
+        (11.9, "Long-sleeved top"),
+        (6, "Long-sleeved top"),
+        (5.9, "Long-sleeved base layer and a light jacket"),
+        (0, "Long-sleeved base layer and a light jacket"),
+        (-0.1, "Thermal base layer and a windproof jacket"),
+        (-8, "Thermal base layer and a windproof jacket"),
+        (-8.1, "Thermal base layer, a warm mid layer and a windproof jacket"),
+    ],
+)
 def test_layers_follow_the_feels_like_bands(feels, top):
     items = {i.code: i.text for i in kit_for(weather(feels)).items}
     assert items["top"] == top
@@ -90,8 +100,15 @@ def test_feedback_moves_the_list():
 
 
 def test_weather_for_kit_reads_the_run():
-    run = (step(NOON, temperature_c=2.0, wind_speed_kmh=20.0, uv_index=0.5),
-           step(NOON + timedelta(hours=1), temperature_c=5.0, wind_speed_kmh=10.0, precipitation_probability_pct=40.0))
+    run = (
+        step(NOON, temperature_c=2.0, wind_speed_kmh=20.0, uv_index=0.5),
+        step(
+            NOON + timedelta(hours=1),
+            temperature_c=5.0,
+            wind_speed_kmh=10.0,
+            precipitation_probability_pct=40.0,
+        ),
+    )
     c = RunConditions(NOON, NOON + timedelta(hours=2), run, run, (), (NOON, -10.0))
     summary = weather_for_kit(c)
     assert summary.feels_like_c < 0  # wind chill at 2 °C and 20 km/h

@@ -42,8 +42,14 @@ OSLO = {
                         }
                     },
                     "next_12_hours": {"summary": {"symbol_code": "clearsky_night"}, "details": {}},
-                    "next_1_hours": {"summary": {"symbol_code": "clearsky_night"}, "details": {"precipitation_amount": 0.0}},
-                    "next_6_hours": {"summary": {"symbol_code": "clearsky_night"}, "details": {"precipitation_amount": 0.0}},
+                    "next_1_hours": {
+                        "summary": {"symbol_code": "clearsky_night"},
+                        "details": {"precipitation_amount": 0.0},
+                    },
+                    "next_6_hours": {
+                        "summary": {"symbol_code": "clearsky_night"},
+                        "details": {"precipitation_amount": 0.0},
+                    },
                 },
             }
         ],
@@ -91,7 +97,11 @@ def test_complete_format_extras():
     }
     hour = {
         "summary": {"symbol_code": "cloudy"},
-        "details": {"precipitation_amount": 0.0, "probability_of_precipitation": 12.0, "probability_of_thunder": 3.0},
+        "details": {
+            "precipitation_amount": 0.0,
+            "probability_of_precipitation": 12.0,
+            "probability_of_thunder": 3.0,
+        },
     }
     payload = _with_entries(_entry("2023-11-17T19:00:00Z", instant=instant, next_1_hours=hour))
 
@@ -124,7 +134,11 @@ def test_broken_entries_are_skipped():
         "junk",
         {"time": "yesterday", "data": good["data"]},
         {"time": "2023-11-17T20:00:00Z", "data": None},
-        _entry("2023-11-17T21:00:00Z", instant=None, next_1_hours={"summary": None, "details": {"precipitation_amount": None}}),
+        _entry(
+            "2023-11-17T21:00:00Z",
+            instant=None,
+            next_1_hours={"summary": None, "details": {"precipitation_amount": None}},
+        ),
         good,
     )
 
@@ -172,5 +186,3 @@ def test_no_usable_timeseries_is_malformed(payload):
 )
 def test_weather_code_from_symbol(symbol, code):
     assert weather_code(symbol) == code
-
-

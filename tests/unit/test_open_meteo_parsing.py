@@ -49,7 +49,12 @@ ENSCHEDE_15 = {
     "timezone": "Europe/Amsterdam",
     "timezone_abbreviation": "GMT+2",
     "elevation": 29.0,
-    "minutely_15_units": {"time": "iso8601", "temperature_2m": "\u00b0C", "precipitation": "mm", "is_day": ""},
+    "minutely_15_units": {
+        "time": "iso8601",
+        "temperature_2m": "\u00b0C",
+        "precipitation": "mm",
+        "is_day": "",
+    },
     "minutely_15": {
         "time": ["2026-10-03T12:30", "2026-10-03T12:45", "2026-10-03T13:00", "2026-10-03T13:15"],
         "temperature_2m": [17.7, 18.1, 18.5, 18.9],
@@ -135,7 +140,12 @@ def test_nulls_missing_variables_and_short_arrays_become_none():
 
 
 def test_bad_timestamps_are_skipped_and_steps_come_out_sorted():
-    payload = {"hourly": {"time": ["2026-10-03T12:00", None, "not a time", "2026-10-03T11:00"], "temperature_2m": [2, 9, 9, 1]}}
+    payload = {
+        "hourly": {
+            "time": ["2026-10-03T12:00", None, "not a time", "2026-10-03T11:00"],
+            "temperature_2m": [2, 9, 9, 1],
+        }
+    }
 
     steps = parse(payload, 0, 0, FETCHED).hours
 

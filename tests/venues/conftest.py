@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes.overpass import OverpassFake
 from backrun.venues.classify import READ_TAGS
+from tests.fakes.overpass import OverpassFake
 from tests.venues.support import ANDORRA, LIECHTENSTEIN, app_with_venues, imported_database
 
 

@@ -52,7 +52,9 @@ def spatially_indexed_count(session) -> int:
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         return session.execute(text("SELECT count(*) FROM venue_rtree")).scalar_one()
-    indexes = set(session.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'venue'")).scalars())
+    indexes = set(
+        session.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'venue'")).scalars()
+    )
     query = WHOLE_EARTH["ix_venue_geog" if "ix_venue_geog" in indexes else "ix_venue_earth"]
     session.execute(text("SET LOCAL enable_seqscan = off"))
     try:
@@ -67,7 +69,7 @@ WHOLE_EARTH = {
     # earth_box's radius is a straight-line distance: 13,000 km reaches everything on the sphere.
     "ix_venue_earth": "SELECT count(*) FROM venue WHERE earth_box(ll_to_earth(0, 0), 13000000) @> ll_to_earth(lat, lon)",
     "ix_venue_geog": "SELECT count(*) FROM venue WHERE ST_DWithin(CAST(ST_SetSRID(ST_MakePoint(lon, lat), 4326) "
-                     "AS geography), CAST(ST_SetSRID(ST_MakePoint(0, 0), 4326) AS geography), 21000000)",
+    "AS geography), CAST(ST_SetSRID(ST_MakePoint(0, 0), 4326) AS geography), 21000000)",
 }
 
 
@@ -88,7 +90,11 @@ def cut_extract(source, target, box) -> None:
     try:
         for obj in osmium.FileProcessor(str(source)):
             if obj.is_node():
-                if obj.location.valid() and south <= obj.location.lat <= north and west <= obj.location.lon <= east:
+                if (
+                    obj.location.valid()
+                    and south <= obj.location.lat <= north
+                    and west <= obj.location.lon <= east
+                ):
                     nodes.add(obj.id)
                     writer.add_node(obj)
             elif obj.is_way():
@@ -96,7 +102,10 @@ def cut_extract(source, target, box) -> None:
                     ways.add(obj.id)
                     writer.add_way(obj)
             elif obj.is_relation():
-                if any((m.type == "w" and m.ref in ways) or (m.type == "n" and m.ref in nodes) for m in obj.members):
+                if any(
+                    (m.type == "w" and m.ref in ways) or (m.type == "n" and m.ref in nodes)
+                    for m in obj.members
+                ):
                     writer.add_relation(obj)
     finally:
         writer.close()

@@ -6,8 +6,26 @@ import pytest
 
 from tests.venues.support import TARTAN_OVAL, TARTAN_OVAL_AT, VADUZ
 
-VENUE_KEYS = {"osm", "kind", "name", "title", "source", "lat", "lon", "distance_km", "score", "quality", "surface",
-              "lit", "access", "indoor", "area_m2", "clipped", "slope_pct", "reasons"}
+VENUE_KEYS = {
+    "osm",
+    "kind",
+    "name",
+    "title",
+    "source",
+    "lat",
+    "lon",
+    "distance_km",
+    "score",
+    "quality",
+    "surface",
+    "lit",
+    "access",
+    "indoor",
+    "area_m2",
+    "clipped",
+    "slope_pct",
+    "reasons",
+}
 
 
 def get(client, **params):
@@ -20,14 +38,24 @@ def test_answer_has_exactly_the_documented_shape(venues_client):
     body = response.get_json()
     assert set(body) == {"venues", "source", "attribution"}
     assert body["source"] == "extract"
-    assert body["attribution"] == {"text": "© OpenStreetMap contributors", "url": "https://www.openstreetmap.org/copyright"}
+    assert body["attribution"] == {
+        "text": "© OpenStreetMap contributors",
+        "url": "https://www.openstreetmap.org/copyright",
+    }
     first = body["venues"][0]
     assert set(first) == VENUE_KEYS
     assert first["osm"] == TARTAN_OVAL and first["kind"] == "track"
-    assert (first["surface"], first["lit"], first["access"], first["indoor"]) == ("tartan", "yes", None, False)
+    assert (first["surface"], first["lit"], first["access"], first["indoor"]) == (
+        "tartan",
+        "yes",
+        None,
+        False,
+    )
     assert first["distance_km"] < 0.1
     assert {"code", "points", "message", "unknown"} == set(first["reasons"][0])
-    assert {"code": "access_unknown", "points": 0, "message": "access unknown", "unknown": True} in first["reasons"]
+    assert {"code": "access_unknown", "points": 0, "message": "access unknown", "unknown": True} in first[
+        "reasons"
+    ]
     assert response.headers["Cache-Control"] == "private, max-age=60"
 
 
@@ -59,25 +87,28 @@ def test_a_place_without_data_is_an_empty_list_not_an_error(venues_client):
     assert body == {"venues": [], "source": "none", "attribution": body["attribution"]}
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"lon": 9.5}, "lat"),
-    ({"lat": 47.1}, "lon"),
-    ({"lat": 91, "lon": 9.5}, "lat"),
-    ({"lat": 47.1, "lon": -180.5}, "lon"),
-    ({"lat": "abc", "lon": 9.5}, "lat"),
-    ({"lat": "nan", "lon": 9.5}, "lat"),
-    ({"lat": 47.1, "lon": "inf"}, "lon"),
-    ({"lat": 47.1, "lon": 9.5, "radius_km": 0}, "radius_km"),
-    ({"lat": 47.1, "lon": 9.5, "radius_km": -3}, "radius_km"),
-    ({"lat": 47.1, "lon": 9.5, "radius_km": "nan"}, "radius_km"),
-    ({"lat": 47.1, "lon": 9.5, "radius_km": "five"}, "radius_km"),
-    ({"lat": 47.1, "lon": 9.5, "limit": 0}, "limit"),
-    ({"lat": 47.1, "lon": 9.5, "limit": 101}, "limit"),
-    ({"lat": 47.1, "lon": 9.5, "limit": 2.5}, "limit"),
-    ({"lat": 47.1, "lon": 9.5, "indoor": 2}, "indoor"),
-    ({"lat": 47.1, "lon": 9.5, "indoor": "maybe"}, "indoor"),
-    ({"lat": 47.1, "lon": 9.5, "sort": "name"}, "sort"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"lon": 9.5}, "lat"),
+        ({"lat": 47.1}, "lon"),
+        ({"lat": 91, "lon": 9.5}, "lat"),
+        ({"lat": 47.1, "lon": -180.5}, "lon"),
+        ({"lat": "abc", "lon": 9.5}, "lat"),
+        ({"lat": "nan", "lon": 9.5}, "lat"),
+        ({"lat": 47.1, "lon": "inf"}, "lon"),
+        ({"lat": 47.1, "lon": 9.5, "radius_km": 0}, "radius_km"),
+        ({"lat": 47.1, "lon": 9.5, "radius_km": -3}, "radius_km"),
+        ({"lat": 47.1, "lon": 9.5, "radius_km": "nan"}, "radius_km"),
+        ({"lat": 47.1, "lon": 9.5, "radius_km": "five"}, "radius_km"),
+        ({"lat": 47.1, "lon": 9.5, "limit": 0}, "limit"),
+        ({"lat": 47.1, "lon": 9.5, "limit": 101}, "limit"),
+        ({"lat": 47.1, "lon": 9.5, "limit": 2.5}, "limit"),
+        ({"lat": 47.1, "lon": 9.5, "indoor": 2}, "indoor"),
+        ({"lat": 47.1, "lon": 9.5, "indoor": "maybe"}, "indoor"),
+        ({"lat": 47.1, "lon": 9.5, "sort": "name"}, "sort"),
+    ],
+)
 def test_bad_input_is_a_400_with_a_json_error(venues_client, params, field):
     response = get(venues_client, **params)
     assert response.status_code == 400 and response.is_json

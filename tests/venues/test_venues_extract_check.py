@@ -25,8 +25,8 @@ def block_offsets(path) -> list[int]:
     offsets, offset = [], 0
     while offset < len(data):
         offsets.append(offset)
-        (length,) = struct.unpack(">I", data[offset:offset + 4])
-        header = data[offset + 4:offset + 4 + length]
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        header = data[offset + 4 : offset + 4 + length]
         size = _datasize(header)
         offset += 4 + length + size
     return offsets
@@ -53,8 +53,13 @@ def _count(area: str) -> int:
     return db.session.scalar(select(func.count()).select_from(Venue).where(Venue.source == f"extract:{area}"))
 
 
-@pytest.mark.parametrize("source,area,newer", [(LIECHTENSTEIN, "liechtenstein", "liechtenstein-2023-01-01.osm.pbf"),
-                                               (ANDORRA, "andorra", "andorra-2020.osm.pbf")])
+@pytest.mark.parametrize(
+    ("source", "area", "newer"),
+    [
+        (LIECHTENSTEIN, "liechtenstein", "liechtenstein-2023-01-01.osm.pbf"),
+        (ANDORRA, "andorra", "andorra-2020.osm.pbf"),
+    ],
+)
 def test_truncated_extracts_are_refused_and_the_venues_stay(venues_app, tmp_path, source, area, newer):
     blocks = block_offsets(source)
     cuts = {
@@ -71,7 +76,10 @@ def test_truncated_extracts_are_refused_and_the_venues_stay(venues_app, tmp_path
         cut = _cut(source, tmp_path / newer, length)
         result = runner.invoke(args=["venues", "import", str(cut)])
         assert result.exit_code == 1, (what, result.output)
-        assert "Not imported" in result.output and "Nothing was changed" in result.output, (what, result.output)
+        assert "Not imported" in result.output and "Nothing was changed" in result.output, (
+            what,
+            result.output,
+        )
         with venues_app.app_context():
             assert snapshot() == before, what
     response = venues_app.test_client().get(f"/api/v1/venues?lat={VADUZ[0]}&lon={VADUZ[1]}")
@@ -95,8 +103,10 @@ def test_the_removal_guard_names_its_reason_and_force_overrides_it(venues_app, t
 
 def test_an_extract_without_a_bounding_box_is_refused(venues_app, tmp_path):
     xml = tmp_path / "boxless.osm"
-    xml.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="t">\n'
-                   '  <node id="1" lat="47.1" lon="9.5" version="1"><tag k="leisure" v="fitness_centre"/></node>\n</osm>\n')
+    xml.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="t">\n'
+        '  <node id="1" lat="47.1" lon="9.5" version="1"><tag k="leisure" v="fitness_centre"/></node>\n</osm>\n'
+    )
     result = venues_app.test_cli_runner().invoke(args=["venues", "import", str(xml)])
     assert result.exit_code == 1 and "no bounding box" in result.output
     cut_xml = tmp_path / "cut.osm"

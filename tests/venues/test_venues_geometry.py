@@ -7,7 +7,13 @@ import math
 import pytest
 
 from backrun.venues.geometry import (
-    haversine_km, measure_line, measure_polygon, ring_area_m2, ring_length_m, ring_point, search_boxes,
+    haversine_km,
+    measure_line,
+    measure_polygon,
+    ring_area_m2,
+    ring_length_m,
+    ring_point,
+    search_boxes,
 )
 
 M_PER_DEG_LAT = 111_195.0
@@ -75,7 +81,7 @@ def test_point_of_an_l_shape_lies_inside_it():
 
 
 def test_search_box_contains_the_circle():
-    (south, west, north, east), = search_boxes(47.0, 9.5, 5)
+    ((south, west, north, east),) = search_boxes(47.0, 9.5, 5)
     for bearing in range(0, 360, 15):
         b = math.radians(bearing)
         lat = 47.0 + 5 / 111.195 * math.cos(b) * 0.999

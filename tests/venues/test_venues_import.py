@@ -16,13 +16,27 @@ from tests.venues.support import ANDORRA, LIECHTENSTEIN, spatially_indexed_count
 def venue(osm_ref: str) -> Venue | None:
     osm_type, osm_id = osm_ref.split("/")
     return db.session.execute(
-        select(Venue).where(Venue.osm_type == osm_type, Venue.osm_id == int(osm_id))).scalar_one_or_none()
+        select(Venue).where(Venue.osm_type == osm_type, Venue.osm_id == int(osm_id))
+    ).scalar_one_or_none()
 
 
 def snapshot() -> dict:
-    rows = db.session.execute(select(Venue.id, Venue.osm_type, Venue.osm_id, Venue.kind, Venue.name, Venue.lat,
-                                     Venue.lon, Venue.area_m2, Venue.perimeter_m, Venue.indoor, Venue.tags,
-                                     Venue.source)).all()
+    rows = db.session.execute(
+        select(
+            Venue.id,
+            Venue.osm_type,
+            Venue.osm_id,
+            Venue.kind,
+            Venue.name,
+            Venue.lat,
+            Venue.lon,
+            Venue.area_m2,
+            Venue.perimeter_m,
+            Venue.indoor,
+            Venue.tags,
+            Venue.source,
+        )
+    ).all()
     return {(r.osm_type, r.osm_id): tuple(r) for r in rows}
 
 
@@ -37,8 +51,9 @@ def test_liechtenstein_tracks_including_the_oval_drawn_as_a_line(venues_app):
         assert multipolygon.kind == "track" and multipolygon.area_m2 > 1000
         assert venue("way/1006250897").kind == "track"
         assert venue("way/47303533").name == "Finnenbahn"
-        tracks = db.session.execute(select(Venue.osm_id).where(Venue.kind == "track",
-                                                               Venue.source == "extract:liechtenstein")).scalars()
+        tracks = db.session.execute(
+            select(Venue.osm_id).where(Venue.kind == "track", Venue.source == "extract:liechtenstein")
+        ).scalars()
         assert set(tracks) == {493738896, 9408310, 1006250897, 47303533, 246470373}
 
 
@@ -54,8 +69,11 @@ def test_andorra_ski_pistes_are_not_tracks_but_its_athletics_and_running_tracks_
             assert venue(f"way/{piste}") is None
         assert venue("way/334463610").kind == "track"  # sport=athletics
         assert venue("relation/8886358").kind == "track"  # sport=running multipolygon
-        tracks = db.session.execute(select(Venue.osm_type, Venue.osm_id).where(
-            Venue.kind == "track", Venue.source == "extract:andorra")).all()
+        tracks = db.session.execute(
+            select(Venue.osm_type, Venue.osm_id).where(
+                Venue.kind == "track", Venue.source == "extract:andorra"
+            )
+        ).all()
         assert set(tracks) == {("way", 334463610), ("relation", 8886358)}
         assert all("skiing" not in (v.tags.get("sport") or "") for v in db.session.scalars(select(Venue)))
 
@@ -65,17 +83,29 @@ def test_gyms_and_halls_are_indoor_and_pools_tennis_and_ski_centres_are_not_offe
         gyms = db.session.execute(select(Venue.name).where(Venue.kind == "gym")).scalars().all()
         assert {"fitcoaching.li", "FH Fitness & Spa AG", "Next Health Club", "Urban Gym"} <= set(gyms)
         assert venue("way/44964127").kind == "sports_hall" and venue("way/44964127").indoor
-        for not_offered in ("way/46953725", "way/481081889", "way/46953739", "node/2691116701", "node/258356188"):
+        for not_offered in (
+            "way/46953725",
+            "way/481081889",
+            "way/46953739",
+            "node/2691116701",
+            "node/258356188",
+        ):
             assert venue(not_offered) is None  # Schwimmbad, Tennisclub, Skaterpark, ski areas
 
 
 def test_small_grass_and_pitches_for_other_sports_are_dropped(venues_app):
     with venues_app.app_context():
-        small = db.session.execute(select(func.count()).select_from(Venue).where(
-            Venue.kind.in_(["grass", "park", "beach", "recreation_ground"]), Venue.area_m2 < 2000)).scalar_one()
+        small = db.session.execute(
+            select(func.count())
+            .select_from(Venue)
+            .where(Venue.kind.in_(["grass", "park", "beach", "recreation_ground"]), Venue.area_m2 < 2000)
+        ).scalar_one()
         assert small == 0
-        pitches = db.session.execute(select(func.count()).select_from(Venue).where(
-            Venue.tags["leisure"].as_string() == "pitch", Venue.kind != "athletics_pitch")).scalar_one()
+        pitches = db.session.execute(
+            select(func.count())
+            .select_from(Venue)
+            .where(Venue.tags["leisure"].as_string() == "pitch", Venue.kind != "athletics_pitch")
+        ).scalar_one()
         assert pitches == 0
 
 
@@ -85,9 +115,15 @@ def test_extract_registry_and_spatial_index(venues_app):
         assert set(extracts) == {"liechtenstein", "andorra"}
         li = extracts["liechtenstein"]
         assert li.osm_timestamp.isoformat() == "2022-07-24T20:21:51"
-        assert (li.south, li.west, li.north, li.east) == pytest.approx((47.04774, 9.471078, 47.27128, 9.636217))
-        assert li.venue_count == db.session.execute(select(func.count()).select_from(Venue).where(
-            Venue.source == "extract:liechtenstein")).scalar_one()
+        assert (li.south, li.west, li.north, li.east) == pytest.approx(
+            (47.04774, 9.471078, 47.27128, 9.636217)
+        )
+        assert (
+            li.venue_count
+            == db.session.execute(
+                select(func.count()).select_from(Venue).where(Venue.source == "extract:liechtenstein")
+            ).scalar_one()
+        )
         in_index = spatially_indexed_count(db.session)
         assert in_index == db.session.execute(select(func.count()).select_from(Venue)).scalar_one()
 
@@ -137,11 +173,18 @@ def test_bad_input_is_refused_and_changes_nothing(venues_app, tmp_path):
         assert snapshot() == before
 
 
-@pytest.mark.parametrize("name, area", [
-    ("liechtenstein-2022-07-24.osm.pbf", "liechtenstein"), ("liechtenstein-latest.osm.pbf", "liechtenstein"),
-    ("andorra-2019.osm.pbf", "andorra"), ("andorra-190223.osm.pbf", "andorra"), ("Bremen.osm", "bremen"),
-    ("new-york-latest.osm.pbf", "new-york"), ("2019.osm.pbf", "2019"),
-])
+@pytest.mark.parametrize(
+    ("name", "area"),
+    [
+        ("liechtenstein-2022-07-24.osm.pbf", "liechtenstein"),
+        ("liechtenstein-latest.osm.pbf", "liechtenstein"),
+        ("andorra-2019.osm.pbf", "andorra"),
+        ("andorra-190223.osm.pbf", "andorra"),
+        ("Bremen.osm", "bremen"),
+        ("new-york-latest.osm.pbf", "new-york"),
+        ("2019.osm.pbf", "2019"),
+    ],
+)
 def test_area_names_from_file_names(name, area):
     from pathlib import Path
 

@@ -67,7 +67,8 @@ def test_the_models_match_migration_0002(app):
     from backrun.venues.models import include_in_autogenerate
 
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"include_name": include_in_autogenerate,
-                                                               "compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"include_name": include_in_autogenerate, "compare_type": True}
+        )
         diffs = compare_metadata(context, db.metadata)
     assert [d for d in diffs if "venue" in repr(d)] == []

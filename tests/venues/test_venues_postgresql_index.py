@@ -18,19 +18,36 @@ from sqlalchemy.pool import NullPool
 
 from backrun.extensions import db
 from backrun.venues.models import SPATIAL_INDEXES
-from backrun.venues.query import EarthdistanceSearch, PostgisSearch, SpatialSearch, spatial_search, venues_within
+from backrun.venues.query import (
+    EarthdistanceSearch,
+    PostgisSearch,
+    SpatialSearch,
+    spatial_search,
+    venues_within,
+)
 from tests.support import backend
 from tests.support.apps import bare_app
 from tests.venues.support import ANDORRA_LA_VELLA_STADIUM, TARTAN_OVAL_AT, VADUZ
 
 pytestmark = pytest.mark.postgres
 
-PLACES = [(VADUZ, 1), (VADUZ, 5), (TARTAN_OVAL_AT, 3), (VADUZ, 50), (ANDORRA_LA_VELLA_STADIUM, 20), ((0.0, 0.0), 5)]
+PLACES = [
+    (VADUZ, 1),
+    (VADUZ, 5),
+    (TARTAN_OVAL_AT, 3),
+    (VADUZ, 50),
+    (ANDORRA_LA_VELLA_STADIUM, 20),
+    ((0.0, 0.0), 5),
+]
 
 
 def _available(connection, extension: str) -> bool:
-    return connection.execute(text("SELECT count(*) FROM pg_available_extensions WHERE name = :name"),
-                              {"name": extension}).scalar_one() == 1
+    return (
+        connection.execute(
+            text("SELECT count(*) FROM pg_available_extensions WHERE name = :name"), {"name": extension}
+        ).scalar_one()
+        == 1
+    )
 
 
 def test_the_migration_puts_the_index_on_postgis_where_postgis_is_installed(venues_app):
@@ -49,10 +66,14 @@ def test_postgis_and_earthdistance_find_the_same_venues_as_the_plain_query(venue
         # Both indexes on one database, so both searches really run against real venues.
         connection.execute(text("CREATE EXTENSION IF NOT EXISTS cube"))
         connection.execute(text("CREATE EXTENSION IF NOT EXISTS earthdistance"))
-        connection.execute(text("CREATE INDEX IF NOT EXISTS ix_venue_earth ON venue USING gist (ll_to_earth(lat, lon))"))
+        connection.execute(
+            text("CREATE INDEX IF NOT EXISTS ix_venue_earth ON venue USING gist (ll_to_earth(lat, lon))")
+        )
         for place, radius in PLACES:
-            answers = {search.name: venues_within(connection, search, *place, radius, indoor=indoor)
-                       for search in (PostgisSearch(), EarthdistanceSearch(), SpatialSearch())}
+            answers = {
+                search.name: venues_within(connection, search, *place, radius, indoor=indoor)
+                for search in (PostgisSearch(), EarthdistanceSearch(), SpatialSearch())
+            }
             ids = {name: [venue.id for venue in found] for name, found in answers.items()}
             assert ids["postgis"] == ids["earthdistance"] == ids["bbox"], (place, radius)
             assert all(venue.distance_km <= radius for venue in answers["postgis"])
@@ -70,9 +91,11 @@ def plain_owner_database(request):
     suffix = uuid.uuid4().hex[:10]
     role, name = f"venue_owner_{suffix}", f"backrun_plain_{suffix}"
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER PASSWORD \'plain\''))
+        connection.execute(text(f"CREATE ROLE \"{role}\" LOGIN NOSUPERUSER PASSWORD 'plain'"))
         connection.execute(text(f'CREATE DATABASE "{name}" OWNER "{role}" TEMPLATE template0'))
-    as_admin = create_engine(make_url(server_url).set(database=name), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    as_admin = create_engine(
+        make_url(server_url).set(database=name), isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
     with as_admin.connect() as connection:
         for extension in request.param:
             connection.execute(text(f"CREATE EXTENSION {extension}"))
@@ -87,10 +110,15 @@ def plain_owner_database(request):
         admin.dispose()
 
 
-@pytest.mark.parametrize("plain_owner_database, index, search", [
-    (("cube", "earthdistance"), {"ix_venue_earth"}, EarthdistanceSearch),
-    ((), set(), SpatialSearch),  # no spatial index at all: the bounding box on the B-tree
-], indirect=["plain_owner_database"], ids=["earthdistance-preinstalled", "no-extensions"])
+@pytest.mark.parametrize(
+    ("plain_owner_database", "index", "search"),
+    [
+        (("cube", "earthdistance"), {"ix_venue_earth"}, EarthdistanceSearch),
+        ((), set(), SpatialSearch),  # no spatial index at all: the bounding box on the B-tree
+    ],
+    indirect=["plain_owner_database"],
+    ids=["earthdistance-preinstalled", "no-extensions"],
+)
 def test_a_migration_not_allowed_to_create_postgis_falls_back(tmp_path, plain_owner_database, index, search):
     app = bare_app(tmp_path / "instance", plain_owner_database)
     with app.app_context():

@@ -35,8 +35,17 @@ def test_the_spatial_index_is_used_when_it_is_there(venues_app):
         assert isinstance(spatial_search(db.engine), INDEXED_SEARCH[db.engine.dialect.name])
 
 
-@pytest.mark.parametrize("place, radius", [(VADUZ, 1), (VADUZ, 5), (TARTAN_OVAL_AT, 3), (VADUZ, 50),
-                                           (ANDORRA_LA_VELLA_STADIUM, 20), ((0.0, 0.0), 5)])
+@pytest.mark.parametrize(
+    ("place", "radius"),
+    [
+        (VADUZ, 1),
+        (VADUZ, 5),
+        (TARTAN_OVAL_AT, 3),
+        (VADUZ, 50),
+        (ANDORRA_LA_VELLA_STADIUM, 20),
+        ((0.0, 0.0), 5),
+    ],
+)
 @pytest.mark.parametrize("indoor", [None, True, False])
 def test_index_and_bbox_paths_give_the_same_answer(venues_app, place, radius, indoor):
     with venues_app.app_context():
@@ -66,8 +75,12 @@ def test_the_index_follows_inserts_updates_and_deletes_across_the_antimeridian(a
     seen = datetime(2026, 1, 1)
     with app.app_context():
         search = spatial_search(db.engine)
-        store.upsert(db.session, [_record(1, -16.5, 179.999), _record(2, -16.5, -179.999)], source="extract:fiji",
-                     seen_at=seen)
+        store.upsert(
+            db.session,
+            [_record(1, -16.5, 179.999), _record(2, -16.5, -179.999)],
+            source="extract:fiji",
+            seen_at=seen,
+        )
         db.session.commit()
         assert {v.osm_id for v in within(search, -16.5, 179.9999, 2)} == {1, 2}
         store.upsert(db.session, [_record(1, -16.5, 178.0)], source="extract:fiji", seen_at=seen)  # moved

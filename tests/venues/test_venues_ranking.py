@@ -16,7 +16,10 @@ def refs(found):
 
 def offset(lat, lon, km, bearing_deg):
     b = math.radians(bearing_deg)
-    return (lat + km / 111.195 * math.cos(b), lon + km / (111.195 * math.cos(math.radians(lat))) * math.sin(b))
+    return (
+        lat + km / 111.195 * math.cos(b),
+        lon + km / (111.195 * math.cos(math.radians(lat))) * math.sin(b),
+    )
 
 
 @pytest.mark.parametrize("dark", [False, True])
@@ -36,7 +39,10 @@ def test_from_anywhere_within_3_km_the_oval_is_first_or_second(venues_app, km, b
     with venues_app.app_context():
         for dark in (False, True):
             for radius in (3, 5):
-                assert TARTAN_OVAL in refs(nearby_venues(*here, verdict="caution", dark=dark, radius_km=radius))[:2]
+                assert (
+                    TARTAN_OVAL
+                    in refs(nearby_venues(*here, verdict="caution", dark=dark, radius_km=radius))[:2]
+                )
 
 
 def test_day_ranking_puts_tracks_before_parks_and_grass(venues_app):
@@ -44,7 +50,9 @@ def test_day_ranking_puts_tracks_before_parks_and_grass(venues_app):
         found = nearby_venues(*VADUZ, verdict="go", dark=False, radius_km=5)
         kinds = [r.venue.kind for r in found.venues]
         assert kinds[0] == "track" and kinds.index("grass") > kinds.index("track")
-        assert [r.score.score for r in found.venues] == sorted((r.score.score for r in found.venues), reverse=True)
+        assert [r.score.score for r in found.venues] == sorted(
+            (r.score.score for r in found.venues), reverse=True
+        )
         assert all(r.venue.distance_km <= 5 for r in found.venues)
         assert len(found.venues) == 20
 
@@ -70,7 +78,9 @@ def test_indoor_mode_lists_gyms_and_halls_and_no_outdoor_venue(venues_app):
         kinds = {r.venue.kind for r in found.venues}
         assert "gym" in kinds and "sports_hall" in kinds
         assert "fitcoaching.li" in [r.venue.name for r in found.venues]
-        andorra = nearby_venues(*ANDORRA_LA_VELLA_STADIUM, verdict="indoors", dark=True, radius_km=10, limit=100)
+        andorra = nearby_venues(
+            *ANDORRA_LA_VELLA_STADIUM, verdict="indoors", dark=True, radius_km=10, limit=100
+        )
         assert all(r.venue.indoor for r in andorra.venues)
         assert {"Next Health Club", "Urban Gym"} <= {r.venue.name for r in andorra.venues}
 
@@ -106,11 +116,18 @@ def test_radius_is_capped_and_limit_respected(venues_app):
         assert found.radius_km == 50 and len(found.venues) == 3
 
 
-@pytest.mark.parametrize("verdict, dark, indoor, mode", [
-    ("go", False, None, "day"), ("caution", True, None, "night"), ("indoors", False, None, "indoor"),
-    ("indoors", True, None, "indoor"), ("unknown", False, None, "day"), ("go", False, True, "indoor"),
-    ("indoors", True, False, "night"), (None, False, None, "day"),
-])
+@pytest.mark.parametrize(
+    ("verdict", "dark", "indoor", "mode"),
+    [
+        ("go", False, None, "day"),
+        ("caution", True, None, "night"),
+        ("indoors", False, None, "indoor"),
+        ("indoors", True, None, "indoor"),
+        ("unknown", False, None, "day"),
+        ("go", False, True, "indoor"),
+        ("indoors", True, False, "night"),
+        (None, False, None, "day"),
+    ],
+)
 def test_mode_from_the_verdict(verdict, dark, indoor, mode):
     assert choose_mode(verdict, dark, indoor) == mode
-

@@ -56,8 +56,11 @@ def extract_xml(*, park: bool, track_surface: str, hall: bool) -> str:
             refs.append(next_id[0])
         ways.append(_way(way_id, refs + refs[:1], tags))
 
-    closed_way(1, oval_points(LAT, LON), {"leisure": "track", "area": "no", "sport": "running",
-                                         "surface": track_surface, "lit": "yes"})
+    closed_way(
+        1,
+        oval_points(LAT, LON),
+        {"leisure": "track", "area": "no", "sport": "running", "surface": track_surface, "lit": "yes"},
+    )
     if park:
         closed_way(2, square_points(LAT + 0.004, LON, 80), {"leisure": "park", "name": "Testpark"})
     closed_way(3, square_points(LAT - 0.004, LON, 80), {"natural": "beach", "surface": "pebbles"})
@@ -65,9 +68,13 @@ def extract_xml(*, park: bool, track_surface: str, hall: bool) -> str:
     if hall:
         closed_way(5, square_points(LAT, LON - 0.004, 40), {"leisure": "sports_hall", "building": "yes"})
     nodes.append(_node(900, LAT + 0.001, LON + 0.002, {"leisure": "fitness_centre", "name": "Testgym"}))
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="backrun tests">\n'
-            f'  <bounds minlat="{LAT - 0.05}" minlon="{LON - 0.05}" maxlat="{LAT + 0.05}" maxlon="{LON + 0.05}"/>\n'
-            + "".join(nodes) + "".join(ways) + "</osm>\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="backrun tests">\n'
+        f'  <bounds minlat="{LAT - 0.05}" minlon="{LON - 0.05}" maxlat="{LAT + 0.05}" maxlon="{LON + 0.05}"/>\n'
+        + "".join(nodes)
+        + "".join(ways)
+        + "</osm>\n"
+    )
 
 
 def by_ref() -> dict[str, Venue]:
@@ -85,7 +92,11 @@ def test_a_newer_smaller_extract_of_the_same_area_removes_gone_venues(app, tmp_p
         assert set(venues) == {"way/1", "way/2", "node/900"}  # no pebble beach, no private track
         assert report.dropped == {"stony_beach": 1, "closed_access": 1}
         track = venues["way/1"]
-        assert track.kind == "track" and track.area_m2 is None and track.perimeter_m == pytest.approx(400, rel=0.02)
+        assert (
+            track.kind == "track"
+            and track.area_m2 is None
+            and track.perimeter_m == pytest.approx(400, rel=0.02)
+        )
         track_id, gym_id = track.id, venues["node/900"].id
 
         report = import_extract(db.session, second)
@@ -106,16 +117,20 @@ def test_other_areas_are_untouched_by_a_reimport(app, tmp_path):
     one = tmp_path / "a" / "testland.osm"
     one.write_text(extract_xml(park=True, track_surface="asphalt", hall=False))
     other = tmp_path / "b" / "otherland.osm"
-    other.write_text(extract_xml(park=True, track_surface="asphalt", hall=False).replace('id="900"', 'id="901"')
-                     .replace("<way id=\"", "<way id=\"7"))
+    other.write_text(
+        extract_xml(park=True, track_surface="asphalt", hall=False)
+        .replace('id="900"', 'id="901"')
+        .replace('<way id="', '<way id="7')
+    )
     with app.app_context():
         import_extract(db.session, one)
         import_extract(db.session, other)
         smaller = tmp_path / "testland-2.osm"
         smaller.write_text(extract_xml(park=False, track_surface="asphalt", hall=False))
         assert import_extract(db.session, smaller, area="testland").removed == 1
-        others = db.session.execute(select(func.count()).select_from(Venue).where(
-            Venue.source == "extract:otherland")).scalar_one()
+        others = db.session.execute(
+            select(func.count()).select_from(Venue).where(Venue.source == "extract:otherland")
+        ).scalar_one()
         assert others == 3
 
 
@@ -123,16 +138,25 @@ def _pbf(path, timestamp: str, *, park: bool) -> None:
     header = osmium.io.Header()
     header.set("osmosis_replication_timestamp", timestamp)
     # An extract's header gives its bounding box; the import refuses one without.
-    header.add_box(osmium.osm.Box(osmium.osm.Location(LON - 0.05, LAT - 0.05), osmium.osm.Location(LON + 0.05, LAT + 0.05)))
+    header.add_box(
+        osmium.osm.Box(
+            osmium.osm.Location(LON - 0.05, LAT - 0.05), osmium.osm.Location(LON + 0.05, LAT + 0.05)
+        )
+    )
     with osmium.SimpleWriter(str(path), header=header) as writer:
-        writer.add_node(osmium.osm.mutable.Node(id=1, location=(LON, LAT), version=1,
-                                                tags={"leisure": "fitness_centre", "name": "Gym"}))
+        writer.add_node(
+            osmium.osm.mutable.Node(
+                id=1, location=(LON, LAT), version=1, tags={"leisure": "fitness_centre", "name": "Gym"}
+            )
+        )
         if park:
             refs = []
             for i, (lat, lon) in enumerate(square_points(LAT, LON, 80), start=10):
                 writer.add_node(osmium.osm.mutable.Node(id=i, location=(lon, lat), version=1))
                 refs.append(i)
-            writer.add_way(osmium.osm.mutable.Way(id=2, nodes=refs + refs[:1], version=1, tags={"leisure": "park"}))
+            writer.add_way(
+                osmium.osm.mutable.Way(id=2, nodes=refs + refs[:1], version=1, tags={"leisure": "park"})
+            )
 
 
 def test_older_data_is_refused_unless_forced(app, tmp_path):

@@ -6,10 +6,22 @@ import math
 
 import pytest
 
-from backrun.venues.scoring import VenueFacts, distance_penalty, incline_percent, lighting, offered, score_venue
+from backrun.venues.scoring import (
+    VenueFacts,
+    distance_penalty,
+    incline_percent,
+    lighting,
+    offered,
+    score_venue,
+)
 
-TARTAN_OVAL = VenueFacts("track", False, {"area": "no", "lanes": "5", "leisure": "track", "lit": "yes",
-                                          "sport": "running", "surface": "tartan"}, None, 409)
+TARTAN_OVAL = VenueFacts(
+    "track",
+    False,
+    {"area": "no", "lanes": "5", "leisure": "track", "lit": "yes", "sport": "running", "surface": "tartan"},
+    None,
+    409,
+)
 WOODCHIP_LOOP = VenueFacts("track", False, {"leisure": "track", "name": "Finnenbahn"}, 6445, 402)
 PARK = VenueFacts("park", False, {"leisure": "park"}, 20_000, 600)
 GRASS = VenueFacts("grass", False, {"landuse": "grass"}, 2500, 200)
@@ -23,8 +35,10 @@ def codes(score):
 
 
 def test_the_type_order_is_track_then_beach_then_park_then_grass():
-    day = {name: score_venue(f, mode="day").quality for name, f in
-           {"track": TARTAN_OVAL, "beach": SAND_BEACH, "park": PARK, "grass": GRASS}.items()}
+    day = {
+        name: score_venue(f, mode="day").quality
+        for name, f in {"track": TARTAN_OVAL, "beach": SAND_BEACH, "park": PARK, "grass": GRASS}.items()
+    }
     assert day["track"] > day["beach"] > day["park"] > day["grass"]
 
 
@@ -55,9 +69,21 @@ def test_lighting_counts_only_at_night_and_outdoors():
     assert score_venue(GYM, mode="night").quality == score_venue(GYM, mode="day").quality
 
 
-@pytest.mark.parametrize("raw, state", [("yes", "lit"), ("24/7", "lit"), ("automatic", "lit"), ("sunset-sunrise", "lit"),
-                                        ("18:00-22:00", "lit"), ("no", "unlit"), ("disused", "unlit"),
-                                        ("limited", "limited"), (None, "unknown"), ("maybe", "unknown")])
+@pytest.mark.parametrize(
+    ("raw", "state"),
+    [
+        ("yes", "lit"),
+        ("24/7", "lit"),
+        ("automatic", "lit"),
+        ("sunset-sunrise", "lit"),
+        ("18:00-22:00", "lit"),
+        ("no", "unlit"),
+        ("disused", "unlit"),
+        ("limited", "limited"),
+        (None, "unknown"),
+        ("maybe", "unknown"),
+    ],
+)
 def test_lighting_values(raw, state):
     assert lighting({"lit": raw} if raw else {}) == state
 
@@ -74,20 +100,35 @@ def test_indoor_venues_come_after_good_outdoor_ones_when_the_weather_allows_outs
     assert score_venue(SPORTS_HALL, mode="indoor").quality > score_venue(GYM, mode="indoor").quality
 
 
-@pytest.mark.parametrize("surface, points", [("tartan", 10), ("artificial_turf", 5), ("grass", 0), ("woodchips", -5),
-                                             ("dirt", -10), ("gravel", -30), ("pebbles", -40), ("rock", -50)])
+@pytest.mark.parametrize(
+    ("surface", "points"),
+    [
+        ("tartan", 10),
+        ("artificial_turf", 5),
+        ("grass", 0),
+        ("woodchips", -5),
+        ("dirt", -10),
+        ("gravel", -30),
+        ("pebbles", -40),
+        ("rock", -50),
+    ],
+)
 def test_surfaces(surface, points):
     score = score_venue(VenueFacts("park", False, {"surface": surface}, 2000), mode="day")
     assert next(r.points for r in score.reasons if r.code.startswith("surface_")) == points
 
 
 def test_several_surfaces_count_as_the_worst():
-    score = score_venue(VenueFacts("track", False, {"surface": "tartan;gravel", "sport": "running"}, None, 400), mode="day")
+    score = score_venue(
+        VenueFacts("track", False, {"surface": "tartan;gravel", "sport": "running"}, None, 400), mode="day"
+    )
     assert "surface_gravel" in codes(score)
 
 
 def test_smoothness_slope_access_and_fee():
-    facts = VenueFacts("park", False, {"smoothness": "bad", "incline": "8%", "access": "customers", "fee": "yes"}, 2000)
+    facts = VenueFacts(
+        "park", False, {"smoothness": "bad", "incline": "8%", "access": "customers", "fee": "yes"}, 2000
+    )
     score = score_venue(facts, mode="day")
     assert {"smoothness_bad", "sloped", "access_restricted", "fee"} <= set(codes(score))
     assert score.quality == 50 - 20 - 20 - 10 - 5
@@ -95,8 +136,10 @@ def test_smoothness_slope_access_and_fee():
     assert {"access_open", "free"} <= set(codes(open_park)) and "access unknown" not in open_park.unknowns
 
 
-@pytest.mark.parametrize("raw, percent", [("5%", 5), ("-3 %", 3), ("4", 4), ("up", math.inf), ("10°", 17.6),
-                                          ("steep", None), (None, None)])
+@pytest.mark.parametrize(
+    ("raw", "percent"),
+    [("5%", 5), ("-3 %", 3), ("4", 4), ("up", math.inf), ("10°", 17.6), ("steep", None), (None, None)],
+)
 def test_incline_values(raw, percent):
     value = incline_percent(raw)
     assert value == (pytest.approx(percent, abs=0.1) if percent not in (None, math.inf) else percent)
@@ -119,7 +162,10 @@ def test_distance_costs_ten_points_per_km_whatever_the_radius():
 
 
 def test_scores_are_whole_points_so_equal_venues_tie_and_the_nearer_is_listed_first():
-    assert score_venue(PARK, mode="day", distance_km=0.23).score == score_venue(PARK, mode="day", distance_km=0.2).score
+    assert (
+        score_venue(PARK, mode="day", distance_km=0.23).score
+        == score_venue(PARK, mode="day", distance_km=0.2).score
+    )
     assert float(score_venue(PARK, mode="day", distance_km=1.234).score).is_integer()
 
 
@@ -147,12 +193,18 @@ def test_a_narrow_open_area_is_marked_down_unless_only_part_of_it_is_known():
     assert "narrow" not in codes(score_venue(wide, mode="day"))
     clipped = VenueFacts("park", False, {}, 20 * 200, 2 * (20 + 200), clipped=True)
     result = score_venue(clipped, mode="day")
-    assert "narrow" not in codes(result) and "only partly in the imported map data: it may be larger" in result.unknowns
+    assert (
+        "narrow" not in codes(result)
+        and "only partly in the imported map data: it may be larger" in result.unknowns
+    )
 
 
 def test_slope_from_elevation_data():
     def slope(pct):
-        return score_venue(VenueFacts("park", False, {}, 50_000, 900, slope_measurable=True, slope_pct=pct), mode="day")
+        return score_venue(
+            VenueFacts("park", False, {}, 50_000, 900, slope_measurable=True, slope_pct=pct), mode="day"
+        )
+
     assert "slope unknown (elevation not looked up yet)" in slope(None).unknowns
     assert "flat_measured" in codes(slope(2.9))
     assert slope(3.1).quality == slope(2.9).quality - 20 and "hilly" in codes(slope(3.1))

@@ -17,7 +17,12 @@ M = 1 / 111_195  # one metre of latitude in degrees
 def rect(south, west, north_m, east_m):
     """A closed rectangle north_m x east_m metres from (south, west), at 47° N."""
     east_deg = east_m * M / 0.682  # cos(47°)
-    corners = [(south, west), (south, west + east_deg), (south + north_m * M, west + east_deg), (south + north_m * M, west)]
+    corners = [
+        (south, west),
+        (south, west + east_deg),
+        (south + north_m * M, west + east_deg),
+        (south + north_m * M, west),
+    ]
     return corners + corners[:1]
 
 
@@ -32,7 +37,9 @@ def test_rings_are_joined_from_ways_in_any_order_and_direction():
 def test_whole_rings_are_kept_apart_from_the_pieces_of_a_cut_one():
     whole = rect(47.0, 9.0, 100, 100)
     cut = rect(47.01, 9.0, 100, 100)
-    rings, gaps = assemble_rings([cut[0:3], whole[0:3], whole[2:]])  # the cut ring's first, then the whole one in two
+    rings, gaps = assemble_rings(
+        [cut[0:3], whole[0:3], whole[2:]]
+    )  # the cut ring's first, then the whole one in two
     assert gaps and len(rings) == 2
     areas = sorted(ring_area_m2(r) for r in rings)
     assert areas[0] == pytest.approx(5_000, rel=0.01) and areas[1] == pytest.approx(10_000, rel=0.01)
@@ -56,7 +63,7 @@ def test_a_ring_with_a_missing_way_is_closed_across_the_gap():
     assert gaps and ring_area_m2(closed) == pytest.approx(ring_area_m2(ring) / 2, rel=0.01)
 
 
-@pytest.mark.parametrize("north_m, east_m, width", [(6.7, 380, 6.7), (45, 45, 45), (20, 100, 20)])
+@pytest.mark.parametrize(("north_m", "east_m", "width"), [(6.7, 380, 6.7), (45, 45, 45), (20, 100, 20)])
 def test_equivalent_width_is_the_short_side_of_a_rectangle(north_m, east_m, width):
     area, perimeter = north_m * east_m, 2 * (north_m + east_m)
     assert equivalent_width_m(area, perimeter) == pytest.approx(width, rel=1e-6)
@@ -97,7 +104,9 @@ def test_a_node_gym_has_no_size():
 def test_a_way_with_missing_nodes_is_clipped_and_keeps_its_available_part():
     ring = rect(47.0, 9.0, 100, 200)
     full = candidate("way", 1, {"leisure": "park"}, way_shape(ring, True, {}))
-    cut = candidate("way", 1, {"leisure": "park"}, way_shape([ring[0], ring[1], ring[2], None, ring[4]], True, {}))
+    cut = candidate(
+        "way", 1, {"leisure": "park"}, way_shape([ring[0], ring[1], ring[2], None, ring[4]], True, {})
+    )
     assert not full.clipped and cut.clipped and cut.kind == "park"
     assert cut.area_m2 == pytest.approx(full.area_m2 / 2, rel=0.01)
 
@@ -109,15 +118,23 @@ def test_a_clipped_corner_of_a_park_is_kept_however_small_its_available_part():
     whole = candidate("way", 1, {"leisure": "park"}, way_shape(ring, True, {}))
     assert isinstance(whole, Rejection) and whole.reason == "too_small"
     # Its tags still decide.
-    assert isinstance(candidate("way", 2, {"leisure": "pitch", "sport": "soccer"},
-                                way_shape([*ring[:4], None, ring[4]], True, {})), Rejection)
+    assert isinstance(
+        candidate(
+            "way", 2, {"leisure": "pitch", "sport": "soccer"}, way_shape([*ring[:4], None, ring[4]], True, {})
+        ),
+        Rejection,
+    )
 
 
 def test_a_multipolygon_with_holes_and_a_missing_member():
     outer = rect(47.0, 9.0, 200, 200)
     hole = rect(47.0 + 50 * M, 9.0 + 50 * M / 0.682, 50, 50)
-    park = candidate("relation", 1, {"leisure": "park"},
-                     relation_shape([("outer", outer[:3]), ("outer", outer[2:]), ("inner", hole)]))
+    park = candidate(
+        "relation",
+        1,
+        {"leisure": "park"},
+        relation_shape([("outer", outer[:3]), ("outer", outer[2:]), ("inner", hole)]),
+    )
     assert not park.clipped and park.area_m2 == pytest.approx(200 * 200 - 50 * 50, rel=0.01)
     cut = relation_shape([("outer", outer[:3]), ("outer", None), ("inner", hole)])
     assert cut.clipped
@@ -127,7 +144,9 @@ def test_a_multipolygon_with_holes_and_a_missing_member():
 def test_open_areas_get_slope_samples_only_when_the_dem_can_see_them():
     big = candidate("way", 1, {"leisure": "park"}, way_shape(rect(47.0, 9.0, 300, 300), True, {}))
     small = candidate("way", 2, {"leisure": "park"}, way_shape(rect(47.0, 9.0, 50, 50), True, {}))
-    track = candidate("way", 3, {"leisure": "track", "sport": "running"}, way_shape(rect(47.0, 9.0, 300, 300), True, {}))
+    track = candidate(
+        "way", 3, {"leisure": "track", "sport": "running"}, way_shape(rect(47.0, 9.0, 300, 300), True, {})
+    )
     assert len(big.samples) >= 9 and small.samples == () and track.samples == ()
     assert {"park", "grass", "beach", "recreation_ground"} == SLOPE_KINDS
 
@@ -146,10 +165,22 @@ def test_an_unnamed_venue_is_named_after_the_smallest_area_around_it_or_the_near
     park = Landmark(("way", 10), "Rheinpark", 47.0015, 9.003, (tuple(rect(47.0, 9.0, 400, 400)),))
     stadium = Landmark(("way", 11), "Rheinparkstadion", 47.0005, 9.001, (tuple(rect(47.0, 9.0, 150, 150)),))
     school = Landmark(("node", 12), "Schule", 47.02, 9.02)
-    names = place_names([(("way", 1), 47.0005, 9.0005), (("way", 2), 47.003, 9.004), (("way", 3), 47.0215, 9.02),
-                         (("way", 4), 47.1, 9.1), (("way", 11), 47.0005, 9.001)], [park, stadium, school])
-    assert names == {("way", 1): "Rheinparkstadion", ("way", 2): "Rheinpark", ("way", 3): "Schule",
-                     ("way", 11): "Rheinpark"}  # never after itself
+    names = place_names(
+        [
+            (("way", 1), 47.0005, 9.0005),
+            (("way", 2), 47.003, 9.004),
+            (("way", 3), 47.0215, 9.02),
+            (("way", 4), 47.1, 9.1),
+            (("way", 11), 47.0005, 9.001),
+        ],
+        [park, stadium, school],
+    )
+    assert names == {
+        ("way", 1): "Rheinparkstadion",
+        ("way", 2): "Rheinpark",
+        ("way", 3): "Schule",
+        ("way", 11): "Rheinpark",
+    }  # never after itself
     assert title(None, "Running track", "Rheinpark") == "Running track, Rheinpark"
     assert title("Stadion", "Stadium", "Rheinpark") == "Stadion"
     assert title(None, "Park", None) == "Unnamed park"

@@ -17,38 +17,70 @@ from tests.conftest import daylit_location
 from tests.logbook.helpers import FAST_HASH, make_logbook_app
 from tests.support.runner_fixtures import runner_a, token_a  # noqa: F401 - fixtures
 
-
 # --- conversions ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("celsius", "unit", "text"), [
-    (12.0, "c", "12 °C"), (12.0, "f", "54 °F"), (-4.4, "c", "−4 °C"), (-40.0, "f", "−40 °F"),
-    (-0.2, "c", "0 °C"), (None, "f", ""),
-])
+
+@pytest.mark.parametrize(
+    ("celsius", "unit", "text"),
+    [
+        (12.0, "c", "12 °C"),
+        (12.0, "f", "54 °F"),
+        (-4.4, "c", "−4 °C"),
+        (-40.0, "f", "−40 °F"),
+        (-0.2, "c", "0 °C"),
+        (None, "f", ""),
+    ],
+)
 def test_temperature(celsius, unit, text):
     assert units.temperature(celsius, unit) == text
 
 
-@pytest.mark.parametrize(("kmh", "unit", "text"), [
-    (10.0, "kmh", "10 km/h"), (10.0, "mph", "6 mph"), (10.0, "ms", "3 m/s"), (100.0, "mph", "62 mph"),
-    (36.0, "ms", "10 m/s"), (None, "kmh", ""),
-])
+@pytest.mark.parametrize(
+    ("kmh", "unit", "text"),
+    [
+        (10.0, "kmh", "10 km/h"),
+        (10.0, "mph", "6 mph"),
+        (10.0, "ms", "3 m/s"),
+        (100.0, "mph", "62 mph"),
+        (36.0, "ms", "10 m/s"),
+        (None, "kmh", ""),
+    ],
+)
 def test_wind(kmh, unit, text):
     assert units.wind(kmh, unit) == text
 
 
-@pytest.mark.parametrize(("metres", "unit", "text"), [
-    (0, "km", "0 m"), (246, "km", "250 m"), (1234, "km", "1.2 km"), (12_345, "km", "12 km"),
-    (120, "mi", "< 0.1 mi"), (1609.344, "mi", "1.0 mi"), (20_000, "mi", "12 mi"), (None, "km", ""),
-])
+@pytest.mark.parametrize(
+    ("metres", "unit", "text"),
+    [
+        (0, "km", "0 m"),
+        (246, "km", "250 m"),
+        (1234, "km", "1.2 km"),
+        (12_345, "km", "12 km"),
+        (120, "mi", "< 0.1 mi"),
+        (1609.344, "mi", "1.0 mi"),
+        (20_000, "mi", "12 mi"),
+        (None, "km", ""),
+    ],
+)
 def test_distance(metres, unit, text):
     assert units.distance(metres, unit) == text
 
 
-@pytest.mark.parametrize(("tags", "expected"), [
-    (["en-US", "en"], Units("mi", "f", "mph")), (["en-GB"], Units("mi", "c", "mph")),
-    (["de-CH", "de"], Units()), (["fr"], Units()), ([], Units()), (["en_us"], Units("mi", "f", "mph")),
-    (["*"], Units()), (["zh-Hant-TW"], Units()), (["es-419", "es-US"], Units("mi", "f", "mph")),
-])
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        (["en-US", "en"], Units("mi", "f", "mph")),
+        (["en-GB"], Units("mi", "c", "mph")),
+        (["de-CH", "de"], Units()),
+        (["fr"], Units()),
+        ([], Units()),
+        (["en_us"], Units("mi", "f", "mph")),
+        (["*"], Units()),
+        (["zh-Hant-TW"], Units()),
+        (["es-419", "es-US"], Units("mi", "f", "mph")),
+    ],
+)
 def test_the_locale_decides_for_signed_out_visitors(tags, expected):
     assert units.for_language_tags(tags) == expected
 
@@ -57,9 +89,11 @@ def test_sentences_written_in_metric_read_in_the_runners_units():
     message = "Gusts up to 62 km/h can push you off balance. Wind chill of −12 °C: cover up."
     assert units.in_text(message, Units()) == message
     assert units.in_text(message, Units("mi", "f", "mph")) == (
-        "Gusts up to 39 mph can push you off balance. Wind chill of 10 °F: cover up.")
+        "Gusts up to 39 mph can push you off balance. Wind chill of 10 °F: cover up."
+    )
     assert units.in_text(message, Units("km", "c", "ms")) == (
-        "Gusts up to 17 m/s can push you off balance. Wind chill of −12 °C: cover up.")
+        "Gusts up to 17 m/s can push you off balance. Wind chill of −12 °C: cover up."
+    )
 
 
 def test_invalid_choices_fall_back_to_metric():
@@ -67,6 +101,7 @@ def test_invalid_choices_fall_back_to_metric():
 
 
 # --- pages ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def app(tmp_path, open_meteo, met_no, nominatim):
@@ -83,8 +118,17 @@ EXPECTED = {
 
 
 def _choose(runner, distance, temperature, wind):
-    response = runner.post("/settings", {"units": distance, "weekly_target": "3", "body_weight": "",
-                                         "time_zone": "UTC", "temperature_unit": temperature, "wind_unit": wind})
+    response = runner.post(
+        "/settings",
+        {
+            "units": distance,
+            "weekly_target": "3",
+            "body_weight": "",
+            "time_zone": "UTC",
+            "temperature_unit": temperature,
+            "wind_unit": wind,
+        },
+    )
     assert response.status_code == 303
 
 
@@ -95,10 +139,13 @@ def test_every_page_uses_the_runners_units(runner_a, token_a, open_meteo, choice
     stored = runner_a.log(token_a, distance_m=2500.0)
     lat, lon = daylit_location()
     advice = runner_a.client.get("/advice", query_string={"lat": lat, "lon": lon}).get_data(as_text=True)
-    card = advice[advice.index('class="conditions"'):advice.index("</ul>", advice.index('class="conditions"'))]
+    card = advice[
+        advice.index('class="conditions"') : advice.index("</ul>", advice.index('class="conditions"'))
+    ]
     assert temperature in card and wind in card and f"gusts {gusts}" in card
-    fragment = runner_a.client.get("/advice", query_string={"lat": lat, "lon": lon},
-                                   headers={"HX-Request": "true"}).get_data(as_text=True)
+    fragment = runner_a.client.get(
+        "/advice", query_string={"lat": lat, "lon": lon}, headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert temperature in fragment and wind in fragment
     for page in ("/log", f"/log/{stored['id']}"):
         assert distance in runner_a.client.get(page).get_data(as_text=True), page
@@ -119,34 +166,55 @@ def test_reasons_are_shown_in_the_runners_units(runner_a, open_meteo):
     _choose(runner_a, "mi", "f", "mph")
     lat, lon = daylit_location()
     html = runner_a.client.get("/advice", query_string={"lat": lat, "lon": lon}).get_data(as_text=True)
-    reasons = html[html.index('class="card reasons"'):]
+    reasons = html[html.index('class="card reasons"') :]
     assert "37 mph" in reasons and "km/h" not in reasons
 
 
-@pytest.mark.parametrize(("language", "temperature", "wind"), [
-    ("en-US,en;q=0.9", "54 °F", "6 mph"), ("en-GB", "12 °C", "6 mph"), ("de-DE,de", "12 °C", "10 km/h"),
-    ("", "12 °C", "10 km/h"),
-])
+@pytest.mark.parametrize(
+    ("language", "temperature", "wind"),
+    [
+        ("en-US,en;q=0.9", "54 °F", "6 mph"),
+        ("en-GB", "12 °C", "6 mph"),
+        ("de-DE,de", "12 °C", "10 km/h"),
+        ("", "12 °C", "10 km/h"),
+    ],
+)
 def test_signed_out_visitors_get_their_locales_units(client, open_meteo, language, temperature, wind):
     lat, lon = daylit_location()
-    html = client.get("/advice", query_string={"lat": lat, "lon": lon},
-                      headers={"Accept-Language": language} if language else {}).get_data(as_text=True)
-    card = html[html.index('class="conditions"'):]
+    html = client.get(
+        "/advice",
+        query_string={"lat": lat, "lon": lon},
+        headers={"Accept-Language": language} if language else {},
+    ).get_data(as_text=True)
+    card = html[html.index('class="conditions"') :]
     assert temperature in card and wind in card
 
 
 def test_the_api_stays_metric_whatever_the_runner_chose(runner_a, token_a, open_meteo):
     _choose(runner_a, "mi", "f", "mph")
     lat, lon = daylit_location()
-    body = runner_a.api("GET", "/api/v1/advice", token_a, query_string={"lat": lat, "lon": lon},
-                        headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    body = runner_a.api(
+        "GET",
+        "/api/v1/advice",
+        token_a,
+        query_string={"lat": lat, "lon": lon},
+        headers={"Accept-Language": "en-US"},
+    ).get_data(as_text=True)
     assert "°F" not in body and "mph" not in body
 
 
 def test_a_bad_unit_is_refused_and_changes_nothing(runner_a):
     _choose(runner_a, "km", "f", "mph")
-    response = runner_a.post("/settings", {"units": "km", "weekly_target": "3", "time_zone": "UTC",
-                                           "temperature_unit": "kelvin", "wind_unit": "knots"})
+    response = runner_a.post(
+        "/settings",
+        {
+            "units": "km",
+            "weekly_target": "3",
+            "time_zone": "UTC",
+            "temperature_unit": "kelvin",
+            "wind_unit": "knots",
+        },
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Choose °C or °F." in html and "Choose km/h, mph or m/s." in html
@@ -156,7 +224,10 @@ def test_a_bad_unit_is_refused_and_changes_nothing(runner_a):
 
 def test_a_form_without_the_new_fields_keeps_the_choice(runner_a):
     _choose(runner_a, "km", "f", "ms")
-    assert runner_a.post("/settings", {"units": "mi", "weekly_target": "3", "time_zone": "UTC"}).status_code == 303
+    assert (
+        runner_a.post("/settings", {"units": "mi", "weekly_target": "3", "time_zone": "UTC"}).status_code
+        == 303
+    )
     settings = runner_a.client.get("/settings").get_data(as_text=True)
     assert re.search(r'name="temperature_unit" value="f" checked', settings)
     assert re.search(r'name="wind_unit" value="ms" checked', settings)
@@ -166,14 +237,18 @@ def test_times_without_javascript_are_local(runner_a, client, open_meteo):
     lat, lon = daylit_location()
     runner_a.post("/settings", {"units": "km", "weekly_target": "3", "time_zone": "Asia/Kolkata"})
     html = runner_a.client.get("/advice", query_string={"lat": lat, "lon": lon}).get_data(as_text=True)
-    instant, shown = re.search(r'class="verdict-window"><time datetime="([^"]+)" data-local>([^<]+)</time>', html).groups()
+    instant, shown = re.search(
+        r'class="verdict-window"><time datetime="([^"]+)" data-local>([^<]+)</time>', html
+    ).groups()
     assert shown == datetime.fromisoformat(instant).astimezone(ZoneInfo("Asia/Kolkata")).strftime("%H:%M")
     # A signed-out visitor: the zone the browser told us (the tz cookie app.js sets), else UTC, said so.
     anonymous = client.get("/advice", query_string={"lat": lat, "lon": lon}).get_data(as_text=True)
     assert re.search(r'class="verdict-window"><time[^>]*>\d\d:\d\d UTC</time>', anonymous)
     client.set_cookie("tz", "America/New_York")
     told = client.get("/advice", query_string={"lat": lat, "lon": lon}).get_data(as_text=True)
-    instant, shown = re.search(r'class="verdict-window"><time datetime="([^"]+)" data-local>([^<]+)</time>', told).groups()
+    instant, shown = re.search(
+        r'class="verdict-window"><time datetime="([^"]+)" data-local>([^<]+)</time>', told
+    ).groups()
     assert shown == datetime.fromisoformat(instant).astimezone(ZoneInfo("America/New_York")).strftime("%H:%M")
     client.set_cookie("tz", "Not/AZone")
     assert "UTC</time>" in client.get("/advice", query_string={"lat": lat, "lon": lon}).get_data(as_text=True)
@@ -185,11 +260,24 @@ def test_the_weather_kept_with_a_session_reads_in_the_runners_units(app, runner_
     # The API keeps only weather Backrun signed (issue 13): put a known snapshot in place directly.
     with app.app_context():
         session = db.session.get(TrainingSession, uuid.UUID(stored["id"]))
-        session.weather = {"verdict": "caution", "reasons": [
-            {"code": "gusts", "severity": "caution", "message": "Gusts up to 52 km/h can push you off balance."},
-            {"code": "wind_chill", "severity": "caution", "message": "Wind chill of -8 °C. Cover your skin."}]}
+        session.weather = {
+            "verdict": "caution",
+            "reasons": [
+                {
+                    "code": "gusts",
+                    "severity": "caution",
+                    "message": "Gusts up to 52 km/h can push you off balance.",
+                },
+                {
+                    "code": "wind_chill",
+                    "severity": "caution",
+                    "message": "Wind chill of -8 °C. Cover your skin.",
+                },
+            ],
+        }
         db.session.commit()
     html = runner_a.client.get(f"/log/{stored['id']}").get_data(as_text=True)
     assert "Gusts up to 32 mph" in html and "Wind chill of 18 °F" in html
-    assert runner_a.api("GET", f"/api/v1/sessions/{stored['id']}", token_a).json["weather"]["reasons"][0]["message"] == (
-        "Gusts up to 52 km/h can push you off balance.")  # stored as it was, metric
+    assert runner_a.api("GET", f"/api/v1/sessions/{stored['id']}", token_a).json["weather"]["reasons"][0][
+        "message"
+    ] == ("Gusts up to 52 km/h can push you off balance.")  # stored as it was, metric

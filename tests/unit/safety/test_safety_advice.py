@@ -13,7 +13,17 @@ from backrun.safety import advise, daylight
 from backrun.safety.advice import approximate_local_midnight, outlook_times, sort_reasons, verdict_of
 from backrun.safety.rules import Reason
 from tests.unit.safety.builders import (
-    DEC_NOON, JUNE_NIGHT, MET_CALM, NOON, VADUZ, codes, forecast, hourly, quarters, run_advice, whole_hour,
+    DEC_NOON,
+    JUNE_NIGHT,
+    MET_CALM,
+    NOON,
+    VADUZ,
+    codes,
+    forecast,
+    hourly,
+    quarters,
+    run_advice,
+    whole_hour,
 )
 
 RAIN = {"precipitation_mm": 1.2, "weather_code": 61}
@@ -37,14 +47,28 @@ def test_clear_mild_dry_calm_day_is_go():
 def test_to_dict_is_json_ready_with_iso_offsets():
     data = run_advice(forecast(changes={0: {"wind_gusts_kmh": 45}, 1: RAIN}), start=NOON).to_dict()
     json.dumps(data)
-    assert set(data) == {"verdict", "reasons", "window_start", "window_end", "outlook", "next_safe_window",
-                         "data_age_s", "ground"}
+    assert set(data) == {
+        "verdict",
+        "reasons",
+        "window_start",
+        "window_end",
+        "outlook",
+        "next_safe_window",
+        "data_age_s",
+        "ground",
+    }
     assert data["verdict"] == "caution"
     assert data["window_start"] == "2026-06-21T12:00:00+00:00"
     assert data["window_end"] == "2026-06-21T13:00:00+00:00"
-    assert data["reasons"] == [{
-        "code": "strong_gusts", "severity": "caution", "hazard": "wind", "message": data["reasons"][0]["message"],
-        "evidence": {"at": "2026-06-21T12:00:00+00:00", "gust_kmh": 45, "gust_estimated": False}}]
+    assert data["reasons"] == [
+        {
+            "code": "strong_gusts",
+            "severity": "caution",
+            "hazard": "wind",
+            "message": data["reasons"][0]["message"],
+            "evidence": {"at": "2026-06-21T12:00:00+00:00", "gust_kmh": 45, "gust_estimated": False},
+        }
+    ]
     assert data["outlook"][0] == {"time": "2026-06-21T13:00:00+00:00", "verdict": "indoors"}
     assert data["ground"]["state"] == "dry" and data["ground"]["confidence"] == "high"
     assert data["ground"]["story"].endswith(": dry ground")
@@ -55,19 +79,34 @@ def test_to_dict_is_json_ready_with_iso_offsets():
 
 def test_to_dict_next_safe_window_shape():
     data = run_advice(forecast(changes={0: {"wind_gusts_kmh": 45}})).to_dict()
-    assert data["next_safe_window"] == {"start": "2026-06-21T13:00:00+00:00", "end": "2026-06-21T14:00:00+00:00"}
+    assert data["next_safe_window"] == {
+        "start": "2026-06-21T13:00:00+00:00",
+        "end": "2026-06-21T14:00:00+00:00",
+    }
 
 
 def test_start_and_now_are_returned_in_utc():
     cest = timezone(timedelta(hours=2))
-    advice = advise(forecast(), latitude=VADUZ[0], longitude=VADUZ[1], start=NOON.astimezone(cest), minutes=30,
-                    now=NOON.astimezone(cest))
+    advice = advise(
+        forecast(),
+        latitude=VADUZ[0],
+        longitude=VADUZ[1],
+        start=NOON.astimezone(cest),
+        minutes=30,
+        now=NOON.astimezone(cest),
+    )
     assert advice.window_start == NOON and advice.window_start.utcoffset() == timedelta(0)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"start": NOON.replace(tzinfo=None)}, {"now": NOON.replace(tzinfo=None)}, {"minutes": 0}, {"minutes": -5},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"start": NOON.replace(tzinfo=None)},
+        {"now": NOON.replace(tzinfo=None)},
+        {"minutes": 0},
+        {"minutes": -5},
+    ],
+)
 def test_invalid_arguments(kwargs):
     args = {"latitude": 47.1, "longitude": 9.5, "start": NOON, "minutes": 30, "now": NOON} | kwargs
     with pytest.raises(ValueError):
@@ -79,20 +118,28 @@ def reason(code, severity):
     return Reason(code, severity, "m.", {})
 
 
-@pytest.mark.parametrize("severities, verdict", [
-    ([], "go"),
-    (["caution"], "caution"),
-    (["caution", "unknown"], "unknown"),
-    (["unknown", "indoors", "caution"], "indoors"),
-    (["caution", "indoors"], "indoors"),
-])
+@pytest.mark.parametrize(
+    ("severities", "verdict"),
+    [
+        ([], "go"),
+        (["caution"], "caution"),
+        (["caution", "unknown"], "unknown"),
+        (["unknown", "indoors", "caution"], "indoors"),
+        (["caution", "indoors"], "indoors"),
+    ],
+)
 def test_verdict_ranking(severities, verdict):
     assert verdict_of([reason(f"r{i}", s) for i, s in enumerate(severities)]) == verdict
 
 
 def test_reasons_sorted_most_severe_first_and_stable_within():
-    given = [reason("a", "caution"), reason("b", "indoors"), reason("c", "unknown"), reason("d", "caution"),
-             reason("e", "indoors")]
+    given = [
+        reason("a", "caution"),
+        reason("b", "indoors"),
+        reason("c", "unknown"),
+        reason("d", "caution"),
+        reason("e", "indoors"),
+    ]
     assert [r.code for r in sort_reasons(given)] == ["b", "e", "c", "a", "d"]
 
 
@@ -113,11 +160,14 @@ def test_no_forecast_is_unknown():
     assert advice.next_safe_window is None and advice.data_age_s is None
 
 
-@pytest.mark.parametrize("age, verdict", [
-    (timedelta(hours=1, minutes=59), "go"),
-    (timedelta(hours=2), "go"),
-    (timedelta(hours=2, minutes=1), "unknown"),
-])
+@pytest.mark.parametrize(
+    ("age", "verdict"),
+    [
+        (timedelta(hours=1, minutes=59), "go"),
+        (timedelta(hours=2), "go"),
+        (timedelta(hours=2, minutes=1), "unknown"),
+    ],
+)
 def test_stale_after_two_hours(age, verdict):
     advice = run_advice(forecast(age=age))
     assert advice.verdict == verdict
@@ -150,20 +200,35 @@ def test_forecast_ending_mid_run_is_missing_data():
 def test_uncovered_thunder_margin_after_the_run_is_missing_data():
     advice = run_advice(forecast(after=1), minutes=60)
     [missing] = advice.reasons
-    assert missing.evidence == {"thunder_watch_uncovered_from": "2026-06-21T13:00:00+00:00",
-                                "thunder_watch_uncovered_to": "2026-06-21T13:30:00+00:00"}
+    assert missing.evidence == {
+        "thunder_watch_uncovered_from": "2026-06-21T13:00:00+00:00",
+        "thunder_watch_uncovered_to": "2026-06-21T13:30:00+00:00",
+    }
 
 
-@pytest.mark.parametrize("blank, verdict", [
-    (("temperature_c",), "unknown"),
-    (("precipitation_mm",), "unknown"),
-    (("weather_code",), "unknown"),
-    (("wind_gusts_kmh", "wind_speed_kmh"), "unknown"),
-    (("wind_gusts_kmh",), "go"),  # estimated from the mean wind
-    (("wind_speed_kmh",), "go"),
-    (("surface_temperature_c", "visibility_m", "dew_point_c", "uv_index", "snow_depth_m", "snowfall_cm",
-      "precipitation_probability_pct"), "go"),
-])
+@pytest.mark.parametrize(
+    ("blank", "verdict"),
+    [
+        (("temperature_c",), "unknown"),
+        (("precipitation_mm",), "unknown"),
+        (("weather_code",), "unknown"),
+        (("wind_gusts_kmh", "wind_speed_kmh"), "unknown"),
+        (("wind_gusts_kmh",), "go"),  # estimated from the mean wind
+        (("wind_speed_kmh",), "go"),
+        (
+            (
+                "surface_temperature_c",
+                "visibility_m",
+                "dew_point_c",
+                "uv_index",
+                "snow_depth_m",
+                "snowfall_cm",
+                "precipitation_probability_pct",
+            ),
+            "go",
+        ),
+    ],
+)
 def test_required_variables(blank, verdict):
     advice = run_advice(forecast(changes={0: dict.fromkeys(blank)}))
     assert advice.verdict == verdict
@@ -182,19 +247,22 @@ def test_thunder_with_missing_data_is_indoors():
     assert codes(advice.reasons) == [("thunder", "indoors"), ("missing_data", "unknown")]
 
 
-@pytest.mark.parametrize("values", [
-    {"relative_humidity_pct": 120},
-    {"precipitation_mm": -0.5},
-    {"temperature_c": 10, "dew_point_c": 14},
-    {"temperature_c": 61},
-    {"temperature_c": -91},
-    {"visibility_m": float("nan")},
-    {"weather_code": 4},  # WMO 4677 haze: not a code Open-Meteo documents
-    {"weather_code": 68},
-    {"temperature_c": 10, "wet_bulb_c": 12},
-    {"shortwave_w_m2": 2000},
-    {"cloud_cover_pct": 101},
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"relative_humidity_pct": 120},
+        {"precipitation_mm": -0.5},
+        {"temperature_c": 10, "dew_point_c": 14},
+        {"temperature_c": 61},
+        {"temperature_c": -91},
+        {"visibility_m": float("nan")},
+        {"weather_code": 4},  # WMO 4677 haze: not a code Open-Meteo documents
+        {"weather_code": 68},
+        {"temperature_c": 10, "wet_bulb_c": 12},
+        {"shortwave_w_m2": 2000},
+        {"cloud_cover_pct": 101},
+    ],
+)
 def test_implausible_values_are_unknown(values):
     advice = run_advice(forecast(changes={0: values}))
     assert advice.verdict in ("unknown", "indoors")
@@ -223,35 +291,100 @@ def test_implausible_plus_gale_is_indoors():
 # --- dangerous composite scenarios never give "go" -----------------------------------------------
 def black_ice_night(now: datetime):
     """Evening rain, then a clear frosty night; now just above freezing."""
-    changes = {o: {"precipitation_mm": 1.5, "weather_code": 61, "temperature_c": 4.0, "surface_temperature_c": 4.0,
-                   "relative_humidity_pct": 95.0, "dew_point_c": 3.3} for o in range(-16, -13)}
-    changes |= {o: {"temperature_c": -2.0, "surface_temperature_c": -4.0, "relative_humidity_pct": 70.0,
-                    "dew_point_c": -6.8} for o in range(-13, -1)}
-    return forecast(now, every={"temperature_c": 2.5, "surface_temperature_c": 1.5, "relative_humidity_pct": 70.0,
-                                "dew_point_c": -2.2, "uv_index": 1.0}, changes=changes)
+    changes = {
+        o: {
+            "precipitation_mm": 1.5,
+            "weather_code": 61,
+            "temperature_c": 4.0,
+            "surface_temperature_c": 4.0,
+            "relative_humidity_pct": 95.0,
+            "dew_point_c": 3.3,
+        }
+        for o in range(-16, -13)
+    }
+    changes |= {
+        o: {
+            "temperature_c": -2.0,
+            "surface_temperature_c": -4.0,
+            "relative_humidity_pct": 70.0,
+            "dew_point_c": -6.8,
+        }
+        for o in range(-13, -1)
+    }
+    return forecast(
+        now,
+        every={
+            "temperature_c": 2.5,
+            "surface_temperature_c": 1.5,
+            "relative_humidity_pct": 70.0,
+            "dew_point_c": -2.2,
+            "uv_index": 1.0,
+        },
+        changes=changes,
+    )
 
 
 DANGEROUS = {
     "rain": (NOON, forecast(changes={0: RAIN}), "indoors", "rain"),
-    "snow": (NOON, forecast(changes={0: {"weather_code": 73, "snowfall_cm": 0.5, "precipitation_mm": 0.7,
-                                         "temperature_c": -2, "surface_temperature_c": -3, "dew_point_c": -3}}),
-             "indoors", "snow_falling"),
-    "freezing rain": (NOON, forecast(changes={0: {"weather_code": 61, "precipitation_mm": 0.8, "temperature_c": -0.5,
-                                                  "surface_temperature_c": -1, "dew_point_c": -1}}),
-                      "indoors", "freezing_rain"),
-    "black ice": (DEC_NOON.replace(hour=10), black_ice_night(DEC_NOON.replace(hour=10)), "indoors", "black_ice"),
+    "snow": (
+        NOON,
+        forecast(
+            changes={
+                0: {
+                    "weather_code": 73,
+                    "snowfall_cm": 0.5,
+                    "precipitation_mm": 0.7,
+                    "temperature_c": -2,
+                    "surface_temperature_c": -3,
+                    "dew_point_c": -3,
+                }
+            }
+        ),
+        "indoors",
+        "snow_falling",
+    ),
+    "freezing rain": (
+        NOON,
+        forecast(
+            changes={
+                0: {
+                    "weather_code": 61,
+                    "precipitation_mm": 0.8,
+                    "temperature_c": -0.5,
+                    "surface_temperature_c": -1,
+                    "dew_point_c": -1,
+                }
+            }
+        ),
+        "indoors",
+        "freezing_rain",
+    ),
+    "black ice": (
+        DEC_NOON.replace(hour=10),
+        black_ice_night(DEC_NOON.replace(hour=10)),
+        "indoors",
+        "black_ice",
+    ),
     "gale": (NOON, forecast(changes={0: {"wind_gusts_kmh": 75, "wind_speed_kmh": 45}}), "indoors", "gale"),
-    "heat": (NOON, forecast(changes={0: {"temperature_c": 34, "relative_humidity_pct": 55, "dew_point_c": 23.8}}),
-             "indoors", "heat"),
+    "heat": (
+        NOON,
+        forecast(changes={0: {"temperature_c": 34, "relative_humidity_pct": 55, "dew_point_c": 23.8}}),
+        "indoors",
+        "heat",
+    ),
     "thick fog": (NOON, forecast(changes={0: {"visibility_m": 150, "weather_code": 45}}), "indoors", "fog"),
     "fog": (NOON, forecast(changes={0: {"visibility_m": 600, "weather_code": 45}}), "caution", "fog"),
     "night": (JUNE_NIGHT, forecast(JUNE_NIGHT), "caution", "darkness"),
-    "night, wet ground": (JUNE_NIGHT, forecast(JUNE_NIGHT, changes={-1: {"precipitation_mm": 0.5}}),
-                          "indoors", "darkness"),
+    "night, wet ground": (
+        JUNE_NIGHT,
+        forecast(JUNE_NIGHT, changes={-1: {"precipitation_mm": 0.5}}),
+        "indoors",
+        "darkness",
+    ),
 }
 
 
-@pytest.mark.parametrize("now, fc, verdict, code", DANGEROUS.values(), ids=DANGEROUS.keys())
+@pytest.mark.parametrize(("now", "fc", "verdict", "code"), DANGEROUS.values(), ids=DANGEROUS.keys())
 def test_dangerous_scenarios_are_never_go(now, fc, verdict, code):
     advice = run_advice(fc, now)
     assert advice.verdict == verdict != "go"
@@ -286,7 +419,7 @@ def test_thunder_20_minutes_after_the_run_in_hourly_steps():
     assert advice.verdict == "indoors" and reason_codes(advice) == ["thunder"]
 
 
-@pytest.mark.parametrize("minutes, verdict", [(29, "go"), (30, "go"), (31, "indoors")])
+@pytest.mark.parametrize(("minutes", "verdict"), [(29, "go"), (30, "go"), (31, "indoors")])
 def test_thunder_margin_boundary(minutes, verdict):
     # Thunder in [13:00, 14:00): a run ending 12:30 has its margin end exactly at 13:00.
     advice = run_advice(forecast(changes={1: {"weather_code": 95}}), minutes=minutes)
@@ -322,14 +455,26 @@ def test_met_like_calm_dry_mild_day_with_known_dry_history_is_go():
     assert advice.verdict == "go", advice.reasons
 
 
-@pytest.mark.parametrize("values, code", [
-    ({"symbol": "heavysnow", "weather_code": 75, "precipitation_mm": 2.0, "temperature_c": -1}, "snow_falling"),
-    ({"symbol": "lightsnow_day", "weather_code": 1, "precipitation_mm": 0.3, "temperature_c": 0.5}, "snow_falling"),
-    ({"symbol": "rainandthunder", "weather_code": 95, "precipitation_mm": 1.0}, "thunder"),
-    ({"symbol": "lightssleetshowersandthunder_night", "weather_code": 1, "precipitation_mm": 0.2}, "thunder"),
-    ({"symbol": "lightrain", "weather_code": 61, "precipitation_mm": 0.3}, "rain"),
-    ({"wind_speed_kmh": 45}, "gale"),  # estimated gust 67.5 km/h
-])
+@pytest.mark.parametrize(
+    ("values", "code"),
+    [
+        (
+            {"symbol": "heavysnow", "weather_code": 75, "precipitation_mm": 2.0, "temperature_c": -1},
+            "snow_falling",
+        ),
+        (
+            {"symbol": "lightsnow_day", "weather_code": 1, "precipitation_mm": 0.3, "temperature_c": 0.5},
+            "snow_falling",
+        ),
+        ({"symbol": "rainandthunder", "weather_code": 95, "precipitation_mm": 1.0}, "thunder"),
+        (
+            {"symbol": "lightssleetshowersandthunder_night", "weather_code": 1, "precipitation_mm": 0.2},
+            "thunder",
+        ),
+        ({"symbol": "lightrain", "weather_code": 61, "precipitation_mm": 0.3}, "rain"),
+        ({"wind_speed_kmh": 45}, "gale"),  # estimated gust 67.5 km/h
+    ],
+)
 def test_met_like_hazards_are_indoors(values, code):
     now = NOON + timedelta(minutes=20)
     advice = run_advice(met_forecast(now, changes={0: values, 1: values}), now)
@@ -384,7 +529,14 @@ def test_outlook_hours_and_values():
 def test_outlook_evaluates_darkness_at_each_hour():
     now = NOON.replace(hour=18, minute=20)  # civil dusk in Vaduz ~20:01 UTC
     advice = run_advice(forecast(now), now)
-    assert [h.verdict for h in advice.outlook] == ["go", "caution", "caution", "caution", "caution", "caution"]
+    assert [h.verdict for h in advice.outlook] == [
+        "go",
+        "caution",
+        "caution",
+        "caution",
+        "caution",
+        "caution",
+    ]
 
 
 def test_outlook_past_the_forecast_is_unknown():
@@ -415,19 +567,22 @@ def test_gusts_easing_gives_a_quarter_hour_aligned_window():
 
 def test_no_safe_window_before_dark():
     now = NOON + timedelta(minutes=20)
-    rainy = {o: RAIN for o in range(0, 8)}  # rain until 20:00, dark from ~20:01
+    rainy = dict.fromkeys(range(0, 8), RAIN)  # rain until 20:00, dark from ~20:01
     assert run_advice(forecast(now, changes=rainy), now).next_safe_window is None
 
 
 def test_search_stops_at_local_midnight_under_the_midnight_sun():
     svalbard = (78.2, 15.6)  # sun never below -6° on 21 June; local midnight ≈ 22:58 UTC
     now = NOON.replace(hour=18)
-    until_23 = {o: RAIN for o in range(0, 5)}  # rain until 23:00 → dry ground from 01:00
+    until_23 = dict.fromkeys(range(0, 5), RAIN)  # rain until 23:00 → dry ground from 01:00
     fc = forecast(now, changes=until_23, after=12)
     assert run_advice(fc, now, location=svalbard).next_safe_window is None
     until_18 = {-1: RAIN}  # rain until 18:00 → dried by 22:00
     fc = forecast(now, changes=until_18, after=12)
-    assert run_advice(fc, now, location=svalbard).next_safe_window == (NOON.replace(hour=22), NOON.replace(hour=23))
+    assert run_advice(fc, now, location=svalbard).next_safe_window == (
+        NOON.replace(hour=22),
+        NOON.replace(hour=23),
+    )
 
 
 def test_approximate_local_midnight():
@@ -445,7 +600,7 @@ def test_astral_calls_stay_modest(monkeypatch):
     assert len(calls) <= 40
     calls.clear()
     now = NOON + timedelta(minutes=20)
-    run_advice(forecast(now, changes={o: RAIN for o in range(0, 12)}), now)  # searches to the horizon
+    run_advice(forecast(now, changes=dict.fromkeys(range(0, 12), RAIN)), now)  # searches to the horizon
     assert len(calls) <= 80
 
 

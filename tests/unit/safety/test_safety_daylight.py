@@ -11,12 +11,14 @@ from backrun.safety.daylight import SunTracker, is_dark, sample_times
 from tests.unit.safety.builders import DEC_NIGHT, DEC_NOON, JUNE_NIGHT, NOON, UTC, VADUZ
 
 
-@pytest.mark.parametrize("when, dark", [(NOON, False), (DEC_NOON, False), (JUNE_NIGHT, True), (DEC_NIGHT, True)])
+@pytest.mark.parametrize(
+    ("when", "dark"), [(NOON, False), (DEC_NOON, False), (JUNE_NIGHT, True), (DEC_NIGHT, True)]
+)
 def test_vaduz_day_and_night(when, dark):
     assert is_dark(SunTracker(*VADUZ).elevation_deg(when)) is dark
 
 
-@pytest.mark.parametrize("elevation, dark", [(-5.9, False), (-6.0, False), (-6.1, True)])
+@pytest.mark.parametrize(("elevation", "dark"), [(-5.9, False), (-6.0, False), (-6.1, True)])
 def test_darker_than_civil_twilight(elevation, dark):
     assert is_dark(elevation) is dark
 

@@ -11,10 +11,34 @@ from backrun.safety.thresholds import CODE_GROUPS, THRESHOLDS
 DOC = Path(__file__).resolve().parents[3] / "docs" / "safety-rules.md"
 
 REASON_CODES = [
-    "thunder", "freezing_rain", "snow_falling", "snow_on_ground", "black_ice", "frost", "near_freezing", "rain",
-    "rain_likely", "wet_surface", "freezing_fog", "fog", "gale", "strong_gusts", "heat", "wind_chill", "darkness",
-    "uv", "snow_likely", "no_data", "stale_data", "missing_data", "implausible_data", "missing_history", "recent_rain_unknown",
-    "air_quality", "pollen", "heat_sensitive",  # issue 18: backrun/safety/air.py and personal.py
+    "thunder",
+    "freezing_rain",
+    "snow_falling",
+    "snow_on_ground",
+    "black_ice",
+    "frost",
+    "near_freezing",
+    "rain",
+    "rain_likely",
+    "wet_surface",
+    "freezing_fog",
+    "fog",
+    "gale",
+    "strong_gusts",
+    "heat",
+    "wind_chill",
+    "darkness",
+    "uv",
+    "snow_likely",
+    "no_data",
+    "stale_data",
+    "missing_data",
+    "implausible_data",
+    "missing_history",
+    "recent_rain_unknown",
+    "air_quality",
+    "pollen",
+    "heat_sensitive",  # issue 18: backrun/safety/air.py and personal.py
 ]
 
 

@@ -38,13 +38,16 @@ def test_wbgt_screening_formula():
     assert indices.wbgt_screening_c(30, e) == pytest.approx(29.3, abs=0.1)
 
 
-@pytest.mark.parametrize("temperature_f, humidity, expected_f", [
-    (90, 50, 95),   # NWS heat index chart
-    (96, 65, 121),
-    (104, 40, 119),
-    (86, 90, 105),
-    (80, 40, 80),
-])
+@pytest.mark.parametrize(
+    ("temperature_f", "humidity", "expected_f"),
+    [
+        (90, 50, 95),  # NWS heat index chart
+        (96, 65, 121),
+        (104, 40, 119),
+        (86, 90, 105),
+        (80, 40, 80),
+    ],
+)
 def test_heat_index_matches_nws_chart(temperature_f, humidity, expected_f):
     assert indices.heat_index_c(f_to_c(temperature_f), humidity) == pytest.approx(f_to_c(expected_f), abs=1.0)
 
@@ -67,18 +70,21 @@ def test_heat_index_below_80f_uses_the_simple_formula():
     assert indices.heat_index_c(f_to_c(t_f), 50) == pytest.approx(f_to_c((simple + t_f) / 2))
 
 
-@pytest.mark.parametrize("temperature, wind, expected", [
-    (-20, 30, -33),  # Environment Canada wind chill table
-    (-10, 20, -18),
-    (0, 10, -3),
-    (-30, 50, -49),
-    (10, 4.8, 9.8),
-])
+@pytest.mark.parametrize(
+    ("temperature", "wind", "expected"),
+    [
+        (-20, 30, -33),  # Environment Canada wind chill table
+        (-10, 20, -18),
+        (0, 10, -3),
+        (-30, 50, -49),
+        (10, 4.8, 9.8),
+    ],
+)
 def test_wind_chill_matches_environment_canada(temperature, wind, expected):
     assert indices.wind_chill_c(temperature, wind) == pytest.approx(expected, abs=0.6)
 
 
-@pytest.mark.parametrize("temperature, wind", [(10.1, 20), (-5, 4.7), (30, 50)])
+@pytest.mark.parametrize(("temperature", "wind"), [(10.1, 20), (-5, 4.7), (30, 50)])
 def test_wind_chill_undefined_outside_validity(temperature, wind):
     assert indices.wind_chill_c(temperature, wind) is None
 

@@ -19,7 +19,7 @@ shifting the clock can't move a run into darkness.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,15 +28,19 @@ from backrun.safety import advise, indices
 from backrun.safety import thresholds as th
 from backrun.weather.model import Forecast, Step
 
-UTC = timezone.utc
+UTC = UTC
 SVALBARD = (78.2, 15.6)
 NOW = datetime(2026, 6, 21, 12, 20, tzinfo=UTC)
 HOUR0 = NOW.replace(minute=0)
 BEFORE, AFTER = 76, 8
 RANK = {"go": 0, "caution": 1, "unknown": 2, "indoors": 3}
 
-settings.register_profile("safety", max_examples=120, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile(
+    "safety",
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 SETTINGS = settings.get_profile("safety")
 
 CODES_DRY = (0, 1, 2, 3)
@@ -64,21 +68,42 @@ def weather(draw) -> dict:
     elif kind == "fog":
         code = draw(st.sampled_from((45, 48)))
     dew_point = indices.dew_point_c(t, rh)
-    return dict(
-        temperature_c=t, relative_humidity_pct=rh, dew_point_c=round(min(dew_point, t), 1),
-        surface_temperature_c=surface, precipitation_mm=precipitation, snowfall_cm=snowfall,
-        precipitation_probability_pct=draw(st.sampled_from((0.0, 10.0, 40.0, 80.0))),
-        snow_depth_m=draw(st.sampled_from((0.0, None))), weather_code=code, wind_speed_kmh=wind,
-        wind_gusts_kmh=gust, visibility_m=draw(st.sampled_from((30000.0, 5000.0, 800.0, 150.0))),
-        uv_index=draw(st.sampled_from((1.0, 4.0, 9.0))), cloud_cover_pct=draw(st.sampled_from((0.0, 50.0, 100.0))),
-        shortwave_w_m2=draw(st.sampled_from((0.0, 150.0, 600.0))),
-    )
+    return {
+        "temperature_c": t,
+        "relative_humidity_pct": rh,
+        "dew_point_c": round(min(dew_point, t), 1),
+        "surface_temperature_c": surface,
+        "precipitation_mm": precipitation,
+        "snowfall_cm": snowfall,
+        "precipitation_probability_pct": draw(st.sampled_from((0.0, 10.0, 40.0, 80.0))),
+        "snow_depth_m": draw(st.sampled_from((0.0, None))),
+        "weather_code": code,
+        "wind_speed_kmh": wind,
+        "wind_gusts_kmh": gust,
+        "visibility_m": draw(st.sampled_from((30000.0, 5000.0, 800.0, 150.0))),
+        "uv_index": draw(st.sampled_from((1.0, 4.0, 9.0))),
+        "cloud_cover_pct": draw(st.sampled_from((0.0, 50.0, 100.0))),
+        "shortwave_w_m2": draw(st.sampled_from((0.0, 150.0, 600.0))),
+    }
 
 
-CALM = dict(temperature_c=14.0, relative_humidity_pct=60.0, dew_point_c=6.4, surface_temperature_c=16.0,
-            precipitation_mm=0.0, snowfall_cm=0.0, precipitation_probability_pct=0.0, snow_depth_m=0.0,
-            weather_code=1, wind_speed_kmh=8.0, wind_gusts_kmh=14.0, visibility_m=30000.0, uv_index=3.0,
-            cloud_cover_pct=30.0, shortwave_w_m2=300.0)
+CALM = {
+    "temperature_c": 14.0,
+    "relative_humidity_pct": 60.0,
+    "dew_point_c": 6.4,
+    "surface_temperature_c": 16.0,
+    "precipitation_mm": 0.0,
+    "snowfall_cm": 0.0,
+    "precipitation_probability_pct": 0.0,
+    "snow_depth_m": 0.0,
+    "weather_code": 1,
+    "wind_speed_kmh": 8.0,
+    "wind_gusts_kmh": 14.0,
+    "visibility_m": 30000.0,
+    "uv_index": 3.0,
+    "cloud_cover_pct": 30.0,
+    "shortwave_w_m2": 300.0,
+}
 
 
 @st.composite
@@ -97,14 +122,22 @@ def series(draw) -> list[dict]:
 
 def forecast(hours: list[dict], shift: timedelta = timedelta(0)) -> Forecast:
     first = HOUR0 - timedelta(hours=BEFORE) + shift
-    steps = tuple(Step(first + timedelta(hours=i), first + timedelta(hours=i + 1), **values)
-                  for i, values in enumerate(hours))
+    steps = tuple(
+        Step(first + timedelta(hours=i), first + timedelta(hours=i + 1), **values)
+        for i, values in enumerate(hours)
+    )
     return Forecast("open-meteo", SVALBARD[0], SVALBARD[1], NOW + shift - timedelta(minutes=10), steps)
 
 
 def verdict(hours: list[dict], shift: timedelta = timedelta(0), minutes: int = 45) -> str:
-    return advise(forecast(hours, shift), latitude=SVALBARD[0], longitude=SVALBARD[1], start=NOW + shift,
-                  minutes=minutes, now=NOW + shift).verdict
+    return advise(
+        forecast(hours, shift),
+        latitude=SVALBARD[0],
+        longitude=SVALBARD[1],
+        start=NOW + shift,
+        minutes=minutes,
+        now=NOW + shift,
+    ).verdict
 
 
 def at_least_as_strict(new: str, old: str) -> bool:
@@ -114,8 +147,6 @@ def at_least_as_strict(new: str, old: str) -> bool:
 def index(offset: int) -> int:
     """List index of the hour at `offset` from HOUR0."""
     return BEFORE + offset
-
-
 
 
 @SETTINGS
@@ -150,7 +181,9 @@ def test_colder_surface_after_wetting_is_never_less_strict(hours, data):
 @SETTINGS
 @given(series(), st.data())
 def test_stronger_gusts_are_never_less_strict(hours, data):
-    chosen = data.draw(st.lists(st.integers(index(-2), index(AFTER - 1)), min_size=1, max_size=6, unique=True))
+    chosen = data.draw(
+        st.lists(st.integers(index(-2), index(AFTER - 1)), min_size=1, max_size=6, unique=True)
+    )
     extra = data.draw(st.floats(1, 60))
     gustier = [dict(h) for h in hours]
     for i in chosen:
@@ -161,7 +194,9 @@ def test_stronger_gusts_are_never_less_strict(hours, data):
 @SETTINGS
 @given(series(), st.data())
 def test_lower_visibility_is_never_less_strict(hours, data):
-    chosen = data.draw(st.lists(st.integers(index(-2), index(AFTER - 1)), min_size=1, max_size=6, unique=True))
+    chosen = data.draw(
+        st.lists(st.integers(index(-2), index(AFTER - 1)), min_size=1, max_size=6, unique=True)
+    )
     factor = data.draw(st.floats(0.01, 0.99))
     murkier = [dict(h) for h in hours]
     for i in chosen:
@@ -201,14 +236,25 @@ def test_thunder_nearer_the_run_is_never_less_strict(hours, data):
 # Values the verdict needs: without them the answer is "unknown" (see the module docstring).
 REQUIRED = ("temperature_c", "precipitation_mm", "weather_code")
 # Values the engine can do without: it assumes the worst in their place, so strictly never less strict.
-OPTIONAL = ("relative_humidity_pct", "dew_point_c", "surface_temperature_c", "snowfall_cm", "snow_depth_m",
-            "wind_speed_kmh", "cloud_cover_pct", "shortwave_w_m2")
+OPTIONAL = (
+    "relative_humidity_pct",
+    "dew_point_c",
+    "surface_temperature_c",
+    "snowfall_cm",
+    "snow_depth_m",
+    "wind_speed_kmh",
+    "cloud_cover_pct",
+    "shortwave_w_m2",
+)
 
 
 def remove(hours: list[dict], name: str, data) -> list[dict]:
     everywhere = data.draw(st.booleans())
-    chosen = range(len(hours)) if everywhere else data.draw(
-        st.lists(st.integers(0, len(hours) - 1), min_size=1, max_size=12, unique=True))
+    chosen = (
+        range(len(hours))
+        if everywhere
+        else data.draw(st.lists(st.integers(0, len(hours) - 1), min_size=1, max_size=12, unique=True))
+    )
     removed = [dict(h) for h in hours]
     for i in chosen:
         removed[i][name] = None
@@ -226,7 +272,11 @@ def test_removing_an_optional_variables_values_is_never_less_strict(hours, name,
 @given(series(), st.sampled_from(REQUIRED), st.data())
 def test_removing_a_required_variables_values_is_never_less_strict(hours, name, data):
     before, after = verdict(hours), verdict(remove(hours, name, data))
-    assert at_least_as_strict(after, before) or (after == "unknown" and before == "indoors"), (name, before, after)
+    assert at_least_as_strict(after, before) or (after == "unknown" and before == "indoors"), (
+        name,
+        before,
+        after,
+    )
 
 
 @SETTINGS
@@ -236,12 +286,27 @@ def test_shifting_every_timestamp_does_not_change_the_verdict(hours, minutes):
 
 
 OUT_OF_RANGE = [
-    ("relative_humidity_pct", 100.5), ("relative_humidity_pct", -3.0), ("temperature_c", 60.5),
-    ("temperature_c", -95.0), ("precipitation_mm", -0.2), ("snowfall_cm", -1.0), ("snow_depth_m", -0.5),
-    ("wind_speed_kmh", -4.0), ("wind_gusts_kmh", -1.0), ("visibility_m", -10.0), ("uv_index", -1.0),
-    ("surface_temperature_c", 95.0), ("precipitation_probability_pct", 140.0), ("weather_code", 4),
-    ("weather_code", 68), ("weather_code", 101), ("cloud_cover_pct", 130.0), ("shortwave_w_m2", 2000.0),
-    ("dew_point_c", 70.0), ("temperature_c", float("nan")), ("wind_gusts_kmh", float("inf")),
+    ("relative_humidity_pct", 100.5),
+    ("relative_humidity_pct", -3.0),
+    ("temperature_c", 60.5),
+    ("temperature_c", -95.0),
+    ("precipitation_mm", -0.2),
+    ("snowfall_cm", -1.0),
+    ("snow_depth_m", -0.5),
+    ("wind_speed_kmh", -4.0),
+    ("wind_gusts_kmh", -1.0),
+    ("visibility_m", -10.0),
+    ("uv_index", -1.0),
+    ("surface_temperature_c", 95.0),
+    ("precipitation_probability_pct", 140.0),
+    ("weather_code", 4),
+    ("weather_code", 68),
+    ("weather_code", 101),
+    ("cloud_cover_pct", 130.0),
+    ("shortwave_w_m2", 2000.0),
+    ("dew_point_c", 70.0),
+    ("temperature_c", float("nan")),
+    ("wind_gusts_kmh", float("inf")),
 ]
 
 
