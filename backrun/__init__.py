@@ -13,7 +13,7 @@ from flask import Flask
 
 from backrun import config as settings
 from backrun.extensions import cache, csrf, db, htmx, limiter, migrate
-from backrun.sessions import CachedSerializerSessionInterface
+from backrun.platform.cookie_session import CachedSerializerSessionInterface
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REDIS_TIMEOUTS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
@@ -37,15 +37,16 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from backrun import (
+    from backrun.advice import words
+    from backrun.platform import (
         compression,
         errors,
         logging_setup,
+        pages,
         request_guard,
         resilience,
         security,
         serving,
-        web_helpers,
     )
 
     logging_setup.init_app(app)
@@ -55,16 +56,21 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     resilience.init_app(app)
     serving.init_app(app)
-    web_helpers.init_app(app)
+    pages.init_app(app)
+    words.init_app(app)
 
-    from backrun.cli import register_commands
+    from backrun.advice import cli as advice_cli
+    from backrun.push.cli import push_cli
+    from backrun.venues.cli import venues_cli
 
-    register_commands(app)
+    app.cli.add_command(venues_cli)
+    app.cli.add_command(push_cli)
+    advice_cli.register_commands(app)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from backrun import resilience
+    from backrun.platform import resilience
 
     resilience.engine_options(app)
     db.init_app(app)
@@ -86,7 +92,7 @@ def _init_extensions(app: Flask) -> None:
         app.config.setdefault("CACHE_DIR", str(Path(app.instance_path) / "cache"))
         app.config.setdefault("CACHE_THRESHOLD", 5000)
         # Counters in a SQLite file, shared by every worker process of this machine (Redis: all machines).
-        from backrun import limits_storage
+        from backrun.platform import limits_storage
 
         app.config.setdefault(
             "RATELIMIT_STORAGE_URI", limits_storage.uri_for(Path(app.instance_path) / "limits.sqlite3")
@@ -105,11 +111,11 @@ def _init_extensions(app: Flask) -> None:
 
     accounts.init_app(app)
 
-    from backrun import coordination
+    from backrun.platform import coordination
 
     coordination.init_app(app)
 
-    from backrun import upstream
+    from backrun.platform import upstream
 
     upstream.init_app(app)
 
@@ -126,10 +132,10 @@ def _register_blueprints(app: Flask) -> None:
     from backrun.accounts import bp as accounts_bp
     from backrun.api import bp as api_bp
     from backrun.logbook import bp as logbook_bp
-    from backrun.push.views import bp as push_bp
+    from backrun.push import bp as push_bp
     from backrun.pwa import bp as pwa_bp
     from backrun.training import bp as training_bp
-    from backrun.venues.views import bp as venues_bp
+    from backrun.venues import bp as venues_bp
     from backrun.web import bp as web_bp
 
     app.register_blueprint(web_bp)
@@ -144,5 +150,10 @@ def _register_blueprints(app: Flask) -> None:
     # made with the browser's session cookie check the X-CSRFToken header (backrun/api/auth.py).
     csrf.exempt(api_bp)
 
-    # Importing the models registers them with SQLAlchemy's metadata for Alembic.
-    from backrun import models  # noqa: F401
+    # Every model registered with SQLAlchemy's metadata, for Alembic and create_all.
+    from backrun.accounts import models as _accounts  # noqa: F401
+    from backrun.logbook import models as _logbook  # noqa: F401
+    from backrun.places import models as _places  # noqa: F401
+    from backrun.push import models as _push  # noqa: F401
+    from backrun.venues import models as _venues  # noqa: F401
+    from backrun.web import health as _health  # noqa: F401

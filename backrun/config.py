@@ -220,6 +220,10 @@ STATIC_DEFAULTS = {
     "BACKRUN_WEATHER_FRESH_S": 15 * 60,
     "BACKRUN_WEATHER_KEEP_S": 2 * 60 * 60,
     "BACKRUN_WEATHER_FAILURE_S": 30,
+    # Overpass: the [timeout:N] of a live venue query; the HTTP read waits a little longer (None:
+    # derived from N in backrun/venues/overpass.py; tests shorten it).
+    "BACKRUN_OVERPASS_TIMEOUT": 10,
+    "BACKRUN_OVERPASS_READ_TIMEOUT": None,
     # Web Push: tries per message on 429/5xx/timeouts, the longest back-off, a claim's lease
     # (a sender that died holding it is taken over after this), how late a briefing may still go.
     "BACKRUN_PUSH_MAX_ATTEMPTS": 5,

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> dict:
 
     from backrun import create_app
     from backrun.accounts.models import User
-    from backrun.advice_service import get_advice
+    from backrun.advice.service import get_advice
     from backrun.extensions import db
     from backrun.push.due import send_due
     from backrun.push.models import PushSubscription

@@ -28,8 +28,8 @@ def _load_user(user_id: str):
 
 
 def _unauthorized():
-    from backrun.errors import ApiError, wants_json
-    from backrun.web_helpers import is_fragment_request
+    from backrun.platform.errors import ApiError, wants_json
+    from backrun.platform.pages import is_fragment_request
 
     target = url_for("accounts.login", next=request.full_path.rstrip("?"))
     if wants_json():

@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, PasswordField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from backrun import units as display_units
 from backrun.accounts import service
+from backrun.platform import units as display_units
+from backrun.platform import zones
 
 LB_PER_KG = 2.2046226218
 
@@ -77,7 +78,7 @@ class PreferencesForm(FlaskForm):
             raise ValidationError("Choose km/h, mph or m/s.")
 
     def validate_time_zone(self, field) -> None:
-        if not service.valid_time_zone(field.data):
+        if not zones.valid_time_zone(field.data):
             raise ValidationError("Choose a time zone from the list.")
 
     def weight_unit(self) -> str:

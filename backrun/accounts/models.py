@@ -9,8 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backrun.accounts.columns import UtcDateTime, utc_now
 from backrun.extensions import db
+from backrun.platform.columns import UtcDateTime, utc_now
 
 UNITS = ("km", "mi")
 DEFAULT_WEEKLY_TARGET = 3

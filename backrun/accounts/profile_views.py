@@ -10,8 +10,8 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from backrun.accounts import bp
+from backrun.advice.kit import RUNS
 from backrun.extensions import db
-from backrun.kit import RUNS
 from backrun.safety.profile import EXPERIENCES, SENSITIVITIES
 
 AUTOMATIC = "auto"  # beginner while the six-week plan is under way, then regular

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from backrun.accounts import passwords, signins
 from backrun.accounts.models import DEFAULT_TIME_ZONE, ApiToken, SignIn, User
 from backrun.extensions import db
+from backrun.platform.zones import valid_time_zone
 
 # Deliberately loose: one "@", something before it, a dot in the domain. The only real check of
 # an address is mail arriving, and Backrun sends none.
@@ -44,26 +44,6 @@ def password_problem(password: str) -> str | None:
     if len(password) > passwords.MAX_LENGTH:
         return f"Use at most {passwords.MAX_LENGTH} characters."
     return None
-
-
-def valid_time_zone(name: str | None) -> str | None:
-    """The IANA zone name when it is one, else None."""
-    if not name or len(name) > 64:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
-
-
-_ZONES: list[str] = []
-
-
-def time_zone_names() -> list[str]:
-    if not _ZONES:
-        _ZONES.extend(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
-    return _ZONES
 
 
 def create_account(email: str, password: str, time_zone: str | None = None) -> User:

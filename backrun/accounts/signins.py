@@ -14,9 +14,9 @@ import secrets
 from flask import current_app
 from sqlalchemy import delete, select
 
-from backrun.accounts.columns import utc_now
 from backrun.accounts.models import SignIn, User
 from backrun.extensions import db
+from backrun.platform.columns import utc_now
 
 
 def _digest(key: str) -> str:

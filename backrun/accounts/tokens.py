@@ -14,9 +14,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from backrun.accounts.columns import utc_now
 from backrun.accounts.models import ApiToken, User
 from backrun.extensions import db
+from backrun.platform.columns import utc_now
 
 log = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from backrun.accounts.forms import (
 from backrun.accounts.limits import login_attempts, password_checks, signup_attempts
 from backrun.accounts.passwords import verify_password
 from backrun.extensions import db
+from backrun.platform import zones
 
 HOME_AFTER_SIGN_IN = "logbook.sessions"
 
@@ -131,7 +132,7 @@ def _settings_page(status: int = 200, **forms):
         "token_form": forms.get("token_form") or TokenForm(formdata=None),
         "tokens": tokens.tokens_of(current_user),
         "new_token": forms.get("new_token"),
-        "time_zones": service.time_zone_names(),
+        "time_zones": zones.time_zone_names(),
     }
     return _page("accounts/settings.html", status, **context)
 

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from flask import current_app, request
 from flask_login import current_user
 
-from backrun.advice_service import AIR_ATTRIBUTION, get_advice
+from backrun.advice.service import AIR_ATTRIBUTION, get_advice
 from backrun.api import bp
 from backrun.api.auth import api_user
 from backrun.api.openapi import ErrorSchema, documented
 from backrun.api.schemas import AdviceQuery, AdviceSchema
 from backrun.api.validation import parse_query
 from backrun.logbook import snapshot
-from backrun.runner_profile import RunnerFit, fit_for
+from backrun.training.fit import RunnerFit, fit_for
 
 AIR_UNKNOWN = (
     "Air quality unknown: we couldn't get it for your run, so this verdict is from the weather alone."

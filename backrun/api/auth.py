@@ -21,7 +21,7 @@ from backrun.accounts.models import User
 from backrun.api import bp
 from backrun.api.openapi import ErrorSchema, documented
 from backrun.api.session_schemas import TokenRequestSchema, TokenSchema, ValidationErrorSchema
-from backrun.errors import ApiError
+from backrun.platform.errors import ApiError
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

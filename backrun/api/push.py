@@ -20,10 +20,10 @@ from backrun.api.push_schemas import (
     SubscriptionListSchema,
 )
 from backrun.api.sessions import AUTH_ERRORS, AUTH_NOTE
-from backrun.errors import ApiError
+from backrun.platform.errors import ApiError
+from backrun.platform.resilience import retry_safe
 from backrun.push import service
 from backrun.push.keys import application_server_key
-from backrun.resilience import retry_safe
 
 
 def _private(response):

@@ -6,6 +6,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from marshmallow import ValidationError, fields, post_load, validate, validates, validates_schema
 
+from backrun.advice import limits
 from backrun.logbook.schemas import StrictSchema
 from backrun.push import schedule
 from backrun.push.keys import b64url_decode
@@ -111,10 +112,13 @@ class SubscribeSchema(StrictSchema):
         },
     )
     minutes = fields.Integer(
-        load_default=30,
+        load_default=limits.DEFAULT_MINUTES,
         strict=True,
-        validate=validate.Range(5, 240),
-        metadata={"description": "Planned run length in minutes (5-240), as for /api/v1/advice."},
+        validate=validate.Range(limits.MIN_MINUTES, limits.MAX_MINUTES),
+        metadata={
+            "description": f"Planned run length in minutes ({limits.MIN_MINUTES}-{limits.MAX_MINUTES}),"
+            " as for /api/v1/advice."
+        },
     )
     safe_window_alerts = fields.Boolean(
         load_default=False,

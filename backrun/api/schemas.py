@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
-from backrun.kit import RUNS
+from backrun.advice import limits
+from backrun.advice.kit import RUNS
+from backrun.advice.verdict import VERDICTS
 from backrun.safety.profile import EXPERIENCES, SENSITIVITIES, parse_sensitivities
 
-VERDICTS = ["go", "caution", "indoors", "unknown"]
 SEVERITIES = ["indoors", "unknown", "caution"]
 MAX_START_AHEAD = timedelta(hours=18)
 MAX_START_BEHIND = timedelta(hours=1)
@@ -33,8 +34,10 @@ class LatLonQuery(Schema):
 class AdviceQuery(LatLonQuery):
     minutes = fields.Integer(
         load_default=30,
-        validate=validate.Range(5, 240),
-        metadata={"description": "Planned run length in minutes (5-240)."},
+        validate=validate.Range(limits.MIN_MINUTES, limits.MAX_MINUTES),
+        metadata={
+            "description": f"Planned run length in minutes ({limits.MIN_MINUTES}-{limits.MAX_MINUTES})."
+        },
     )
     start = fields.AwareDateTime(
         load_default=None,

@@ -21,12 +21,12 @@ from backrun.api.session_schemas import (
     ValidationErrorSchema,
 )
 from backrun.api.validation import parse_query
-from backrun.errors import ApiError
 from backrun.logbook import service, snapshot
 from backrun.logbook.filters import month_start
 from backrun.logbook.json_format import session_to_json
 from backrun.logbook.schemas import load_session
-from backrun.resilience import retry_safe
+from backrun.platform.errors import ApiError
+from backrun.platform.resilience import retry_safe
 
 AUTH_ERRORS = {
     401: (ErrorSchema, "No valid token or session."),

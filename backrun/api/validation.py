@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 from marshmallow import Schema, ValidationError
 
-from backrun.errors import ApiError
+from backrun.platform.errors import ApiError
 
 
 def _flatten(messages: Any) -> str:

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backrun.accounts.columns import UtcDateTime, utc_now
 from backrun.extensions import db
+from backrun.platform.columns import UtcDateTime, utc_now
 
 SETTINGS = ("outdoor", "treadmill", "indoor_track")
 SURFACES = (

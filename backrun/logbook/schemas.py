@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from backrun.kit import FEEDBACK as KIT_FEEDBACK
+from backrun.advice.kit import FEEDBACK as KIT_FEEDBACK
+from backrun.advice.verdict import VERDICTS
 from backrun.logbook.models import PATTERNS, SETTINGS, SORENESS_PLACES, SURFACES
-from backrun.request_guard import contains_nul
+from backrun.platform.request_guard import contains_nul
 
 MAX_DURATION_S = 12 * 60 * 60
 MAX_NOTES = 10_000
@@ -25,7 +26,6 @@ MAX_DISTANCE_M = 200_000
 MAX_SPEED_M_S = 10.0
 MAX_BOUTS = 500
 OSM_REF = re.compile(r"^(node|way|relation)/[1-9][0-9]{0,14}$")
-VERDICTS = ("go", "caution", "indoors", "unknown")
 READ_ONLY_FIELDS = ("created_at", "updated_at")
 
 

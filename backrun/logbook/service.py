@@ -15,10 +15,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from backrun.accounts.columns import utc_now
 from backrun.accounts.models import User
 from backrun.extensions import db
 from backrun.logbook.models import TrainingSession
+from backrun.platform.columns import utc_now
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
@@ -153,9 +153,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         when, session_id = raw.split("|")
-        return datetime.strptime(when, "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC), uuid.UUID(
-            hex=session_id
-        )
+        return datetime.strptime(when, "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC), uuid.UUID(hex=session_id)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise BadCursor("This page link is broken or out of date; start from the newest sessions.") from exc
 

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError
 
-from backrun.accounts.service import valid_time_zone
 from backrun.logbook.models import SETTINGS, SORENESS_PLACES, TrainingSession
 from backrun.logbook.schemas import load_session
 from backrun.logbook.units import distance_in_units, metres_per_unit
+from backrun.platform.zones import valid_time_zone
 
 TEXT_FIELDS = (
     "id",

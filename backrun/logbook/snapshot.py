@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from backrun.advice_service import AdviceResult
+from backrun.advice.service import AdviceResult
 
 SALT = "backrun.logbook.weather-snapshot"
 MAX_AGE_S = 2 * 24 * 3600  # set off today, log it tomorrow

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from backrun.advice_service import get_advice
-from backrun.errors import wants_json
+from backrun.advice import limits
+from backrun.advice.service import get_advice
 from backrun.logbook import bp, service, snapshot
 from backrun.logbook.filters import FilterForm
 from backrun.logbook.json_format import session_to_json
@@ -25,11 +25,10 @@ from backrun.logbook.schemas import MAX_BOUTS, MAX_DURATION_S, OSM_REF
 from backrun.logbook.session_form import SORENESS_LABELS, SessionForm
 from backrun.logbook.template_filters import EFFORT_LABELS, SETTING_LABELS, SURFACE_LABELS
 from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
-from backrun.web_helpers import is_fragment_request, render_page_or_fragment
+from backrun.platform.errors import wants_json
+from backrun.platform.pages import is_fragment_request, render_page_or_fragment
 
 log = logging.getLogger(__name__)
-
-RUN_MINUTES_MAX = 240
 
 
 def _own_session_or_404(session_id: str) -> TrainingSession:
@@ -113,9 +112,9 @@ def _advice_snapshot(args) -> dict | None:
     except InvalidCoordinates:
         return None
     try:
-        minutes = min(max(int(args.get("minutes", "30")), 5), RUN_MINUTES_MAX)
+        minutes = limits.clamp_minutes(int(args.get("minutes", limits.DEFAULT_MINUTES)))
     except ValueError:
-        minutes = 30
+        minutes = limits.DEFAULT_MINUTES
     now = datetime.now(UTC)
     return snapshot.from_advice(get_advice(lat, lon, minutes=minutes, now=now), now)
 

@@ -20,11 +20,11 @@ from geopy.geocoders import Nominatim
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from backrun.coordination import get_coordinator
 from backrun.extensions import db
-from backrun.http import DeadlineSession, mount_deadline_adapters, user_agent
 from backrun.places.models import GeocodedPlace
-from backrun.upstream import UpstreamUnavailable, get_upstreams
+from backrun.platform.coordination import get_coordinator
+from backrun.platform.http import DeadlineSession, mount_deadline_adapters, user_agent
+from backrun.platform.upstream import UpstreamUnavailable, get_upstreams
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,10 @@ from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from backrun.safety.advice import Advice
+from backrun.advice import limits
+from backrun.advice.verdict import Advice
+from backrun.advice.words import VERDICT_ICONS
 from backrun.weather.model import Forecast
-from backrun.web.forms import RUN_MINUTES
 
 VERDICT_TITLES = {
     "go": "Go",
@@ -21,7 +22,6 @@ VERDICT_TITLES = {
     "indoors": "Run indoors",
     "unknown": "Unknown: check yourself",
 }
-VERDICT_ICONS = {"go": "✓", "caution": "⚠", "indoors": "⌂", "unknown": "?"}
 # Push services keep a message only this long for an offline device: a briefing is worth
 # nothing the next day, an alert only while the window is still ahead.
 TTL_S = {"briefing": 6 * 3600, "safe_window": 45 * 60}
@@ -31,7 +31,7 @@ MAX_BODY = 300
 
 def advice_url(latitude: float, longitude: float, minutes: int) -> str:
     """The advice page for the place; its form offers fixed run lengths, so the nearest one."""
-    nearest = min(RUN_MINUTES, key=lambda m: (abs(m - minutes), m))
+    nearest = min(limits.CHOICES, key=lambda m: (abs(m - minutes), m))
     return "/advice?" + urlencode({"lat": f"{latitude:.4f}", "lon": f"{longitude:.4f}", "minutes": nearest})
 
 

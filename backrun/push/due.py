@@ -27,7 +27,7 @@ import requests
 from flask import current_app
 from sqlalchemy import select, update
 
-from backrun.advice_service import get_advice
+from backrun.advice.service import get_advice
 from backrun.extensions import db
 from backrun.push import claims, content, schedule
 from backrun.push.claims import Claim

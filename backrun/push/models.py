@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backrun.accounts.columns import UtcDateTime, utc_now
 from backrun.extensions import db
+from backrun.platform.columns import UtcDateTime, utc_now
 
 KINDS = ("briefing", "safe_window")
 # A claim's life: claimed (someone is sending, until lease_until) -> sent, or -> retry (again at

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from backrun.accounts.columns import utc_now
 from backrun.accounts.models import User
 from backrun.extensions import db
+from backrun.platform.columns import utc_now
 from backrun.push.models import PushDelivery, PushSubscription
 
 MAX_PER_RUNNER = 20
@@ -36,9 +36,7 @@ def _apply(sub: PushSubscription, data: dict) -> None:
     sub.p256dh = subscription["keys"]["p256dh"]
     sub.auth = subscription["keys"]["auth"]
     expiration = subscription.get("expirationTime")
-    sub.expires_at = (
-        None if expiration is None else datetime.fromtimestamp(int(expiration) / 1000, UTC)
-    )
+    sub.expires_at = None if expiration is None else datetime.fromtimestamp(int(expiration) / 1000, UTC)
     if (sub.latitude, sub.longitude) != (place["lat"], place["lon"]):
         sub.last_verdict = None  # another place: its history says nothing about this one
     sub.place_name = place["name"]
@@ -103,9 +101,7 @@ def renew(old: dict, new: dict) -> PushSubscription | None:
     sub.endpoint = new["endpoint"]
     sub.p256dh, sub.auth = new["keys"]["p256dh"], new["keys"]["auth"]
     expiration = new.get("expirationTime")
-    sub.expires_at = (
-        None if expiration is None else datetime.fromtimestamp(int(expiration) / 1000, UTC)
-    )
+    sub.expires_at = None if expiration is None else datetime.fromtimestamp(int(expiration) / 1000, UTC)
     sub.updated_at = utc_now()
     db.session.commit()
     return sub

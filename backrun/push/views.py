@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from backrun.push import schedule, service
-from backrun.web.forms import RUN_MINUTES
-
-bp = Blueprint("push", __name__)
+from backrun.advice.limits import CHOICES as RUN_MINUTES
+from backrun.push import bp, schedule, service
 
 
 @bp.app_context_processor

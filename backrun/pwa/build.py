@@ -13,8 +13,8 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
+from backrun.platform.serving import files_signature, hash_files, source_files
 from backrun.pwa import shell
-from backrun.serving import files_signature, hash_files, source_files
 
 SW_FILE = "sw.js"
 BUILD_MARKER = "/* build */ null /* /build */"

@@ -7,3 +7,9 @@ running). I/O at the edges: `osm_import` (pyosmium), `overpass` and `live` (live
 `elevation` (slopes from the elevation service, cached), `store` and `query` (database),
 `service` (what pages and the API call), `views` and `cli`.
 """
+
+from flask import Blueprint
+
+bp = Blueprint("venues", __name__, url_prefix="/venues")
+
+from backrun.venues import views  # noqa: E402,F401  (routes register on import)

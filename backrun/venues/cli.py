@@ -56,7 +56,7 @@ def elevation_client():
     """The elevation service's client, or None when BACKRUN_ELEVATION_URL is empty."""
     from flask import current_app
 
-    from backrun.http import make_session
+    from backrun.platform.http import make_session
     from backrun.venues.elevation import PAUSE_S, ElevationClient
 
     config = current_app.config

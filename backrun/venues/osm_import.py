@@ -278,9 +278,7 @@ def _file_facts(path: Path) -> _FileFacts:
     if raw_time:
         try:
             osm_time = (
-                datetime.fromisoformat(raw_time.replace("Z", "+00:00"))
-                .astimezone(UTC)
-                .replace(tzinfo=None)
+                datetime.fromisoformat(raw_time.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
             )
         except ValueError:
             osm_time = None

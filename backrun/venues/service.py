@@ -14,16 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backrun.extensions import cache, db
-from backrun.http import make_session
+from backrun.platform.http import make_session
+from backrun.platform.upstream import Bulkhead, Upstreams, UpstreamUnavailable, get_upstreams
 from backrun.safety.daylight import SunTracker, is_dark
-from backrun.upstream import Bulkhead, Upstreams, UpstreamUnavailable, get_upstreams
 from backrun.venues import live
 from backrun.venues.classify import KIND_LABELS
 from backrun.venues.geometry import haversine_km
 from backrun.venues.links import directions_url, osm_url
 from backrun.venues.models import OVERPASS_SOURCE_PREFIX, VenueExtract
 from backrun.venues.naming import title
-from backrun.venues.overpass import DEFAULT_QUERY_TIMEOUT_S, BackoffStore, OverpassClient, OverpassError
+from backrun.venues.overpass import BackoffStore, OverpassClient, OverpassError
 from backrun.venues.query import NearbyVenue, spatial_search, venues_within
 from backrun.venues.scoring import VenueScore, facts_of, lighting, offered, score_venue
 
@@ -31,6 +31,7 @@ DEFAULT_RADIUS_KM = 5.0
 MAX_RADIUS_KM = 50.0
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+PAGE_LIMIT = 10  # under the verdict on a phone; the API gives up to MAX_LIMIT
 SAME_PLACE_KM = 0.5  # same name and kind this close: one venue mapped several times (stadium parts)
 ATTRIBUTION = {"text": "© OpenStreetMap contributors", "url": "https://www.openstreetmap.org/copyright"}
 MODE_TEXT = {
@@ -235,10 +236,10 @@ def overpass_client() -> OverpassClient | None:
     app = current_app
     client = app.extensions.get(_CLIENT_KEY)
     if client is None:
-        url = app.config.get("BACKRUN_OVERPASS_URL", "")
+        url = app.config["BACKRUN_OVERPASS_URL"]
         if not url:
             return None
-        from backrun.coordination import get_coordinator
+        from backrun.platform.coordination import get_coordinator
 
         client = OverpassClient(
             url,
@@ -246,8 +247,8 @@ def overpass_client() -> OverpassClient | None:
             get_coordinator(),
             BackoffStore(cache),
             connect_timeout_s=float(app.config["BACKRUN_HTTP_TIMEOUT"]),
-            query_timeout_s=int(app.config.get("BACKRUN_OVERPASS_TIMEOUT", DEFAULT_QUERY_TIMEOUT_S)),
-            read_timeout_s=app.config.get("BACKRUN_OVERPASS_READ_TIMEOUT"),  # tests shorten it
+            query_timeout_s=int(app.config["BACKRUN_OVERPASS_TIMEOUT"]),
+            read_timeout_s=app.config["BACKRUN_OVERPASS_READ_TIMEOUT"],
         )
         client = GuardedOverpass(client, get_upstreams())
         app.extensions[_CLIENT_KEY] = client

@@ -5,53 +5,32 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from sqlalchemy import select
 
 from backrun.extensions import db
 from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
+from backrun.platform.pages import render_page_or_fragment
+from backrun.venues import bp
 from backrun.venues.classify import KIND_LABELS
 from backrun.venues.geometry import haversine_km
 from backrun.venues.links import directions_url, edit_url, osm_url
 from backrun.venues.models import Venue
 from backrun.venues.naming import title
 from backrun.venues.scoring import facts_of, lighting, score_venue
-from backrun.venues.service import ATTRIBUTION, VenueList, nearby_venues, sun_is_down, venue_source
-from backrun.web_helpers import render_page_or_fragment
+from backrun.venues.service import (
+    ATTRIBUTION,
+    PAGE_LIMIT,
+    nearby_venues,
+    sun_is_down,
+    venue_source,
+)
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("venues", __name__, url_prefix="/venues")
 
 OSM_TYPES = ("node", "way", "relation")
 MODES = ("day", "night", "indoor")
-PAGE_LIMIT = 10  # under the verdict on a phone; the API gives up to 100
-
-
-def venues_for_advice(result, now: datetime) -> VenueList | None:
-    """The venues to list under a verdict: the verdict picks the mode, darkness weighs lighting.
-
-    The advice matters more than the venues, so a failure here costs the list, not the page.
-    """
-    advice = result.advice
-    dark = any(reason.code == "darkness" for reason in advice.reasons) or sun_is_down(
-        result.latitude, result.longitude, now
-    )
-    try:
-        # Never wait for a live Overpass lookup here: the list then loads on its own (see nearby()).
-        return nearby_venues(
-            result.latitude,
-            result.longitude,
-            verdict=advice.verdict,
-            dark=dark,
-            limit=PAGE_LIMIT,
-            now=now,
-            live_lookup=False,
-        )
-    except Exception:
-        log.exception("venues could not be listed for %.4f,%.4f", result.latitude, result.longitude)
-        db.session.rollback()
-        return None
 
 
 @bp.get("/nearby")

@@ -24,10 +24,10 @@ from typing import Any
 import requests
 from flask import Flask, current_app
 
-from backrun import coordination
-from backrun.coordination import Coordinator
 from backrun.extensions import cache
-from backrun.http import make_session
+from backrun.platform import coordination
+from backrun.platform.coordination import Coordinator
+from backrun.platform.http import make_session
 from backrun.weather.model import UTC, ProviderError, as_number
 from backrun.weather.open_meteo import get_json, parse_time
 from backrun.weather.service import Cell, SafeStore, utc_now

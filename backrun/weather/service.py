@@ -37,11 +37,11 @@ from typing import Any
 import requests
 from flask import Flask, current_app
 
-from backrun import coordination, upstream
-from backrun.coordination import Coordinator
 from backrun.extensions import cache
-from backrun.http import make_session
-from backrun.upstream import Breaker, Upstreams, UpstreamUnavailable
+from backrun.platform import coordination, upstream
+from backrun.platform.coordination import Coordinator
+from backrun.platform.http import make_session
+from backrun.platform.upstream import Breaker, Upstreams, UpstreamUnavailable
 from backrun.weather import met_no, open_meteo
 from backrun.weather.met_no import Store
 from backrun.weather.model import UTC, Forecast, ProviderError

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backrun.advice import limits
 from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
 
-RUN_MINUTES = (15, 30, 45, 60, 90, 120)
-DEFAULT_MINUTES = 30
+RUN_MINUTES = limits.CHOICES
+DEFAULT_MINUTES = limits.DEFAULT_MINUTES
 
 
 @dataclass

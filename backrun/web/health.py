@@ -21,9 +21,9 @@ from flask import current_app, jsonify
 from sqlalchemy import text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backrun.accounts.columns import UtcDateTime, utc_now
-from backrun.coordination import get_coordinator
 from backrun.extensions import db
+from backrun.platform.columns import UtcDateTime, utc_now
+from backrun.platform.coordination import get_coordinator
 from backrun.web import bp
 
 log = logging.getLogger(__name__)

@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 from flask import current_app, render_template, request
 from flask_login import current_user
 
-from backrun.advice_service import get_advice
+from backrun.advice.service import get_advice
+from backrun.advice.venues import venues_for_advice
 from backrun.extensions import limiter
 from backrun.places.coordinates import InvalidCoordinates
 from backrun.places.geocoding import GeocodingError, geocode
-from backrun.runner_profile import RunnerFit, fit_for, profile_args
-from backrun.venues.views import venues_for_advice
+from backrun.platform.pages import render_page_or_fragment
+from backrun.training.fit import RunnerFit, fit_for, profile_args
 from backrun.web import bp
 from backrun.web.conditions import conditions_now
 from backrun.web.forms import RUN_MINUTES, AdviceForm
-from backrun.web_helpers import render_page_or_fragment
 
 
 @bp.get("/")

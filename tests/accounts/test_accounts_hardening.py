@@ -153,7 +153,7 @@ def test_a_deleted_accounts_id_is_never_given_again(app):
 def test_sign_ins_older_than_any_cookie_are_cleared_at_the_next_sign_in(app):
     from datetime import timedelta
 
-    from backrun.accounts.columns import utc_now
+    from backrun.platform.columns import utc_now
 
     runner = Runner(app, "old@example.org").signup()
     with app.app_context():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 
-from backrun.limits_storage import SQLiteStorage, uri_for
+from backrun.platform.limits_storage import SQLiteStorage, uri_for
 
 PROCESSES = 12
 ROUNDS = 5

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from backrun.coordination import FileCoordinator, RedisCoordinator, create_coordinator, reserve_slot
+from backrun.platform.coordination import FileCoordinator, RedisCoordinator, create_coordinator, reserve_slot
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 HOLD_LOCK = """
 import sys
-from backrun.coordination import FileCoordinator
+from backrun.platform.coordination import FileCoordinator
 with FileCoordinator(sys.argv[1]).lock("shared", 10) as held:
     print("held" if held else "not held", flush=True)
     sys.stdin.readline()
@@ -139,7 +139,7 @@ def test_file_backend_by_default(tmp_path):
 
 
 def test_redis_down_falls_back_to_file_locks(tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="backrun.coordination"):
+    with caplog.at_level(logging.WARNING, logger="backrun.platform.coordination"):
         coordinator = create_coordinator(tmp_path, f"redis://127.0.0.1:{closed_port()}/0")
 
     assert isinstance(coordinator, RedisCoordinator)

@@ -10,7 +10,7 @@ import pytest
 import requests
 from flask_caching.backends.filesystemcache import FileSystemCache
 
-from backrun.http import make_session
+from backrun.platform.http import make_session
 from backrun.weather import met_no
 from backrun.weather.model import Forecast, ProviderError
 from tests.fakes.met_no import MetNoFake

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from backrun.http import make_session
+from backrun.platform.http import make_session
 from backrun.weather import open_meteo
 from backrun.weather.model import Forecast, ProviderError, Step
 from tests.fakes.open_meteo import OpenMeteoFake

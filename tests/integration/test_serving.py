@@ -12,7 +12,7 @@ import pytest
 from flask import url_for
 
 from backrun import PROJECT_ROOT
-from backrun.serving import IMMUTABLE_MAX_AGE_S, StaticVersion
+from backrun.platform.serving import IMMUTABLE_MAX_AGE_S, StaticVersion
 from tests.conftest import make_app
 from tests.logbook.helpers import FAST_HASH, Runner, make_logbook_app
 
@@ -51,7 +51,7 @@ def test_the_plain_url_and_an_old_version_still_work_but_revalidate(client):
 
 
 def test_a_changed_file_changes_every_static_url(tmp_path, monkeypatch):
-    monkeypatch.setattr("backrun.serving.RECHECK_S", 0.0)
+    monkeypatch.setattr("backrun.platform.serving.RECHECK_S", 0.0)
     shutil.copytree(PROJECT_ROOT / "static", tmp_path / "static")
     versions = StaticVersion(tmp_path / "static")
     before = versions.current()

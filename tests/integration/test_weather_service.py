@@ -20,10 +20,10 @@ import pytest
 from flask import Flask
 from flask_caching.backends.filesystemcache import FileSystemCache
 
-from backrun import coordination
-from backrun.coordination import FileCoordinator
+from backrun.platform import coordination
+from backrun.platform.coordination import FileCoordinator
 from backrun.extensions import cache
-from backrun.http import make_session
+from backrun.platform.http import make_session
 from backrun.weather import open_meteo
 from backrun.weather import service as weather_service
 from backrun.weather.service import WeatherService, WeatherSettings
@@ -219,8 +219,8 @@ def test_a_hundred_threads_make_one_upstream_call(build, om, met):
 CHILD = """
 import json, sys
 from flask_caching.backends.filesystemcache import FileSystemCache
-from backrun.coordination import FileCoordinator
-from backrun.http import make_session
+from backrun.platform.coordination import FileCoordinator
+from backrun.platform.http import make_session
 from backrun.weather.service import WeatherService, WeatherSettings
 
 shared, om_url, met_url = sys.argv[1:4]

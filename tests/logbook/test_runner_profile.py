@@ -10,7 +10,7 @@ import pytest
 
 from backrun.accounts.models import User
 from backrun.extensions import db
-from backrun.kit import FEEDBACK_STEP_C, RUNS_OFFSET_C
+from backrun.advice.kit import FEEDBACK_STEP_C, RUNS_OFFSET_C
 from tests.conftest import daylit_location
 from tests.logbook.helpers import HTMX
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from backrun import coordination
+from backrun.platform import coordination
 from backrun.extensions import cache, db
-from backrun.http import make_session
+from backrun.platform.http import make_session
 from backrun.push.models import PushDelivery, PushSubscription
 from backrun.weather import service as weather_service
 

@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from backrun import coordination
+from backrun.platform import coordination
 from tests.conftest import make_app
 from tests.support.instances import create_runner
 from tests.support.redis_server import RedisServer

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from backrun.upstream import BREAKER_RECOVERY_S
+from backrun.platform.upstream import BREAKER_RECOVERY_S
 from backrun.venues.classify import READ_TAGS
 from tests.fakes.overpass import OverpassFake
 from tests.support.faults import FaultProxy

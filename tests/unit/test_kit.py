@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from backrun import kit
-from backrun.kit import KitWeather, kit_for, offset_c, weather_for_kit
+from backrun.advice import kit
+from backrun.advice.kit import KitWeather, kit_for, offset_c, weather_for_kit
 from backrun.safety.rules import RunConditions
 from tests.unit.safety.builders import NOON, step
 

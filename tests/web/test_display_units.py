@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backrun import units
+from backrun.platform import units
 from backrun.extensions import db
 from backrun.logbook.models import TrainingSession
-from backrun.units import Units
+from backrun.platform.units import Units
 from tests.conftest import daylit_location
 from tests.logbook.helpers import FAST_HASH, make_logbook_app
 from tests.support.runner_fixtures import runner_a, token_a  # noqa: F401 - fixtures

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from backrun.safety.advice import Advice, advise
+from backrun.advice.verdict import Advice, advise
 from backrun.safety.rules import Reason, RunConditions
 from backrun.weather.model import Forecast, Step
 

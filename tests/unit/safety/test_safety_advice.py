@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from backrun.safety import advise, daylight
-from backrun.safety.advice import approximate_local_midnight, outlook_times, sort_reasons, verdict_of
+from backrun.advice.verdict import approximate_local_midnight, outlook_times, sort_reasons, verdict_of
 from backrun.safety.rules import Reason
 from tests.unit.safety.builders import (
     DEC_NOON,

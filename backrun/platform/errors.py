@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-log = logging.getLogger("backrun.errors")
+log = logging.getLogger("backrun.platform.errors")
 
 TITLES = {
     400: "That request didn't make sense",

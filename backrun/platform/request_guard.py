@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from backrun.errors import ApiError
+from backrun.platform.errors import ApiError
 
 # Multipart is left to its views: the CSV import raises the body limit in its view, which must
 # run before the body is parsed (and an uploaded file's parser has its own rules).

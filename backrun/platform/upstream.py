@@ -21,7 +21,7 @@ from typing import TypeVar
 from circuitbreaker import STATE_OPEN, CircuitBreaker
 from flask import Flask, current_app
 
-EXTENSION_KEY = "backrun.upstream"
+EXTENSION_KEY = "backrun.platform.upstream"
 DEFAULT_SLOTS = 4
 BREAKER_FAILURES = 3
 BREAKER_RECOVERY_S = 3

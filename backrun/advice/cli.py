@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app app advice LAT LON`."""
+"""`flask --app app advice LAT LON`: the verdict and its reasons in a terminal."""
 
 from __future__ import annotations
 
@@ -7,26 +7,26 @@ from datetime import UTC, datetime
 import click
 from flask import Flask
 
+from backrun.advice import limits
+from backrun.advice.words import VERDICT_HEADLINES
 from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
-from backrun.push.cli import push_cli
-from backrun.venues.cli import venues_cli
 
 
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(venues_cli)
-    app.cli.add_command(push_cli)
-
     # ignore_unknown_options: a western longitude (-9.52) is an argument, not an unknown option.
     @app.cli.command("advice", context_settings={"ignore_unknown_options": True})
     @click.argument("lat")
     @click.argument("lon")
     @click.option(
-        "--minutes", default=30, show_default=True, type=click.IntRange(5, 240), help="Planned run length."
+        "--minutes",
+        default=limits.DEFAULT_MINUTES,
+        show_default=True,
+        type=click.IntRange(limits.MIN_MINUTES, limits.MAX_MINUTES),
+        help="Planned run length.",
     )
     def advice_command(lat: str, lon: str, minutes: int) -> None:
         """Print the backward-running verdict and its reasons for LAT LON."""
-        from backrun.advice_service import get_advice
-        from backrun.web_helpers import VERDICT_HEADLINES
+        from backrun.advice.service import get_advice
 
         try:
             latitude, longitude = parse_lat_lon(lat, lon)

@@ -1,14 +1,17 @@
-"""Shared helpers for HTML views: fragment or full page, and template context."""
+"""What every HTML page shares: a fragment for htmx or the full page, the runner's units and
+time zone, and the template filters that show them."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_request_context, make_response, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from backrun import units as display_units
+from backrun.platform import units as display_units
+from backrun.platform.zones import valid_time_zone
 
 
 def is_fragment_request() -> bool:
@@ -54,22 +57,9 @@ def init_app(app: Flask) -> None:
         return {"is_fragment": is_fragment_request(), "display_units": current_units}
 
 
-VERDICT_WORDS = {"go": "Go", "caution": "Caution", "indoors": "Indoors", "unknown": "Unknown"}
-VERDICT_ICONS = {"go": "✓", "caution": "⚠", "indoors": "⌂", "unknown": "?"}
-VERDICT_HEADLINES = {
-    "go": "Good conditions to run backwards outside on a flat venue.",
-    "caution": "You can go, carefully: read the reasons and keep it short.",
-    "indoors": "Run indoors today: treadmill with handrails or an indoor track.",
-    "unknown": "Unknown: the weather can’t be checked. Check conditions yourself, or run indoors.",
-}
-
-
 def display_zone():
     """The zone times are shown in without JavaScript: the runner's own, else the zone this
     browser told us before (the `tz` cookie app.js sets), else None (UTC, said so)."""
-    from zoneinfo import ZoneInfo
-
-    from backrun.accounts.service import valid_time_zone
 
     if "backrun_zone" not in g:
         name = None
@@ -117,9 +107,6 @@ def time_span(start, end) -> str:
 def register_filters(app: Flask) -> None:
     app.add_template_filter(first_sentence, "first_sentence")
     app.add_template_global(time_span, "time_span")
-    app.add_template_filter(lambda v: VERDICT_WORDS.get(v, v), "verdict_word")
-    app.add_template_filter(lambda v: VERDICT_ICONS.get(v, "?"), "verdict_icon")
-    app.add_template_filter(lambda v: VERDICT_HEADLINES.get(v, ""), "verdict_headline")
     app.add_template_filter(clock, "clock")
     app.add_template_filter(
         lambda c: display_units.temperature(c, current_units().temperature), "temperature"

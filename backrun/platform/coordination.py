@@ -28,7 +28,7 @@ from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
-EXTENSION_KEY = "backrun.coordination"
+EXTENSION_KEY = "backrun.platform.coordination"
 POLL_S = 0.02  # how often a waiter retries a file or Redis lock held elsewhere
 REDIS_RETRY_AFTER_S = 30.0  # after Redis failed, use the fallback this long before trying again
 REDIS_SOCKET_TIMEOUT_S = 1.0

@@ -24,9 +24,11 @@ from backrun.safety.rules import Reason, RunConditions
 from backrun.weather.air_quality import AirQuality
 from backrun.weather.model import Forecast, Step
 
-__all__ = ["Advice", "OutlookHour", "Reason", "advise"]
+__all__ = ["VERDICTS", "Advice", "OutlookHour", "Reason", "advise"]
 
-UTC = UTC
+# What advice can say, from the best to the most careful: each answer carries one of these.
+VERDICTS = ("go", "caution", "indoors", "unknown")
+
 OUTLOOK_HOURS = 6
 SEARCH_STEP = timedelta(minutes=15)
 HISTORY = timedelta(hours=th.GROUND_HISTORY_H)

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from backrun import kit
 from backrun.accounts.models import User
+from backrun.advice import kit
 from backrun.extensions import db
 from backrun.logbook.models import TrainingSession
 from backrun.safety.profile import DEFAULT_PROFILE, EXPERIENCES, Profile, parse_sensitivities

@@ -25,8 +25,8 @@ from flask import Flask, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
 from werkzeug.exceptions import InternalServerError
 
-from backrun.errors import ApiError, error_response
 from backrun.extensions import db
+from backrun.platform.errors import ApiError, error_response
 
 log = logging.getLogger(__name__)
 
