@@ -20,7 +20,8 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from backrun.safety import advise, ground
+from backrun.advice.verdict import advise
+from backrun.safety import ground
 from backrun.weather import open_meteo
 from bench.common import log, machine
 

@@ -41,7 +41,4 @@ def _unauthorized():
     return redirect(target, 303)
 
 
-from backrun.accounts import (
-    profile_views,  # noqa: F401  (runner profile settings, issue 18)
-    views,  # noqa: F401  (routes register on import)
-)
+from backrun.accounts import views  # noqa: E402,F401  (routes register on import)

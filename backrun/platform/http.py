@@ -166,7 +166,7 @@ def mount_deadline_adapters(session: requests.Session) -> None:
     session.mount("http://", adapter)
 
 
-def make_session(app_config: Mapping[str, Any]) -> requests.Session:
+def make_client(app_config: Mapping[str, Any]) -> requests.Session:
     session = DeadlineSession()
     session.headers["User-Agent"] = user_agent(app_config["BACKRUN_CONTACT"])
     session.headers["Accept-Encoding"] = "gzip"

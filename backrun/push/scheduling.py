@@ -30,13 +30,11 @@ _worker_app = None
 
 
 def send_due_job() -> dict:
-    """The RQ job: one send-due run in this worker's app (made once per worker process)."""
-    global _worker_app
-    from backrun import create_app
+    """The RQ job: one send-due run in the app of the `flask push worker` that picked it up."""
     from backrun.push.due import send_due
 
-    if _worker_app is None:
-        _worker_app = create_app()
+    if _worker_app is None:  # a bare `rq worker` has no app: its configuration would be guessed
+        raise RuntimeError("Run push jobs with `flask --app app push worker`, not a bare rq worker.")
     with _worker_app.app_context():
         report = send_due()
     return {

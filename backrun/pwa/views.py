@@ -35,8 +35,9 @@ def offline():
     return render_template("pwa/offline.html")
 
 
-@bp.get("/pwa/session")
-def session_state():
+@bp.get("/pwa/sign-in")
+@bp.get("/pwa/session")  # its name until 2026-12: service workers installed before still ask it
+def sign_in_state():
     """For the outbox: is a runner signed in, which one, and a CSRF token that is valid now.
 
     Pages kept offline carry old CSRF tokens, so a replay asks here first, with no cache between.

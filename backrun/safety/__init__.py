@@ -1,6 +1,2 @@
-"""Safety rules for backward running: pure functions from weather to a verdict with reasons."""
-
-from backrun.advice.verdict import Advice, OutlookHour, advise
-from backrun.safety.rules import Reason
-
-__all__ = ["Advice", "OutlookHour", "Reason", "advise"]
+"""Safety rules for backward running: pure functions from the weather to reasons, each with a
+hazard and a severity. backrun.advice.verdict turns them into a verdict."""

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("training", __name__)
 
-from backrun.training import views  # noqa: E402,F401  (routes register on import)
+from backrun.training import profile_views, views  # noqa: E402,F401  (routes register on import)

@@ -26,7 +26,11 @@ def timer_page():
         position = plan_position_for(current_user, today)
     workout = position.workout if position else plan.beginner_workout()
     response = render_template(
-        "timer/timer.html", position=position, workout=workout, weeks=plan.WEEKS, plan_weeks=plan.PLAN_WEEKS
+        "training/timer.html",
+        position=position,
+        workout=workout,
+        weeks=plan.WEEKS,
+        plan_weeks=plan.PLAN_WEEKS,
     )
     # Signed out it is the same for everyone, and kept in the offline shell; signed in, it holds
     # the runner's plan step and is marked private by backrun/pwa/runner.py.

@@ -56,7 +56,7 @@ def elevation_client():
     """The elevation service's client, or None when BACKRUN_ELEVATION_URL is empty."""
     from flask import current_app
 
-    from backrun.platform.http import make_session
+    from backrun.platform.http import make_client
     from backrun.venues.elevation import PAUSE_S, ElevationClient
 
     config = current_app.config
@@ -65,7 +65,7 @@ def elevation_client():
         return None
     return ElevationClient(
         url,
-        make_session(config),
+        make_client(config),
         timeout_s=float(config["BACKRUN_HTTP_TIMEOUT"]) * 4,
         pause_s=float(config.get("BACKRUN_ELEVATION_PAUSE", PAUSE_S)),
     )

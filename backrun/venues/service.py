@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backrun.extensions import cache, db
-from backrun.platform.http import make_session
+from backrun.platform.http import make_client
 from backrun.platform.upstream import Bulkhead, Upstreams, UpstreamUnavailable, get_upstreams
 from backrun.safety.daylight import SunTracker, is_dark
 from backrun.venues import live
@@ -243,7 +243,7 @@ def overpass_client() -> OverpassClient | None:
 
         client = OverpassClient(
             url,
-            make_session(app.config),
+            make_client(app.config),
             get_coordinator(),
             BackoffStore(cache),
             connect_timeout_s=float(app.config["BACKRUN_HTTP_TIMEOUT"]),

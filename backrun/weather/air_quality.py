@@ -27,7 +27,7 @@ from flask import Flask, current_app
 from backrun.extensions import cache
 from backrun.platform import coordination
 from backrun.platform.coordination import Coordinator
-from backrun.platform.http import make_session
+from backrun.platform.http import make_client
 from backrun.weather.model import UTC, ProviderError, as_number
 from backrun.weather.open_meteo import get_json, parse_time
 from backrun.weather.service import Cell, SafeStore, utc_now
@@ -368,7 +368,7 @@ def init_app(app: Flask) -> None:
         AirQualitySettings.from_config(app.config),
         store,
         app.extensions[coordination.EXTENSION_KEY],
-        make_session(app.config),
+        make_client(app.config),
     )
 
 

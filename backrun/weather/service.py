@@ -40,7 +40,7 @@ from flask import Flask, current_app
 from backrun.extensions import cache
 from backrun.platform import coordination, upstream
 from backrun.platform.coordination import Coordinator
-from backrun.platform.http import make_session
+from backrun.platform.http import make_client
 from backrun.platform.upstream import Breaker, Upstreams, UpstreamUnavailable
 from backrun.weather import met_no, open_meteo
 from backrun.weather.met_no import Store
@@ -453,7 +453,7 @@ def init_app(app: Flask) -> None:
         WeatherSettings.from_config(app.config),
         store,
         app.extensions[coordination.EXTENSION_KEY],
-        make_session(app.config),
+        make_client(app.config),
         upstreams=app.extensions[upstream.EXTENSION_KEY],
     )
 

@@ -21,7 +21,7 @@ from backrun.web.forms import RUN_MINUTES, AdviceForm
 
 @bp.get("/")
 def index():
-    return render_template("index.html", form=AdviceForm(), run_minutes=RUN_MINUTES)
+    return render_template("web/index.html", form=AdviceForm(), run_minutes=RUN_MINUTES)
 
 
 def _geocode_limit() -> str:
@@ -67,7 +67,7 @@ def advice():
             context["venues"] = venues_for_advice(context["result"], now)
     if form.error and status == 200 and not upstream_down:
         status = 400
-    response = render_page_or_fragment("advice/page.html", "advice/_advice.html", **context)
+    response = render_page_or_fragment("web/page.html", "web/_advice.html", **context)
     response.status_code = status
     if upstream_down:
         response.headers["Cache-Control"] = "no-store"

@@ -95,7 +95,8 @@ def test_at_most_one_request_a_second(app, nominatim):
 
 
 @pytest.mark.parametrize(
-    ("query", "message"), [("", "Type a place name"), ("   ", "Type a place name"), ("x" * 201, "at most 200")]
+    ("query", "message"),
+    [("", "Type a place name"), ("   ", "Type a place name"), ("x" * 201, "at most 200")],
 )
 def test_invalid_queries_never_reach_nominatim(app, nominatim, query, message):
     with app.app_context(), pytest.raises(GeocodingError) as caught:

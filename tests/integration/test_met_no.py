@@ -10,7 +10,7 @@ import pytest
 import requests
 from flask_caching.backends.filesystemcache import FileSystemCache
 
-from backrun.platform.http import make_session
+from backrun.platform.http import make_client
 from backrun.weather import met_no
 from backrun.weather.model import Forecast, ProviderError
 from tests.fakes.met_no import MetNoFake
@@ -34,7 +34,7 @@ def fake(server):
 
 @pytest.fixture
 def session():
-    with make_session({"BACKRUN_CONTACT": "https://example.org/backrun-tests"}) as s:
+    with make_client({"BACKRUN_CONTACT": "https://example.org/backrun-tests"}) as s:
         yield s
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from backrun.platform.http import make_session
+from backrun.platform.http import make_client
 from backrun.weather import open_meteo
 from backrun.weather.model import Forecast, ProviderError, Step
 from tests.fakes.open_meteo import OpenMeteoFake
@@ -30,7 +30,7 @@ def fake(server):
 
 @pytest.fixture
 def session():
-    with make_session({"BACKRUN_CONTACT": "https://example.org/backrun-tests"}) as s:
+    with make_client({"BACKRUN_CONTACT": "https://example.org/backrun-tests"}) as s:
         yield s
 
 

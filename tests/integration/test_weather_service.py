@@ -20,10 +20,10 @@ import pytest
 from flask import Flask
 from flask_caching.backends.filesystemcache import FileSystemCache
 
+from backrun.extensions import cache
 from backrun.platform import coordination
 from backrun.platform.coordination import FileCoordinator
-from backrun.extensions import cache
-from backrun.platform.http import make_session
+from backrun.platform.http import make_client
 from backrun.weather import open_meteo
 from backrun.weather import service as weather_service
 from backrun.weather.service import WeatherService, WeatherSettings
@@ -118,7 +118,7 @@ def build(tmp_path, om, met, clock) -> Iterator[Callable[..., WeatherService]]:
             WeatherSettings(open_meteo_url or om.endpoint, met.endpoint, timeout_s=timeout, **settings),
             store if store is not None else FileSystemCache(str(tmp_path / "cache")),
             FileCoordinator(tmp_path / "locks"),
-            make_session({"BACKRUN_CONTACT": "https://example.org/backrun-tests"}),
+            make_client({"BACKRUN_CONTACT": "https://example.org/backrun-tests"}),
             now=clock,
         )
         services.append(service)
@@ -220,7 +220,7 @@ CHILD = """
 import json, sys
 from flask_caching.backends.filesystemcache import FileSystemCache
 from backrun.platform.coordination import FileCoordinator
-from backrun.platform.http import make_session
+from backrun.platform.http import make_client
 from backrun.weather.service import WeatherService, WeatherSettings
 
 shared, om_url, met_url = sys.argv[1:4]
@@ -228,7 +228,7 @@ service = WeatherService(
     WeatherSettings(om_url, met_url, timeout_s=2.0),
     FileSystemCache(shared + "/cache"),
     FileCoordinator(shared + "/locks"),
-    make_session({"BACKRUN_CONTACT": "https://example.org/backrun-tests"}),
+    make_client({"BACKRUN_CONTACT": "https://example.org/backrun-tests"}),
 )
 print("ready", flush=True)
 sys.stdin.readline()

@@ -222,7 +222,9 @@ INVALID = [
 
 
 class TestValidation:
-    @pytest.mark.parametrize(("field", "change"), INVALID, ids=[f"{f}-{i}" for i, (f, _) in enumerate(INVALID)])
+    @pytest.mark.parametrize(
+        ("field", "change"), INVALID, ids=[f"{f}-{i}" for i, (f, _) in enumerate(INVALID)]
+    )
     def test_invalid_sessions_are_a_422_per_field_and_store_nothing(
         self, app, runner_a, token_a, field, change
     ):
@@ -253,9 +255,7 @@ class TestValidation:
         assert session_count(app) == 0
 
     def test_nan_is_not_a_number_here(self, app, runner_a, token_a):
-        raw = (
-            '{{"id": "{}", "started_at": "2026-01-01T10:00:00+00:00", "duration_s": 600, "setting": "outdoor", "distance_m": NaN}}'.format(uuid.uuid4())
-        )
+        raw = f'{{"id": "{uuid.uuid4()}", "started_at": "2026-01-01T10:00:00+00:00", "duration_s": 600, "setting": "outdoor", "distance_m": NaN}}'
         response = runner_a.api(
             "POST", "/api/v1/sessions", token_a, data=raw, content_type="application/json"
         )

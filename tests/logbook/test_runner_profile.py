@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from backrun.accounts.models import User
-from backrun.extensions import db
 from backrun.advice.kit import FEEDBACK_STEP_C, RUNS_OFFSET_C
+from backrun.extensions import db
 from tests.conftest import daylit_location
 from tests.logbook.helpers import HTMX
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from backrun.platform import coordination
 from backrun.extensions import cache, db
-from backrun.platform.http import make_session
+from backrun.platform import coordination
+from backrun.platform.http import make_client
 from backrun.push.models import PushDelivery, PushSubscription
 from backrun.weather import service as weather_service
 
@@ -37,7 +37,7 @@ def use_clock(app, clock: Clock) -> None:
         weather_service.WeatherSettings.from_config(app.config),
         app.extensions["cache"][cache],
         app.extensions[coordination.EXTENSION_KEY],
-        make_session(app.config),
+        make_client(app.config),
         now=clock,
     )
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backrun.platform import units
 from backrun.extensions import db
 from backrun.logbook.models import TrainingSession
+from backrun.platform import units
 from backrun.platform.units import Units
 from tests.conftest import daylit_location
 from tests.logbook.helpers import FAST_HASH, make_logbook_app

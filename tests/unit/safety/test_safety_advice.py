@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from backrun.safety import advise, daylight
-from backrun.advice.verdict import approximate_local_midnight, outlook_times, sort_reasons, verdict_of
+from backrun.advice.verdict import advise, approximate_local_midnight, outlook_times, sort_reasons, verdict_of
+from backrun.safety import daylight
 from backrun.safety.rules import Reason
 from tests.unit.safety.builders import (
     DEC_NOON,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from backrun.safety import advise
+from backrun.advice.verdict import advise
 from backrun.safety import thresholds as th
 from backrun.safety.air import reading_for
 from backrun.safety.profile import DEFAULT_PROFILE, Profile, parse_sensitivities

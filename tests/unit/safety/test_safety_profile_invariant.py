@@ -8,7 +8,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backrun.safety import advise
+from backrun.advice.verdict import advise
 from backrun.safety.profile import DEFAULT_PROFILE, EXPERIENCES, SENSITIVITIES, Profile
 from backrun.safety.rules import SEVERITY_RANK
 from backrun.weather.air_quality import POLLEN, AirHour, AirQuality

@@ -24,7 +24,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backrun.safety import advise, indices
+from backrun.advice.verdict import advise
+from backrun.safety import indices
 from backrun.safety import thresholds as th
 from backrun.weather.model import Forecast, Step
 

@@ -77,7 +77,10 @@ FREEZING_RAIN = [
         rules.freezing_rain,
         [("freezing_rain", IN)],
         FROZEN,
-        {-20: {**FROZEN, "weather_code": 56, "precipitation_mm": 0.0}, **dict.fromkeys(range(-19, 0), FROZEN)},
+        {
+            -20: {**FROZEN, "weather_code": 56, "precipitation_mm": 0.0},
+            **dict.fromkeys(range(-19, 0), FROZEN),
+        },
         id="freezing drizzle code with 0.0 mm 20 h ago, frozen since",
     ),
     case(

@@ -1,6 +1,7 @@
 """The runner-profile part of the settings page (issue 18): experience, sensitivities, warmth.
 
-Its own form and route, so the rest of the settings page is untouched. Bad input changes nothing
+Its own form and route, so the rest of the settings page is untouched (the accounts package
+renders the page; the profile belongs to training, which knows where a runner is in the plan). Bad input changes nothing
 and answers 422 with the settings page and a message.
 """
 
@@ -9,10 +10,10 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from backrun.accounts import bp
 from backrun.advice.kit import RUNS
 from backrun.extensions import db
 from backrun.safety.profile import EXPERIENCES, SENSITIVITIES
+from backrun.training import bp
 
 AUTOMATIC = "auto"  # beginner while the six-week plan is under way, then regular
 
