@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 DEMO_EXTRACT := data/osm/liechtenstein-2022-07-24.osm.pbf
 
-.PHONY: run test serve migrate demo-data bench load lock clean browser services audit screenshots
+.PHONY: run test lint serve migrate demo-data bench load lock clean browser services audit screenshots
 
 # The push scheduler (morning briefings, "it's safe now" alerts) runs beside the web server and stops
 # with it; with BACKRUN_CACHE_URL (Redis) it enqueues on RQ and an RQ worker sends (docs/push.md).
@@ -23,13 +23,21 @@ run: $(VENV)/.run-installed migrate demo-data
 	  trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --with-threads --host $(HOST) --port $(PORT)
 
-# Twice: on SQLite with the file cache (as `make run`), then on PostgreSQL with Redis (a throwaway
+# Lint first (make lint), then twice: on SQLite with the file cache (as `make run`), then on PostgreSQL with Redis (a throwaway
 # cluster and redis-server; the tests marked postgres/service run only there). Then bandit and pip-audit.
-test: $(VENV)/.dev-installed browser node_modules/.installed services
+test: $(VENV)/.dev-installed browser node_modules/.installed services lint
 	node --test tests/js/*.test.js
 	$(BIN)/python -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: PYTEST_ARGS selected nothing in this pass
 	$(BIN)/python -m pytest --backend=postgres $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(BIN)/python tools/security_audit.py
+
+# The field's habits, first because they take seconds: ruff (lint and format), mypy (strict flags on
+# the pure modules) and the import layers (import-linter's contracts in pyproject.toml).
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 migrate: $(VENV)/.run-installed
 	$(FLASK) db upgrade
