@@ -61,7 +61,7 @@ load: $(VENV)/.dev-installed services
 # Phone-size screenshots of the main screens, light and dark, for the README (docs/screenshots/*.png):
 # Chromium through the same walk as the layout tests, on the demo venues and a fake weather service.
 screenshots: $(VENV)/.dev-installed browser
-	BACKRUN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_screenshots.py
+	BACKRUN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/web/test_screenshots.py
 
 # bandit on the code, pip-audit on the locked dependencies (tools/security_audit.py).
 audit: $(VENV)/.dev-installed

@@ -30,7 +30,7 @@ import os
 import sys
 from datetime import UTC, datetime
 
-from bench.common import (
+from tests.support.harness import (
     Gunicorn,
     GunicornSettings,
     fresh_instance,

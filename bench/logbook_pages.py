@@ -29,7 +29,15 @@ from pathlib import Path
 
 import requests
 
-from bench.common import Gunicorn, GunicornSettings, free_port, fresh_instance, log, machine, percentile
+from tests.support.harness import (
+    Gunicorn,
+    GunicornSettings,
+    free_port,
+    fresh_instance,
+    log,
+    machine,
+    percentile,
+)
 
 P95_TARGET_MS = 50.0
 PASSWORD = "benchmark password"
@@ -60,7 +68,7 @@ def _env_for(instance_env: dict[str, str]) -> None:
 def seed(app, sessions: int) -> dict[str, int]:
     """Two runners; returns {email: user id}."""
     from backrun.accounts import service as accounts
-    from backrun.logbook.bulk import generated_sessions
+    from tests.support.bulk import generated_sessions
 
     ids = {}
     with app.app_context():
@@ -176,7 +184,7 @@ def run(sessions: int = 10_000, requests_per_page: int = 300) -> dict:
         heavy = count_queries(app, "heavy@bench.invalid", urls)
         with app.app_context():
             from backrun.accounts import service as accounts
-            from backrun.logbook.bulk import generated_sessions
+            from tests.support.bulk import generated_sessions
 
             small = accounts.create_account("small@bench.invalid", PASSWORD, "Europe/Vaduz")
             generated_sessions(small.id, 5, end=datetime.now(UTC))

@@ -4,7 +4,7 @@
 
 One `send_due(at)` run (what `flask push send-due` and the scheduler do) with every subscription's
 briefing due at `at`, spread over five time zones. The fake Open-Meteo and MET Norway and the
-loopback push service (tests/fakes/push_service.py: it verifies each VAPID JWT and decrypts each
+loopback push service (tests/support/fakes/push_service.py: it verifies each VAPID JWT and decrypts each
 payload, so it costs CPU in this same process) all run here on 127.0.0.1. Reported:
 
 * upstream weather calls during the run: must equal the number of cells (once per cell, however
@@ -27,7 +27,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bench.common import PROJECT_ROOT, fresh_instance, log, machine, markdown_table, upstream_fakes
+from tests.support.harness import PROJECT_ROOT, fresh_instance, log, machine, markdown_table, upstream_fakes
 
 ZONES = ["Europe/Vaduz", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "UTC"]
 
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> dict:
     from backrun.extensions import db
     from backrun.push.due import send_due
     from backrun.push.models import PushSubscription
-    from tests.fakes.push_service import PushServiceFake
+    from tests.support.fakes.push_service import PushServiceFake
 
     started = datetime.now(UTC)
     with upstream_fakes() as (open_meteo, met_no), PushServiceFake() as push:

@@ -23,7 +23,7 @@ from bench import (
     venues_query,
     verdict_compute,
 )
-from bench.common import PROJECT_ROOT, log
+from tests.support.harness import PROJECT_ROOT, log
 
 
 def commit() -> str:

@@ -27,7 +27,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
-from bench.common import (
+from tests.support.harness import (
     Gunicorn,
     GunicornSettings,
     fresh_instance,

@@ -32,7 +32,7 @@ from pathlib import Path
 import osmium
 import osmium.version
 
-from bench.common import PROJECT_ROOT, log, machine
+from tests.support.harness import PROJECT_ROOT, log, machine
 
 TARGET_RATIO = 0.25  # import within 4x the bare pass's time
 EXTRACTS = [

@@ -38,7 +38,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import Gunicorn, GunicornSettings, free_port, fresh_instance, log, machine, percentile
+from tests.support.harness import (
+    Gunicorn,
+    GunicornSettings,
+    free_port,
+    fresh_instance,
+    log,
+    machine,
+    percentile,
+)
 
 TARGET_P99_MS = 20.0
 TARGET_RATIO = 1.5

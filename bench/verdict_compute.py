@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from backrun.advice.verdict import advise
 from backrun.safety import ground
 from backrun.weather import open_meteo
-from bench.common import log, machine
+from tests.support.harness import log, machine
 
 BUDGET_MS = 20.0
 LAT, LON = 52.52, 13.40
@@ -35,7 +35,7 @@ def _query() -> dict[str, list[str]]:
 
 
 def scenarios(now: datetime) -> dict[str, object]:
-    from tests.fakes.open_meteo import OpenMeteoFake
+    from tests.support.fakes.open_meteo import OpenMeteoFake
 
     fake = OpenMeteoFake(clock=lambda: now)
     rain = {"precipitation": 2.0, "rain": 2.0, "weather_code": 63, "relative_humidity_2m": 95}

@@ -6,22 +6,22 @@ tests/support/backend.py. Tests marked `postgres` or `service` need that pass an
 deselected in the SQLite one.
 
 The fakes are real HTTP servers on 127.0.0.1 that speak each service's format (see
-tests/fakes). They start once per session and are reset before every test.
+tests/support/fakes). They start once per session and are reset before every test.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from flask_migrate import upgrade
 
-from backrun import create_app
-from tests.fakes.air_quality import air_quality_started, shared_air_quality
-from tests.fakes.met_no import MetNoFake
-from tests.fakes.nominatim import NominatimFake
-from tests.fakes.open_meteo import OpenMeteoFake
 from tests.support import backend
+from tests.support.apps import make_app
+from tests.support.fakes.air_quality import air_quality_started, shared_air_quality
+from tests.support.fakes.met_no import MetNoFake
+from tests.support.fakes.nominatim import NominatimFake
+from tests.support.fakes.open_meteo import OpenMeteoFake
+
+# The browser fixtures (Chromium through Playwright) for the browser tests in every package.
+pytest_plugins = ["tests.support.browser"]
 
 POSTGRES_ONLY_MARKERS = ("postgres", "service")
 
@@ -107,46 +107,6 @@ def _reset_fakes(request):
             fake.reset()
 
 
-def make_app(
-    tmp_path,
-    open_meteo,
-    met_no,
-    nominatim,
-    *,
-    database: str | None = None,
-    per_run: bool = False,
-    **overrides,
-):
-    """An app on a fresh, migrated database of this run's backend (a copy of the `database`
-    template when given, see backend.template) and, in the PostgreSQL pass, Redis as its cache.
-    `per_run`: the database outlives the test (module-scoped apps: the PostgreSQL pass drops a
-    test's databases after it)."""
-    current = backend.current()
-    if "SQLALCHEMY_DATABASE_URI" not in overrides:
-        overrides["SQLALCHEMY_DATABASE_URI"] = current.database_url(
-            tmp_path, template=database, per_run=per_run
-        )
-    overrides.setdefault("BACKRUN_CACHE_URL", current.cache_url)
-    config = {
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "SECRET_KEY": "test-secret",
-        "BACKRUN_OPEN_METEO_URL": open_meteo.endpoint,
-        "BACKRUN_MET_NO_URL": met_no.endpoint,
-        "BACKRUN_AIR_QUALITY_URL": shared_air_quality().endpoint,
-        "BACKRUN_NOMINATIM_URL": nominatim.url,
-        "BACKRUN_OVERPASS_URL": "",  # no live venue lookups unless a test starts the Overpass fake
-        "BACKRUN_ELEVATION_URL": "",  # no elevation lookups unless a test starts the elevation fake
-        "BACKRUN_HTTP_TIMEOUT": 1.0,
-        "BACKRUN_CONTACT": "tests@backrun.invalid",
-        **overrides,
-    }
-    app = create_app(config)
-    with app.app_context():
-        upgrade()
-    return app
-
-
 @pytest.fixture
 def app(tmp_path, open_meteo, met_no, nominatim):
     return make_app(tmp_path, open_meteo, met_no, nominatim)
@@ -155,15 +115,3 @@ def app(tmp_path, open_meteo, met_no, nominatim):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def daylit_location(now: datetime | None = None) -> tuple[float, float]:
-    """A point on land-ish latitudes where the sun is high right now (local solar noon).
-
-    The darkness rule uses the real sun position, so a test that expects "go" must ask about a
-    place where it is day whenever the suite happens to run.
-    """
-    now = now or datetime.now(UTC)
-    hours = now.hour + now.minute / 60
-    longitude = ((12 - hours) * 15 + 180) % 360 - 180
-    return 5.0, round(longitude, 4)

@@ -3,7 +3,7 @@ surrogates in JSON strings, JSON nested deeper than any Backrun body.
 
 PostgreSQL refuses "\\x00" in text (SQLite stores it), so a NUL in a query parameter, a form field
 or a JSON string would become a 500 at the first query that carries it (found by the property
-tests in tests/integration/test_api_fuzz.py: an email with a NUL at `POST /api/v1/auth/token`).
+tests in tests/api/test_fuzz.py: an email with a NUL at `POST /api/v1/auth/token`).
 No legitimate input to Backrun contains one, so such a request is answered 400 before any view
 runs, whatever the view, the database or the form.
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from backrun.accounts import passwords
 from backrun.accounts.models import SignIn, User
 from backrun.extensions import db
-from tests.logbook.helpers import PASSWORD, Runner, csrf_from, make_logbook_app
+from tests.support.runners import PASSWORD, Runner, csrf_from, make_logbook_app
 
 
 def _copy_cookies(source, target) -> None:

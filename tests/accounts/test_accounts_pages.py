@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from backrun.accounts.models import ApiToken, User
 from backrun.extensions import db
-from tests.logbook.helpers import HTMX, PASSWORD, Runner, csrf_from, session_count
+from tests.support.runners import HTMX, PASSWORD, Runner, csrf_from, session_count
 
 
 def _user(app, email):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from backrun.accounts.models import ApiToken
 from backrun.extensions import db
-from tests.logbook.helpers import PASSWORD, Runner, make_logbook_app
+from tests.support.runners import PASSWORD, Runner, make_logbook_app
 
 
 def _tokens(app, user_id):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.logbook.helpers import FAST_HASH, make_logbook_app
 from tests.support.runner_fixtures import runner_a, runner_b, token_a, token_b  # noqa: F401 - fixtures
+from tests.support.runners import FAST_HASH, make_logbook_app
 
 
 @pytest.fixture

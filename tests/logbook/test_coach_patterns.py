@@ -18,7 +18,7 @@ from sqlalchemy import text
 from backrun.extensions import db
 from backrun.logbook.progress import SessionSummary, next_step
 from backrun.training import plan
-from tests.logbook.helpers import hidden_fields
+from tests.support.runners import hidden_fields
 
 TODAY = date(2026, 12, 3)  # a Thursday
 
@@ -136,7 +136,7 @@ class TestApi:
         [{"pattern": "intervals", "intervals": None}, {"pattern": "continuous"}, {"pattern": "jogging"}],
     )
     def test_contradictions_are_refused(self, runner_a, token_a, overrides):
-        from tests.logbook.helpers import session_payload
+        from tests.support.runners import session_payload
 
         response = runner_a.api("POST", "/api/v1/sessions", token_a, json=session_payload(**overrides))
         assert response.status_code == 422 and "pattern" in response.json["fields"]

@@ -10,7 +10,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from tests.logbook.helpers import session_count, session_payload
+from tests.support.runners import session_count, session_payload
 
 
 class TestCrud:

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.logbook.helpers import session_count
+from tests.support.runners import session_count
 
 
 def _upload(runner, text: str | bytes, name: str = "sessions.csv"):

@@ -12,8 +12,8 @@ import pytest
 
 from backrun.extensions import db
 from backrun.logbook.models import TrainingSession
-from tests.conftest import daylit_location
-from tests.logbook.helpers import HTMX, hidden_fields, session_count, session_payload
+from tests.support.apps import daylit_location
+from tests.support.runners import HTMX, hidden_fields, session_count, session_payload
 
 
 def _form(runner, url="/log/new"):

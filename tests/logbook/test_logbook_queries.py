@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from backrun.extensions import db
-from tests.logbook.helpers import seed_sessions
+from tests.support.runners import seed_sessions
 
 # Sign-in (load the runner) + the page's own reads.
 MAX_QUERIES = {"/log": 2, "/log?month=2025-01&setting=treadmill": 2, "/progress": 3, "/api/v1/sessions": 2}

@@ -11,8 +11,8 @@ import pytest
 from backrun.accounts.models import User
 from backrun.advice.kit import FEEDBACK_STEP_C, RUNS_OFFSET_C
 from backrun.extensions import db
-from tests.conftest import daylit_location
-from tests.logbook.helpers import HTMX
+from tests.support.apps import daylit_location
+from tests.support.runners import HTMX
 
 GUSTS = {offset: {"wind_gusts_10m": 48.0, "wind_speed_10m": 28.0} for offset in range(-1, 3)}
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes.open_meteo import OpenMeteoFake
-from tests.fakes.push_service import PushServiceFake
-from tests.logbook.helpers import FAST_HASH, make_logbook_app
-from tests.push.helpers import Clock, use_clock
+from tests.support.fakes.open_meteo import OpenMeteoFake
+from tests.support.fakes.push_service import PushServiceFake
+from tests.support.push import Clock, use_clock
 from tests.support.runner_fixtures import runner_a, runner_b, token_a, token_b  # noqa: F401 - fixtures
+from tests.support.runners import FAST_HASH, make_logbook_app
 
 
 @pytest.fixture(scope="session")

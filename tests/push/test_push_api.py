@@ -8,8 +8,8 @@ import base64
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from tests.fakes.push_service import b64url
-from tests.push.helpers import counts, subscribe, subscription_body
+from tests.support.fakes.push_service import b64url
+from tests.support.push import counts, subscribe, subscription_body
 
 
 def test_the_key_is_a_p256_point_kept_in_the_instance_folder(app, tmp_path):

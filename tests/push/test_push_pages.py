@@ -3,7 +3,7 @@ service worker's renewal call (pushsubscriptionchange)."""
 
 from __future__ import annotations
 
-from tests.push.helpers import counts, subscribe
+from tests.support.push import counts, subscribe
 
 
 def test_settings_lists_changes_and_removes_subscriptions(app, runner_a, token_a, runner_b, push):
@@ -49,8 +49,8 @@ def test_settings_forms_need_the_csrf_token(app, runner_a, token_a, push):
 def test_the_offers_show_for_signed_in_runners_and_safe_only_when_not_go(
     app, runner_a, push, timed_open_meteo
 ):
-    from tests.conftest import daylit_location
-    from tests.push.helpers import Clock, use_clock
+    from tests.support.apps import daylit_location
+    from tests.support.push import Clock, use_clock
 
     use_clock(app, Clock())  # these pages are about now
     timed_open_meteo.clock.set(Clock().now)

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from tests.logbook.helpers import Runner
 from tests.push.conftest import push_app
-from tests.push.helpers import counts, subscribe
+from tests.support.push import counts, subscribe
+from tests.support.runners import Runner
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ZONES = ["Europe/Vaduz", "America/New_York", "Asia/Kolkata", "Australia/Adelaide", "UTC"]

@@ -10,11 +10,11 @@ import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from tests.logbook.helpers import Runner
 from tests.push.conftest import push_app
-from tests.push.helpers import subscribe
 from tests.push.test_push_processes import PROJECT_ROOT, cli_env
 from tests.support.processes import wait_for
+from tests.support.push import subscribe
+from tests.support.runners import Runner
 
 
 def test_once_sends_what_is_due_now(tmp_path, open_meteo, met_no, nominatim, push):

@@ -1,7 +1,7 @@
 """send-due: briefings at the runner's local time, safe-window alerts, and what push services answer.
 
 Every message goes to the loopback push service, which verifies the VAPID JWT and decrypts the
-payload with the subscription's own private key (tests/fakes/push_service.py).
+payload with the subscription's own private key (tests/support/fakes/push_service.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from backrun.extensions import db
 from backrun.push import claims
 from backrun.push.models import PushDelivery
-from tests.push.helpers import at, counts, send_due, subscribe
+from tests.support.push import at, counts, send_due, subscribe
 
 # A place where the sun is high at 05:00 UTC (07:00 in Vaduz in summer): "go" needs daylight.
 SUNNY_AT_5Z = {"lat": 5.0, "lon": 105.0}
@@ -198,9 +198,9 @@ def test_no_alert_on_unknown_data(app, runner_a, token_a, push, clock, timed_ope
 
 
 def test_quiet_hours_are_configurable(tmp_path, timed_open_meteo, clock, met_no, nominatim, push):
-    from tests.logbook.helpers import Runner
     from tests.push.conftest import push_app
-    from tests.push.helpers import use_clock
+    from tests.support.push import use_clock
+    from tests.support.runners import Runner
 
     app = push_app(
         tmp_path, timed_open_meteo, met_no, nominatim, push, BACKRUN_PUSH_QUIET_HOURS="09:00-17:00"

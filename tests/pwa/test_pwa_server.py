@@ -13,8 +13,8 @@ import pytest
 
 from backrun.pwa import shell
 from backrun.pwa.build import content_version
-from tests.conftest import daylit_location
-from tests.logbook.helpers import FAST_HASH, Runner, hidden_fields, make_logbook_app
+from tests.support.apps import daylit_location
+from tests.support.runners import FAST_HASH, Runner, hidden_fields, make_logbook_app
 
 PROJECT = Path(__file__).resolve().parents[2]
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}

@@ -14,7 +14,7 @@ Servers of your own instead of throwaway ones: `BACKRUN_TEST_DATABASE_URL=postgr
 (flushed before every test: use a database of its own!). Tests that restart PostgreSQL need
 the throwaway cluster and are skipped with a server of your own.
 
-`tests/conftest.py:make_app` asks `current()` for each app's database URL and cache URL.
+`tests/support/apps.py:make_app` asks `current()` for each app's database URL and cache URL.
 """
 
 from __future__ import annotations

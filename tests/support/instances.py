@@ -1,6 +1,6 @@
 """Backrun as deployed: gunicorn instances over this run's database and Redis, for the service tests.
 
-Each instance is `gunicorn app:app` (bench/common.py's Gunicorn: its own process group, a free
+Each instance is `gunicorn app:app` (tests/support/harness.py's Gunicorn: its own process group, a free
 port, ready when every worker has booted and /healthz answers 200), with an instance directory of
 its own, so the only things two instances share are the ones a real deployment shares: the
 PostgreSQL database and Redis.
@@ -20,7 +20,7 @@ from pathlib import Path
 import requests
 from requests.adapters import HTTPAdapter
 
-from bench.common import Gunicorn, GunicornSettings
+from tests.support.harness import Gunicorn, GunicornSettings
 
 SECRET_KEY = "service-tests-secret"
 

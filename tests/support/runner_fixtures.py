@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.logbook.helpers import Runner
+from tests.support.runners import Runner
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from backrun.extensions import db
 from backrun.logbook.models import TrainingSession
 from backrun.training.plan import WEEKS
-from tests.conftest import daylit_location
-from tests.logbook.helpers import hidden_fields
+from tests.support.apps import daylit_location
+from tests.support.runners import hidden_fields
 
 VADUZ = ZoneInfo("Europe/Vaduz")  # the runners' time zone (tests/logbook/helpers.py)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from backrun.venues.classify import READ_TAGS
-from tests.fakes.overpass import OverpassFake
-from tests.venues.support import ANDORRA, LIECHTENSTEIN, app_with_venues, imported_database
+from tests.support.fakes.overpass import OverpassFake
+from tests.support.venues import ANDORRA, LIECHTENSTEIN, app_with_venues, imported_database
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.venues.support import TARTAN_OVAL, TARTAN_OVAL_AT, VADUZ
+from tests.support.venues import TARTAN_OVAL, TARTAN_OVAL_AT, VADUZ
 
 VENUE_KEYS = {
     "osm",

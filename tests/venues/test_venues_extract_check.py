@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from backrun.extensions import db
 from backrun.venues.models import Venue
-from tests.venues.support import ANDORRA, LIECHTENSTEIN, VADUZ
+from tests.support.venues import ANDORRA, LIECHTENSTEIN, VADUZ
 from tests.venues.test_venues_import import snapshot
 
 

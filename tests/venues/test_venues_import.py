@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from backrun.extensions import db
 from backrun.venues.models import Venue, VenueExtract
 from backrun.venues.osm_import import area_name, import_extract
-from tests.venues.support import ANDORRA, LIECHTENSTEIN, spatially_indexed_count
+from tests.support.venues import ANDORRA, LIECHTENSTEIN, spatially_indexed_count
 
 
 def venue(osm_ref: str) -> Venue | None:

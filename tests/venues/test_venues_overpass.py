@@ -21,9 +21,9 @@ from backrun.venues.overpass import (
     build_query,
     parse_response,
 )
-from tests.conftest import make_app
-from tests.fakes.overpass import HEADER, TIMEOUT_REMARK
-from tests.venues.support import VADUZ
+from tests.support.apps import make_app
+from tests.support.fakes.overpass import HEADER, TIMEOUT_REMARK
+from tests.support.venues import VADUZ
 
 SCHAAN = (47.1655, 9.5090)
 

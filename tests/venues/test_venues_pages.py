@@ -8,7 +8,7 @@ import pytest
 
 from backrun import PROJECT_ROOT
 from backrun.venues.classify import INDOOR_KINDS
-from tests.venues.support import TARTAN_OVAL_AT, VADUZ
+from tests.support.venues import TARTAN_OVAL_AT, VADUZ
 
 HTMX = {"HX-Request": "true"}
 RAIN = {

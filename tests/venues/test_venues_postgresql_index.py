@@ -27,7 +27,7 @@ from backrun.venues.query import (
 )
 from tests.support import backend
 from tests.support.apps import bare_app
-from tests.venues.support import ANDORRA_LA_VELLA_STADIUM, TARTAN_OVAL_AT, VADUZ
+from tests.support.venues import ANDORRA_LA_VELLA_STADIUM, TARTAN_OVAL_AT, VADUZ
 
 pytestmark = pytest.mark.postgres
 

@@ -18,7 +18,7 @@ from backrun.venues.query import (
     spatial_search,
     venues_within,
 )
-from tests.venues.support import ANDORRA_LA_VELLA_STADIUM, TARTAN_OVAL_AT, VADUZ, spatially_indexed_count
+from tests.support.venues import ANDORRA_LA_VELLA_STADIUM, TARTAN_OVAL_AT, VADUZ, spatially_indexed_count
 
 
 def within(search, lat, lon, radius_km, indoor=None):

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from backrun.venues.service import choose_mode, nearby_venues
-from tests.venues.support import ANDORRA_LA_VELLA_STADIUM, TARTAN_OVAL, TARTAN_OVAL_AT, VADUZ
+from tests.support.venues import ANDORRA_LA_VELLA_STADIUM, TARTAN_OVAL, TARTAN_OVAL_AT, VADUZ
 
 
 def refs(found):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from backrun.extensions import db
 from backrun.venues.models import Venue, VenueExtract
 from backrun.venues.osm_import import ImportRefused, import_extract
-from tests.venues.support import spatially_indexed_count
+from tests.support.venues import spatially_indexed_count
 
 M_PER_DEG = 111_195.0
 LAT, LON = 46.95, 7.44  # somewhere no real extract covers

@@ -18,9 +18,9 @@ from backrun.extensions import db
 from backrun.venues import query
 from backrun.venues.models import Elevation, Venue
 from backrun.venues.osm_import import import_extract
-from tests.conftest import make_app
-from tests.fakes.elevation import ElevationFake
-from tests.venues.support import (
+from tests.support.apps import make_app
+from tests.support.fakes.elevation import ElevationFake
+from tests.support.venues import (
     ANDORRA,
     ANDORRA_LA_VELLA_STADIUM,
     LIECHTENSTEIN,
@@ -246,7 +246,7 @@ def _park_near(app, place):
 def test_slopes_from_the_elevation_service_mark_a_hillside_park_down(
     tmp_path, venue_template, open_meteo, met_no, nominatim, elevation
 ):
-    from tests.venues.support import app_with_venues
+    from tests.support.venues import app_with_venues
 
     app = app_with_venues(
         tmp_path,

@@ -13,9 +13,9 @@ from backrun.extensions import db
 from backrun.logbook.models import TrainingSession
 from backrun.platform import units
 from backrun.platform.units import Units
-from tests.conftest import daylit_location
-from tests.logbook.helpers import FAST_HASH, make_logbook_app
+from tests.support.apps import daylit_location
 from tests.support.runner_fixtures import runner_a, token_a  # noqa: F401 - fixtures
+from tests.support.runners import FAST_HASH, make_logbook_app
 
 # --- conversions ---------------------------------------------------------------------------
 
