@@ -98,13 +98,10 @@ def _reset_fakes(request):
     # Reset only the fakes this test (or its fixtures) uses, before it runs: healthy, default
     # weather, no recorded requests.
     if air_quality_started():
-        shared_air_quality().restore()
-        shared_air_quality().reset()
+        shared_air_quality().fresh()
     for name in ("open_meteo", "met_no", "nominatim"):
         if name in request.fixturenames:
-            fake = request.getfixturevalue(name)
-            fake.restore()
-            fake.reset()
+            request.getfixturevalue(name).fresh()
 
 
 @pytest.fixture

@@ -23,9 +23,7 @@ def push_service():
 
 @pytest.fixture
 def push(push_service):
-    push_service.restore()
-    push_service.reset()
-    return push_service
+    return push_service.fresh()
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,4 @@ def overpass_server():
 
 @pytest.fixture
 def overpass(overpass_server):
-    overpass_server.restore()
-    overpass_server.reset()
-    return overpass_server
+    return overpass_server.fresh()

@@ -96,6 +96,15 @@ class FakeService:
         with self._lock:
             self.requests.clear()
 
+    def restore(self) -> None:
+        """Back to healthy default answers (the services override it with their own state)."""
+
+    def fresh(self) -> FakeService:
+        """Before a test: healthy, default answers, no recorded requests (one place for every fake)."""
+        self.restore()
+        self.reset()
+        return self
+
     def count(self, path_prefix: str = "") -> int:
         with self._lock:
             return sum(1 for r in self.requests if r.path.startswith(path_prefix))
