@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { contextFrom, logUrl } from "../../static/js/timer/log-link.js";
+import { contextFrom, logOffer, logUrl } from "../../static/js/timer/log-link.js";
 
 const SUMMARY = { startedAt: Date.UTC(2025, 5, 1, 7, 30), endedAt: null, durationS: 1230, bouts: 6, backwardS: 30,
   recoveryS: 90, completed: true };
@@ -29,4 +29,19 @@ test("no bout finished: no intervals, only the time", () => {
   assert.equal(params.get("duration_s"), "1230");
   assert.equal(params.has("bouts"), false);
   assert.equal(params.has("backward_s"), false);
+});
+
+test("signed in, the end screen offers the log form and opens it; signed out, sign-in leads there", () => {
+  const paths = { logPath: "/log/new", loginPath: "/login" };
+  const inOffer = logOffer(SUMMARY, { place: "Vaduz" }, { signedIn: true, ...paths });
+  assert.equal(inOffer.href, logUrl(SUMMARY, { place: "Vaduz" }));
+  assert.equal(inOffer.opens, inOffer.href);
+  assert.equal(inOffer.label, "Log this session");
+  const outOffer = logOffer(SUMMARY, { place: "Vaduz" }, { signedIn: false, ...paths });
+  const login = new URL(outOffer.href, "http://x");
+  assert.equal(login.pathname, "/login");
+  assert.equal(login.searchParams.get("next"), inOffer.href);
+  assert.equal(outOffer.opens, null);
+  assert.equal(outOffer.label, "Sign in to log it");
+  assert.equal(logOffer(SUMMARY, {}, { signedIn: true, loginPath: "/login" }).href.split("?")[0], "/log/new", "the default path");
 });

@@ -6,6 +6,7 @@ import json
 import re
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from backrun.extensions import db
@@ -171,8 +172,15 @@ def test_the_service_worker_keeps_the_timer_for_no_signal(app):
     source = app.test_client().get("/sw.js").get_data(as_text=True)
     build = json.loads(re.search(r"const BUILD = (\{.*?\});\n", source).group(1))
     shell = {re.sub(r"^/static/(?:[0-9a-f]{12}/)?", "", url) for url in build["shell"]}
+    timer = Path(app.static_folder) / "js" / "timer"
+    modules = {f"js/timer/{path.name}" for path in timer.glob("*.js")}
     assert {
         f"js/timer/{name}.js" for name in ("engine", "audio", "feedback", "log-link", "ui", "log-prefill")
-    } <= shell
+    } <= modules
+    assert modules <= shell, "a timer module the service worker doesn't keep breaks the timer offline"
+    # ...and every module they import is one of them (a new file must be in static/js/timer/).
+    for path in timer.glob("*.js"):
+        for imported in re.findall(r'^import .*? from "\./([^"]+)";$', path.read_text(), re.MULTILINE):
+            assert f"js/timer/{imported}" in modules, f"{path.name} imports {imported}"
     assert "/timer" in build["shellPages"]  # signed out, from the install on
     assert "/timer" in build["runnerPages"]  # signed in, with the runner's plan step, for any query

@@ -35,3 +35,13 @@ export function logUrl(summary, context = {}, path = "/log/new") {
   }
   return `${path}?${params}`;
 }
+
+/**
+ * The end screen's way to the log: the log form itself for a signed-in runner (`opens`: the page
+ * goes there by itself), else the sign-in page that leads on to it.
+ */
+export function logOffer(summary, context, { signedIn, logPath, loginPath }) {
+  const href = logUrl(summary, context, logPath);
+  if (signedIn) return { href, label: "Log this session", opens: href };
+  return { href: `${loginPath}?next=${encodeURIComponent(href)}`, label: "Sign in to log it", opens: null };
+}
