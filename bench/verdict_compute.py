@@ -20,8 +20,8 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from backrun.advice.verdict import advise
 from backrun.safety import ground
+from backrun.safety.verdict import advise
 from backrun.weather import open_meteo
 from tests.support.harness import log, machine
 

@@ -1,2 +1,3 @@
-"""Getting advice end to end: the verdict from the safety rules, the weather and air quality behind
-it, what to wear, the venues that fit it and the words it is said in."""
+"""Getting advice end to end: the forecast and air quality behind it, the verdict from the safety
+rules, what to wear, the venues that fit it, the words it is said in and the run lengths it is
+given for."""

@@ -15,8 +15,8 @@ from functools import cached_property
 from flask import current_app
 
 from backrun.advice.kit import Kit, kit_for, weather_for_kit
-from backrun.advice.verdict import Advice, advise
 from backrun.safety.profile import DEFAULT_PROFILE, Profile
+from backrun.safety.verdict import Advice, advise
 from backrun.weather.air_quality import AirQualityResult, get_air_quality_service
 from backrun.weather.service import ForecastResult, get_weather_service
 

@@ -8,8 +8,8 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from backrun.advice import limits
 from backrun.advice.kit import RUNS
-from backrun.advice.verdict import VERDICTS
 from backrun.safety.profile import EXPERIENCES, SENSITIVITIES, parse_sensitivities
+from backrun.safety.verdict import VERDICTS
 
 SEVERITIES = ["indoors", "unknown", "caution"]
 MAX_START_AHEAD = timedelta(hours=18)

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from backrun.advice.kit import FEEDBACK as KIT_FEEDBACK
-from backrun.advice.verdict import VERDICTS
 from backrun.logbook.models import PATTERNS, SETTINGS, SORENESS_PLACES, SURFACES
 from backrun.platform.request_guard import contains_nul
+from backrun.safety.verdict import VERDICTS
 
 MAX_DURATION_S = 12 * 60 * 60
 MAX_NOTES = 10_000

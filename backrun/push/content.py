@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from backrun.advice import limits
-from backrun.advice.verdict import Advice
 from backrun.advice.words import VERDICT_ICONS
+from backrun.safety.verdict import Advice
 from backrun.weather.model import Forecast
 
 VERDICT_TITLES = {

@@ -1,2 +1,2 @@
-"""Safety rules for backward running: pure functions from the weather to reasons, each with a
-hazard and a severity. backrun.advice.verdict turns them into a verdict."""
+"""Safety rules for backward running, pure: from the weather to reasons (each with a hazard and
+a severity) in rules.py, and to a verdict with its outlook in verdict.py."""

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from backrun.advice.verdict import advise, approximate_local_midnight, outlook_times, sort_reasons, verdict_of
 from backrun.safety import daylight
 from backrun.safety.rules import Reason
+from backrun.safety.verdict import advise, approximate_local_midnight, outlook_times, sort_reasons, verdict_of
 from tests.support.forecasts import (
     DEC_NOON,
     JUNE_NIGHT,

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from backrun.advice.verdict import advise
 from backrun.safety import thresholds as th
 from backrun.safety.air import reading_for
 from backrun.safety.profile import DEFAULT_PROFILE, Profile, parse_sensitivities
+from backrun.safety.verdict import advise
 from backrun.weather.air_quality import AirHour, AirQuality
 from tests.support.forecasts import DEC_NIGHT, NOON, VADUZ, forecast, whole_hour
 

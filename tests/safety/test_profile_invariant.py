@@ -8,9 +8,9 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backrun.advice.verdict import advise
 from backrun.safety.profile import DEFAULT_PROFILE, EXPERIENCES, SENSITIVITIES, Profile
 from backrun.safety.rules import SEVERITY_RANK
+from backrun.safety.verdict import advise
 from backrun.weather.air_quality import POLLEN, AirHour, AirQuality
 from backrun.weather.model import Forecast
 from tests.support.forecasts import CALM, DEC_NIGHT, NOON, VADUZ, step, whole_hour

@@ -24,9 +24,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backrun.advice.verdict import advise
 from backrun.safety import indices
 from backrun.safety import thresholds as th
+from backrun.safety.verdict import advise
 from backrun.weather.model import Forecast, Step
 
 UTC = UTC

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from backrun.advice.verdict import Advice, advise
 from backrun.safety.rules import Reason, RunConditions
+from backrun.safety.verdict import Advice, advise
 from backrun.weather.model import Forecast, Step
 
 UTC = UTC
