@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -28,7 +28,7 @@ from backrun import coordination
 from backrun.coordination import Coordinator
 from backrun.extensions import cache
 from backrun.http import make_session
-from backrun.weather.model import UTC, ProviderError, as_number
+from backrun.weather.model import ProviderError, as_number
 from backrun.weather.open_meteo import get_json, parse_time
 from backrun.weather.service import Cell, SafeStore, utc_now
 

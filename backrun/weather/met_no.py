@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 import requests
 
-from backrun.weather.model import UTC, Forecast, ProviderError, Step, as_number
+from backrun.weather.model import Forecast, ProviderError, Step, as_number
 
 log = logging.getLogger(__name__)
 

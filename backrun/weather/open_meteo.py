@@ -9,12 +9,12 @@ legacy variable names, and times as unix seconds or as local ISO 8601 plus
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
 
-from backrun.weather.model import UTC, Forecast, ProviderError, Step, as_number
+from backrun.weather.model import Forecast, ProviderError, Step, as_number
 
 PROVIDER = "open-meteo"
 HOUR = timedelta(hours=1)

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -44,7 +44,7 @@ from backrun.http import make_session
 from backrun.upstream import Breaker, Upstreams, UpstreamUnavailable
 from backrun.weather import met_no, open_meteo
 from backrun.weather.met_no import Store
-from backrun.weather.model import UTC, Forecast, ProviderError
+from backrun.weather.model import Forecast, ProviderError
 
 log = logging.getLogger(__name__)
 
