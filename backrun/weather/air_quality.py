@@ -30,7 +30,7 @@ from backrun.extensions import cache
 from backrun.http import make_session
 from backrun.weather.model import ProviderError, as_number
 from backrun.weather.open_meteo import get_json, parse_time
-from backrun.weather.service import Cell, SafeStore, utc_now
+from backrun.weather.service import Cell, SafeStore, default_clock
 
 log = logging.getLogger(__name__)
 
@@ -225,14 +225,14 @@ class AirQualityService:
         coordinator: Coordinator,
         session: requests.Session,
         *,
-        now: Callable[[], datetime] = utc_now,
+        now: Callable[[], datetime] | None = None,
         max_workers: int = 8,
     ) -> None:
         self._settings = settings
         self._store = SafeStore(store)
         self._coordinator = coordinator
         self._session = session
-        self._now = now
+        self._now = now or default_clock()
         # Two pools: requests wait in the first while their fetch runs in the second, so a crowd
         # of waiters can never starve the fetch that would answer them.
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="air-quality")

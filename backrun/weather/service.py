@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
@@ -54,8 +54,15 @@ LOCAL_MAX_ENTRIES = 1024
 MET_NO_START_SLACK = timedelta(hours=1)
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+def default_clock() -> Callable[[], datetime]:
+    """The app's clock, `utc_now` of backrun.accounts.columns.
+
+    Imported when a service is built, not with this module: the accounts package imports its
+    views, which reach this package again through the safety rules (a cycle at import time).
+    """
+    from backrun.accounts.columns import utc_now
+
+    return utc_now
 
 
 @dataclass(frozen=True)
@@ -216,14 +223,14 @@ class WeatherService:
         coordinator: Coordinator,
         session: requests.Session,
         *,
-        now: Callable[[], datetime] = utc_now,
+        now: Callable[[], datetime] | None = None,
         upstreams: Upstreams | None = None,
     ) -> None:
         self._settings = settings
         self._store = SafeStore(store)
         self._coordinator = coordinator
         self._session = session
-        self._now = now
+        self._now = now or default_clock()
         self._upstreams = upstreams or Upstreams()
         self._breakers: dict[str, Breaker] = {
             provider: self._upstreams.breaker(provider, _counts_against_provider)
