@@ -1,10 +1,11 @@
 """Open-Meteo Air Quality API (https://open-meteo.com/en/docs/air-quality-api): AQI, particles,
 ozone and pollen (Europe only) per hour, cached per ~1 km cell like the forecast.
 
-`fetch` does the HTTP; `parse` is a pure function from the JSON to an `AirQuality`. The service
-keeps the forecast's manners: one upstream call per cell (the coordinator's lock, shared by
-threads and processes), fresh / keep / failure times from the weather settings, a hard deadline
-on the fetch, and nothing raised to the caller. An outage is an answer too: `air` is None and
+`OpenMeteoAirQuality`, a provider of the forecast providers' shape (backrun/weather/provider.py),
+does the HTTP; `parse` is a pure function from the JSON to an `AirQuality`. The service keeps
+the forecast's manners: one upstream call per cell (the coordinator's lock, shared by threads
+and processes), fresh / keep / failure times from the weather settings, a hard deadline on the
+fetch, and nothing raised to the caller. An outage is an answer too: `air` is None and
 the advice says air quality is unknown (the weather verdict stands).
 """
 
@@ -26,11 +27,13 @@ from flask import Flask, current_app
 
 from backrun.extensions import cache
 from backrun.platform import coordination
+from backrun.platform.columns import utc_now
 from backrun.platform.coordination import Coordinator
 from backrun.platform.http import make_client
-from backrun.weather.model import UTC, ProviderError, as_number
+from backrun.weather.model import ProviderError, as_number
 from backrun.weather.open_meteo import get_json, parse_time
-from backrun.weather.service import Cell, SafeStore, utc_now
+from backrun.weather.provider import Provider
+from backrun.weather.service import Cell, SafeStore
 
 log = logging.getLogger(__name__)
 
@@ -110,18 +113,21 @@ def request_params(latitude: float, longitude: float) -> dict[str, str | int]:
     }
 
 
-def fetch(
-    session: requests.Session,
-    base_url: str,
-    latitude: float,
-    longitude: float,
-    timeout: float,
-    *,
-    now: datetime | None = None,
-) -> AirQuality:
-    payload = get_json(session, base_url, request_params(latitude, longitude), timeout, PROVIDER)
-    fetched_at = now or datetime.now(UTC)
-    return parse(payload, latitude, longitude, fetched_at)
+class OpenMeteoAirQuality:
+    """Open-Meteo's air quality as a Provider[AirQuality]: a product of its own, not a fallback
+    for the forecast, so its service asks this one provider."""
+
+    name = PROVIDER
+
+    def __init__(self, session: requests.Session, base_url: str, timeout_s: float) -> None:
+        self._session = session
+        self._base_url = base_url
+        self._timeout_s = timeout_s
+
+    def fetch(self, latitude: float, longitude: float, now: datetime) -> AirQuality:
+        params = request_params(latitude, longitude)
+        payload = get_json(self._session, self._base_url, params, self._timeout_s, PROVIDER)
+        return parse(payload, latitude, longitude, now)
 
 
 def parse(payload: Any, latitude: float, longitude: float, fetched_at: datetime) -> AirQuality:
@@ -225,14 +231,17 @@ class AirQualityService:
         coordinator: Coordinator,
         session: requests.Session,
         *,
-        now: Callable[[], datetime] = utc_now,
+        now: Callable[[], datetime] | None = None,
         max_workers: int = 8,
+        provider: Provider[AirQuality] | None = None,
     ) -> None:
+        """`provider`: by default Open-Meteo's air quality at the settings' URL."""
         self._settings = settings
         self._store = SafeStore(store)
         self._coordinator = coordinator
         self._session = session
-        self._now = now
+        self._now = now or utc_now
+        self._provider = provider or OpenMeteoAirQuality(session, settings.url, settings.timeout_s)
         # Two pools: requests wait in the first while their fetch runs in the second, so a crowd
         # of waiters can never starve the fetch that would answer them.
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="air-quality")
@@ -260,16 +269,18 @@ class AirQualityService:
         keeps the advice waiting longer than the weather's own worst case."""
         if pending is None:
             return AirQualityResult(
-                None, [ProviderError(PROVIDER, "disabled", "BACKRUN_AIR_QUALITY_URL is empty")]
+                None, [ProviderError(self._provider.name, "disabled", "BACKRUN_AIR_QUALITY_URL is empty")]
             )
         remaining = pending.started + self._settings.collect_after_s - time.monotonic()
         try:
             return pending.future.result(timeout=max(remaining, 0.0))
         except FutureTimeout:
-            return AirQualityResult(None, [ProviderError(PROVIDER, "timeout", "no answer in time")])
+            return AirQualityResult(
+                None, [ProviderError(self._provider.name, "timeout", "no answer in time")]
+            )
         except Exception as exc:
             log.exception("air quality failed unexpectedly")
-            return AirQualityResult(None, [ProviderError(PROVIDER, "malformed", repr(exc))])
+            return AirQualityResult(None, [ProviderError(self._provider.name, "malformed", repr(exc))])
 
     def air_quality(self, latitude: float, longitude: float) -> AirQualityResult:
         cell = Cell.of(latitude, longitude)
@@ -299,7 +310,9 @@ class AirQualityService:
         failed_at = self._store.get(_failure_key(cell))
         if isinstance(failed_at, (int, float)) and now.timestamp() - failed_at < self._settings.failure_s:
             return AirQualityResult(
-                self._keepable(shared, now), [ProviderError(PROVIDER, "recently_failed")], from_cache=True
+                self._keepable(shared, now),
+                [ProviderError(self._provider.name, "recently_failed")],
+                from_cache=True,
             )
         return None
 
@@ -335,19 +348,17 @@ class AirQualityService:
         return AirQualityResult(air)
 
     def _fetch_with_deadline(self, cell: Cell, now: datetime) -> AirQuality:
-        settings = self._settings
-        future = self._fetch_pool.submit(
-            fetch, self._session, settings.url, cell.latitude, cell.longitude, settings.timeout_s, now=now
-        )
+        settings, name = self._settings, self._provider.name
+        future = self._fetch_pool.submit(self._provider.fetch, cell.latitude, cell.longitude, now)
         try:
             return future.result(timeout=settings.deadline_s)
         except FutureTimeout as exc:
             future.cancel()
-            raise ProviderError(PROVIDER, "timeout", f"no answer within {settings.deadline_s:g} s") from exc
+            raise ProviderError(name, "timeout", f"no answer within {settings.deadline_s:g} s") from exc
         except ProviderError:
             raise
         except Exception as exc:
-            raise ProviderError(PROVIDER, "malformed", repr(exc)) from exc
+            raise ProviderError(name, "malformed", repr(exc)) from exc
 
 
 def _key(cell: Cell) -> str:

@@ -1,9 +1,10 @@
 """MET Norway Locationforecast 2.0 (https://api.met.no/weatherapi/locationforecast/2.0/documentation),
 the fallback weather provider.
 
-Its terms are strict, so `fetch` follows them: an identifying User-Agent (the session's),
-coordinates with at most 4 decimals, no new request before `Expires`, and revalidation with
-`If-Modified-Since`. The last response is kept in the shared cache for that, as plain JSON.
+Its terms are strict, so `MetNo`, a WeatherProvider (backrun/weather/provider.py), follows
+them: an identifying User-Agent (the session's), coordinates with at most 4 decimals, no new
+request before `Expires`, and revalidation with `If-Modified-Since`. The last response is kept
+in the shared cache for that, as plain JSON.
 
 `parse` is a pure function from the GeoJSON to a `Forecast`. It reads the `compact` format and
 also the extra variables of `complete` when they are there.
@@ -13,13 +14,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 import requests
 
-from backrun.weather.model import UTC, Forecast, ProviderError, Step, as_number
+from backrun.weather.model import Forecast, ProviderError, Step, as_number
 
 log = logging.getLogger(__name__)
 
@@ -70,49 +71,58 @@ def coordinates(latitude: float, longitude: float) -> tuple[float, float]:
     return round(latitude, 4), round(longitude, 4)
 
 
-def fetch(
-    session: requests.Session,
-    base_url: str,
-    latitude: float,
-    longitude: float,
-    timeout: float,
-    store: Store,
-    now: datetime,
-) -> Forecast:
-    lat, lon = coordinates(latitude, longitude)
-    key = f"met-no:{lat},{lon}"
-    stored = StoredResponse.from_dict(store.get(key))
-    if stored is not None and now < stored.expires:
-        return parse(stored.body, latitude, longitude, stored.confirmed_at)
+class MetNo:
+    """MET Norway as a weather provider; `store` keeps the last response for its terms."""
 
-    headers = {"If-Modified-Since": stored.last_modified} if stored and stored.last_modified else {}
-    try:
-        response = session.get(
-            base_url, params={"lat": str(lat), "lon": str(lon)}, headers=headers, timeout=timeout
-        )
-    except requests.Timeout as exc:
-        raise ProviderError(PROVIDER, "timeout", str(exc)) from exc
-    except requests.RequestException as exc:
-        raise ProviderError(PROVIDER, "connection", str(exc)) from exc
+    name = PROVIDER
+    start_slack = timedelta(hours=1)  # the series may start at the next full hour
 
-    if response.status_code == 304 and stored is not None:
-        body, last_modified = stored.body, stored.last_modified
-    elif response.status_code in (200, 203):
-        if response.status_code == 203:
-            log.warning("MET Norway answered 203: this product version is deprecated or beta")
+    def __init__(self, session: requests.Session, base_url: str, timeout_s: float, store: Store) -> None:
+        self._session = session  # its User-Agent identifies Backrun, as the terms ask
+        self._base_url = base_url
+        self._timeout_s = timeout_s
+        self._store = store
+
+    def fetch(self, latitude: float, longitude: float, now: datetime) -> Forecast:
+        lat, lon = coordinates(latitude, longitude)
+        key = f"met-no:{lat},{lon}"
+        stored = StoredResponse.from_dict(self._store.get(key))
+        if stored is not None and now < stored.expires:
+            return parse(stored.body, latitude, longitude, stored.confirmed_at)
+
+        headers = {"If-Modified-Since": stored.last_modified} if stored and stored.last_modified else {}
         try:
-            body = response.json()
-        except ValueError as exc:
-            raise ProviderError(PROVIDER, "malformed", "response is not JSON") from exc
-        last_modified = response.headers.get("Last-Modified")
-    else:
-        kind = "rate_limited" if response.status_code == 429 else "http"
-        raise ProviderError(PROVIDER, kind, f"{response.status_code} {response.reason or ''}".strip())
+            response = self._session.get(
+                self._base_url,
+                params={"lat": str(lat), "lon": str(lon)},
+                headers=headers,
+                timeout=self._timeout_s,
+            )
+        except requests.Timeout as exc:
+            raise ProviderError(PROVIDER, "timeout", str(exc)) from exc
+        except requests.RequestException as exc:
+            raise ProviderError(PROVIDER, "connection", str(exc)) from exc
 
-    forecast = parse(body, latitude, longitude, now)  # before storing: never keep a body we can't read
-    expires = _http_date(response.headers.get("Expires")) or now
-    store.set(key, StoredResponse(body, last_modified, expires, now).to_dict(), timeout=STORE_TIMEOUT_S)
-    return forecast
+        if response.status_code == 304 and stored is not None:
+            body, last_modified = stored.body, stored.last_modified
+        elif response.status_code in (200, 203):
+            if response.status_code == 203:
+                log.warning("MET Norway answered 203: this product version is deprecated or beta")
+            try:
+                body = response.json()
+            except ValueError as exc:
+                raise ProviderError(PROVIDER, "malformed", "response is not JSON") from exc
+            last_modified = response.headers.get("Last-Modified")
+        else:
+            kind = "rate_limited" if response.status_code == 429 else "http"
+            raise ProviderError(PROVIDER, kind, f"{response.status_code} {response.reason or ''}".strip())
+
+        forecast = parse(body, latitude, longitude, now)  # before storing: never keep a body we can't read
+        expires = _http_date(response.headers.get("Expires")) or now
+        self._store.set(
+            key, StoredResponse(body, last_modified, expires, now).to_dict(), timeout=STORE_TIMEOUT_S
+        )
+        return forecast
 
 
 def _http_date(value: str | None) -> datetime | None:

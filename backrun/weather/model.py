@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-
-UTC = UTC
 
 
 @dataclass(frozen=True, slots=True)

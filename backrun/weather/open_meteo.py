@@ -1,20 +1,20 @@
 """Open-Meteo forecast API (https://open-meteo.com/en/docs), the primary weather provider.
 
-`fetch` does the HTTP; `parse` is a pure function from the JSON to a `Forecast`, tolerant of
-everything real responses do: nulls, variables the model lacks, arrays shorter than `time`,
-legacy variable names, and times as unix seconds or as local ISO 8601 plus
-`utc_offset_seconds`.
+`OpenMeteo`, a WeatherProvider (backrun/weather/provider.py), does the HTTP; `parse` is a pure
+function from the JSON to a `Forecast`, tolerant of everything real responses do: nulls,
+variables the model lacks, arrays shorter than `time`, legacy variable names, and times as
+unix seconds or as local ISO 8601 plus `utc_offset_seconds`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
 
-from backrun.weather.model import UTC, Forecast, ProviderError, Step, as_number
+from backrun.weather.model import Forecast, ProviderError, Step, as_number
 
 PROVIDER = "open-meteo"
 HOUR = timedelta(hours=1)
@@ -78,18 +78,21 @@ def request_params(latitude: float, longitude: float) -> dict[str, str | int]:
     }
 
 
-def fetch(
-    session: requests.Session,
-    base_url: str,
-    latitude: float,
-    longitude: float,
-    timeout: float,
-    *,
-    now: datetime | None = None,
-) -> Forecast:
-    """One request for the past 96 and the next 24 hours. `now` stamps fetched_at (the caller's clock)."""
-    payload = get_json(session, base_url, request_params(latitude, longitude), timeout, PROVIDER)
-    return parse(payload, latitude, longitude, now or datetime.now(UTC))
+class OpenMeteo:
+    """Open-Meteo as a weather provider: one request for the past 96 and the next 24 hours."""
+
+    name = PROVIDER
+    start_slack = timedelta(0)  # the hourly series always covers the current hour
+
+    def __init__(self, session: requests.Session, base_url: str, timeout_s: float) -> None:
+        self._session = session
+        self._base_url = base_url
+        self._timeout_s = timeout_s
+
+    def fetch(self, latitude: float, longitude: float, now: datetime) -> Forecast:
+        params = request_params(latitude, longitude)
+        payload = get_json(self._session, self._base_url, params, self._timeout_s, PROVIDER)
+        return parse(payload, latitude, longitude, now)
 
 
 def get_json(

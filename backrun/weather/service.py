@@ -10,13 +10,15 @@
   forecast to serve): a dead upstream is not asked again by every request meanwhile.
 * Single flight: the cell's lock from the coordinator is shared by threads and processes, so
   a crowd asking for one uncached cell makes one upstream call.
-* Failover: Open-Meteo first; MET Norway as soon as Open-Meteo fails, or alongside it once
-  Open-Meteo has taken half the HTTP timeout. The whole fetch has a deadline of 1.75 x the
-  timeout, enforced on the futures; each provider call has a total deadline of one timeout
-  (backrun/http.py), so a server dripping bytes can hold neither a request nor a fetch thread.
+* Failover over a list of providers (backrun/weather/provider.py) in order of preference,
+  `weather_providers`: Open-Meteo, then MET Norway. The next is asked as soon as the ones asked
+  have failed, or alongside them once the last one asked has taken half the HTTP timeout. The
+  whole fetch has a deadline of 1.75 x the timeout, enforced on the futures; each provider call
+  has a total deadline of one timeout (backrun/http.py), so a server dripping bytes can hold
+  neither a request nor a fetch thread.
 * Bulkhead and circuit breakers (backrun/upstream.py): a fetch needs one of the process's
   upstream slots, and a provider whose circuit is open is not asked. Without a slot, or with
-  both circuits open, the answer comes at once: no forecast, and errors that say why. Such
+  every circuit open, the answer comes at once: no forecast, and errors that say why. Such
   an answer is not remembered as the cell's failure (nobody was asked).
 
 Nothing here raises to the caller: provider failures come back in `ForecastResult.errors`.
@@ -28,7 +30,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -39,23 +41,19 @@ from flask import Flask, current_app
 
 from backrun.extensions import cache
 from backrun.platform import coordination, upstream
+from backrun.platform.columns import utc_now
 from backrun.platform.coordination import Coordinator
 from backrun.platform.http import make_client
 from backrun.platform.upstream import Breaker, Upstreams, UpstreamUnavailable
-from backrun.weather import met_no, open_meteo
-from backrun.weather.met_no import Store
-from backrun.weather.model import UTC, Forecast, ProviderError
+from backrun.weather.met_no import MetNo, Store
+from backrun.weather.model import Forecast, ProviderError
+from backrun.weather.open_meteo import OpenMeteo
+from backrun.weather.provider import WeatherProvider
 
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "backrun.weather"
 LOCAL_MAX_ENTRIES = 1024
-# MET's series may start at the next full hour; Open-Meteo's always covers the current one.
-MET_NO_START_SLACK = timedelta(hours=1)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -208,6 +206,17 @@ class SafeStore:
             )
 
 
+def weather_providers(
+    settings: WeatherSettings, session: requests.Session, store: Store
+) -> list[WeatherProvider]:
+    """The forecast providers in order of preference: Open-Meteo's richer data (15-minute steps,
+    ground and sun variables) first, MET Norway when it fails or is slow."""
+    return [
+        OpenMeteo(session, settings.open_meteo_url, settings.timeout_s),
+        MetNo(session, settings.met_no_url, settings.timeout_s, store),
+    ]
+
+
 class WeatherService:
     def __init__(
         self,
@@ -216,22 +225,29 @@ class WeatherService:
         coordinator: Coordinator,
         session: requests.Session,
         *,
-        now: Callable[[], datetime] = utc_now,
+        now: Callable[[], datetime] | None = None,
         upstreams: Upstreams | None = None,
+        providers: Sequence[WeatherProvider] | None = None,
     ) -> None:
+        """`providers` in order of preference; by default `weather_providers` (the settings' URLs)."""
         self._settings = settings
         self._store = SafeStore(store)
         self._coordinator = coordinator
         self._session = session
-        self._now = now
+        self._now = now or utc_now
         self._upstreams = upstreams or Upstreams()
+        if providers is None:
+            providers = weather_providers(settings, session, self._store)
+        self._providers = tuple(providers)
+        self._rank = {provider.name: rank for rank, provider in enumerate(self._providers)}
         self._breakers: dict[str, Breaker] = {
-            provider: self._upstreams.breaker(provider, _counts_against_provider)
-            for provider in (open_meteo.PROVIDER, met_no.PROVIDER)
+            provider.name: self._upstreams.breaker(provider.name, _counts_against_provider)
+            for provider in self._providers
         }
-        # Two provider calls per fetch slot (the hedge), so a fetch never queues for a thread.
+        # One thread per provider per fetch slot (the hedge), so a fetch never queues for a thread.
         self._pool = ThreadPoolExecutor(
-            max_workers=2 * self._upstreams.bulkhead.slots, thread_name_prefix="weather-fetch"
+            max_workers=len(self._providers) * self._upstreams.bulkhead.slots,
+            thread_name_prefix="weather-fetch",
         )
         self._local: dict[str, CachedForecast] = {}
         self._local_lock = threading.Lock()
@@ -327,30 +343,31 @@ class WeatherService:
     def _fetch_with_failover(self, cell: Cell, now: datetime) -> tuple[Forecast | None, list[ProviderError]]:
         settings = self._settings
         started = time.monotonic()
-        hedge_at, deadline = started + settings.hedge_after_s, started + settings.deadline_s
+        deadline = started + settings.deadline_s
+        waiting = list(self._providers)  # not asked yet, in order of preference
+        running: dict[Future[Forecast], WeatherProvider] = {}
         errors: list[ProviderError] = []
-        running: dict[Future[Forecast], str] = {}
-        if self._submit(running, errors, open_meteo.PROVIDER, self._open_meteo, cell, now) is None:
-            hedge_at = started  # its circuit is open: ask MET Norway at once
-        met_no_started = False
-        while running or not met_no_started:
-            until = deadline if met_no_started else hedge_at
+        next_at = started  # when the next provider is asked even if the ones asked still run
+        while running or waiting:
+            if waiting and (not running or time.monotonic() >= next_at):
+                asked_at = time.monotonic()
+                if self._submit(running, errors, waiting.pop(0), cell, now) is not None:
+                    next_at = asked_at + settings.hedge_after_s
+                continue  # a provider whose circuit is open: ask the next at once
+            until = min(next_at, deadline) if waiting else deadline
             done, _ = wait(running, timeout=max(until - time.monotonic(), 0.0), return_when=FIRST_COMPLETED)
-            # Open-Meteo first: if both answered at once, its richer data wins.
-            for future in sorted(done, key=lambda f: running[f] != open_meteo.PROVIDER):
+            # In order of preference: if several answered at once, the preferred data wins.
+            for future in sorted(done, key=lambda f: self._rank[running[f].name]):
                 provider = running.pop(future)
-                error = _error_of(future, provider)
+                error = _error_of(future, provider.name)
                 if error is None:
                     for slow in _stop(running):
-                        if slow == open_meteo.PROVIDER:  # MET Norway won because Open-Meteo was slow
-                            errors.append(_timed_out(slow, "slower than met-no"))
+                        if self._rank[slow] < self._rank[provider.name]:  # it lost by being slow
+                            errors.append(_timed_out(slow, f"slower than {provider.name}"))
                     return future.result(), errors
                 log.warning("weather provider %s failed: %s %s", error.provider, error.kind, error.detail)
                 errors.append(error)
-            if not met_no_started and (not running or time.monotonic() >= hedge_at):
-                self._submit(running, errors, met_no.PROVIDER, self._met_no, cell, now)
-                met_no_started = True
-            elif time.monotonic() >= deadline:
+            if time.monotonic() >= deadline:
                 break
         errors.extend(
             _timed_out(slow, f"no answer within {settings.deadline_s:g} s") for slow in _stop(running)
@@ -359,36 +376,29 @@ class WeatherService:
 
     def _submit(
         self,
-        running: dict[Future[Forecast], str],
+        running: dict[Future[Forecast], WeatherProvider],
         errors: list[ProviderError],
-        provider: str,
-        fetch: Callable[[Cell, datetime], Forecast],
+        provider: WeatherProvider,
         cell: Cell,
         now: datetime,
     ) -> Future[Forecast] | None:
         """Start one provider's fetch through its breaker; None (and an error) while its circuit is open."""
-        breaker = self._breakers[provider]
+        breaker = self._breakers[provider.name]
         try:
             breaker.check()
         except UpstreamUnavailable as exc:
-            log.warning("weather provider %s not asked: %s", provider, exc.detail)
-            errors.append(ProviderError(provider, exc.kind, exc.detail))
+            log.warning("weather provider %s not asked: %s", provider.name, exc.detail)
+            errors.append(ProviderError(provider.name, exc.kind, exc.detail))
             return None
-        future = self._pool.submit(breaker.call, fetch, cell, now)
+        future = self._pool.submit(breaker.call, _ask, provider, cell, now)
         running[future] = provider
         return future
 
-    def _open_meteo(self, cell: Cell, now: datetime) -> Forecast:
-        url, timeout = self._settings.open_meteo_url, self._settings.timeout_s
-        forecast = open_meteo.fetch(self._session, url, cell.latitude, cell.longitude, timeout, now=now)
-        _require_current(forecast, now, timedelta(0))
-        return forecast
 
-    def _met_no(self, cell: Cell, now: datetime) -> Forecast:
-        url, timeout = self._settings.met_no_url, self._settings.timeout_s
-        forecast = met_no.fetch(self._session, url, cell.latitude, cell.longitude, timeout, self._store, now)
-        _require_current(forecast, now, MET_NO_START_SLACK)
-        return forecast
+def _ask(provider: WeatherProvider, cell: Cell, now: datetime) -> Forecast:
+    forecast = provider.fetch(cell.latitude, cell.longitude, now)
+    _require_current(forecast, now, provider.start_slack)
+    return forecast
 
 
 # Errors of requests that never reached a provider: no reason to remember a failure for the cell.
@@ -421,11 +431,11 @@ def _error_of(future: Future[Forecast], provider: str) -> ProviderError | None:
     return ProviderError(provider, "malformed", repr(exc))
 
 
-def _stop(running: dict[Future[Forecast], str]) -> list[str]:
-    """Stop waiting for these fetches; returns their providers."""
+def _stop(running: dict[Future[Forecast], WeatherProvider]) -> list[str]:
+    """Stop waiting for these fetches; returns their providers' names."""
     for future in running:
         future.cancel()  # only stops one that has not started; a started request runs out alone
-    return list(running.values())
+    return [provider.name for provider in running.values()]
 
 
 def _timed_out(provider: str, detail: str) -> ProviderError:

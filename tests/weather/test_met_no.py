@@ -1,4 +1,4 @@
-"""met_no.fetch against the fake MET Norway server: format, terms (Expires, If-Modified-Since), failures."""
+"""The MetNo provider against the fake MET Norway server: format, terms (Expires, If-Modified-Since), failures."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def now() -> datetime:
 
 
 def fetch(session, fake, store, at: datetime | None = None, lat: float = LAT, lon: float = LON) -> Forecast:
-    return met_no.fetch(session, fake.endpoint, lat, lon, TIMEOUT, store, at or now())
+    return met_no.MetNo(session, fake.endpoint, TIMEOUT, store).fetch(lat, lon, at or now())
 
 
 def test_request_follows_the_terms(session, fake, store):
@@ -62,7 +62,7 @@ def test_request_follows_the_terms(session, fake, store):
 
 def test_an_unidentified_client_is_refused(fake, store):
     with requests.Session() as anonymous, pytest.raises(ProviderError) as raised:
-        met_no.fetch(anonymous, fake.endpoint, LAT, LON, TIMEOUT, store, now())
+        met_no.MetNo(anonymous, fake.endpoint, TIMEOUT, store).fetch(LAT, LON, now())
     assert raised.value.kind == "http" and "403" in str(raised.value)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from backrun.weather.met_no import parse, weather_code
-from backrun.weather.model import UTC, ProviderError
+from backrun.weather.model import ProviderError
 
 # ArtiomBoo/InfoScreen src/app/data/weather.ts: a saved compact answer for Oslo, first step verbatim.
 OSLO = {

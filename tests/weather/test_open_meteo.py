@@ -1,4 +1,4 @@
-"""open_meteo.fetch against the fake Open-Meteo server on 127.0.0.1."""
+"""The OpenMeteo provider against the fake Open-Meteo server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def session():
 
 
 def fetch(session, fake) -> Forecast:
-    return open_meteo.fetch(session, fake.endpoint, 52.52, 13.41, TIMEOUT)
+    return open_meteo.OpenMeteo(session, fake.endpoint, TIMEOUT).fetch(52.52, 13.41, datetime.now(UTC))
 
 
 def step_now(steps: tuple[Step, ...]) -> Step:
@@ -187,8 +187,9 @@ def test_nothing_listening_is_a_connection_error(session):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed again before the request: nobody listens
 
+    nobody = open_meteo.OpenMeteo(session, f"http://127.0.0.1:{port}/v1/forecast", TIMEOUT)
     with pytest.raises(ProviderError) as raised:
-        open_meteo.fetch(session, f"http://127.0.0.1:{port}/v1/forecast", 52.52, 13.41, TIMEOUT)
+        nobody.fetch(52.52, 13.41, datetime.now(UTC))
 
     assert raised.value.kind == "connection"
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backrun.weather.model import UTC, ProviderError
+from backrun.weather.model import ProviderError
 from backrun.weather.open_meteo import parse, parse_time
 
 FETCHED = datetime(2026, 10, 3, 10, 31, tzinfo=UTC)

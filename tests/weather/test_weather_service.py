@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from flask import Flask
 from flask_caching.backends.filesystemcache import FileSystemCache
 
@@ -24,8 +25,12 @@ from backrun.extensions import cache
 from backrun.platform import coordination
 from backrun.platform.coordination import FileCoordinator
 from backrun.platform.http import make_client
+from backrun.platform.upstream import BREAKER_FAILURES
 from backrun.weather import open_meteo
 from backrun.weather import service as weather_service
+from backrun.weather.met_no import MetNo
+from backrun.weather.open_meteo import OpenMeteo
+from backrun.weather.provider import WeatherProvider
 from backrun.weather.service import WeatherService, WeatherSettings
 from tests.support.fakes.met_no import MetNoFake
 from tests.support.fakes.open_meteo import OpenMeteoFake
@@ -112,14 +117,20 @@ def build(tmp_path, om, met, clock) -> Iterator[Callable[..., WeatherService]]:
     services: list[WeatherService] = []
 
     def build(
-        timeout: float = TIMEOUT, open_meteo_url: str | None = None, store=None, **settings
+        timeout: float = TIMEOUT,
+        open_meteo_url: str | None = None,
+        store=None,
+        providers: Callable[[requests.Session], list[WeatherProvider]] | None = None,
+        **settings,
     ) -> WeatherService:
+        session = make_client({"BACKRUN_CONTACT": "https://example.org/backrun-tests"})
         service = WeatherService(
             WeatherSettings(open_meteo_url or om.endpoint, met.endpoint, timeout_s=timeout, **settings),
             store if store is not None else FileSystemCache(str(tmp_path / "cache")),
             FileCoordinator(tmp_path / "locks"),
-            make_client({"BACKRUN_CONTACT": "https://example.org/backrun-tests"}),
+            session,
             now=clock,
+            providers=None if providers is None else providers(session),
         )
         services.append(service)
         return service
@@ -379,6 +390,35 @@ def test_an_unexpected_parser_bug_fails_over_instead_of_raising(build, om, met, 
     result = build().forecast(LAT, LON)
 
     assert result.forecast.source == "met-no" and kinds(result) == [("open-meteo", "malformed")]
+
+
+def test_the_providers_are_asked_in_the_order_of_the_list(build, om, met, tmp_path):
+    store = FileSystemCache(str(tmp_path / "met-no"))
+    service = build(
+        providers=lambda session: [
+            MetNo(session, met.endpoint, TIMEOUT, store),
+            OpenMeteo(session, om.endpoint, TIMEOUT),
+        ]
+    )
+
+    assert service.forecast(LAT, LON).forecast.source == "met-no"
+    assert (met.count(), om.count()) == (1, 0)
+
+    met.fail_with(500)
+    result = service.forecast(LAT + 0.5, LON)  # another cell
+    assert result.forecast.source == "open-meteo" and kinds(result) == [("met-no", "http")]
+
+
+def test_a_provider_whose_circuit_is_open_is_passed_over_at_once(build, om, met):
+    om.fail_with(500)
+    service = build()
+    for n in range(BREAKER_FAILURES):  # each in its own cell: no cache, no remembered failure
+        assert service.forecast(LAT + n, LON).forecast.source == "met-no"
+
+    result = service.forecast(LAT + BREAKER_FAILURES, LON)
+
+    assert om.count() == BREAKER_FAILURES  # not asked again
+    assert result.forecast.source == "met-no" and kinds(result) == [("open-meteo", "circuit_open")]
 
 
 # --- stale data and remembered failures ------------------------------------------------------
