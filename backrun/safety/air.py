@@ -19,7 +19,7 @@ from typing import Any
 from backrun.safety import thresholds as th
 from backrun.safety.profile import Profile
 from backrun.safety.rules import CAUTION, INDOORS, Reason
-from backrun.weather.air_quality import POLLEN, AirQuality
+from backrun.weather.model import POLLEN, AirQuality
 
 SAMPLE_SPAN = timedelta(hours=1)  # an hourly instant value stands for the hour that follows it
 POLLEN_GROUP = {

@@ -14,7 +14,7 @@ from backrun.safety import air, indices
 from backrun.safety import thresholds as th
 from backrun.safety.profile import Profile
 from backrun.safety.rules import CAUTION, INDOORS, Reason, RunConditions, _humidity_pct
-from backrun.weather.air_quality import AirQuality
+from backrun.weather.model import AirQuality
 
 # Footing rules a beginner gets one step stricter: caution becomes indoors.
 BEGINNER_STRICTER = {

@@ -21,8 +21,7 @@ from backrun.safety.air import AirReading, reading_for
 from backrun.safety.daylight import SunTracker
 from backrun.safety.profile import DEFAULT_PROFILE, Profile
 from backrun.safety.rules import Reason, RunConditions
-from backrun.weather.air_quality import AirQuality
-from backrun.weather.model import Forecast, Step
+from backrun.weather.model import AirQuality, Forecast, Step
 
 __all__ = ["VERDICTS", "Advice", "OutlookHour", "Reason", "advise"]
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,7 +30,7 @@ from backrun.platform import coordination
 from backrun.platform.columns import utc_now
 from backrun.platform.coordination import Coordinator
 from backrun.platform.http import make_client
-from backrun.weather.model import ProviderError, as_number
+from backrun.weather.model import HOURLY, AirHour, AirQuality, ProviderError, as_number
 from backrun.weather.open_meteo import get_json, parse_time
 from backrun.weather.provider import Provider
 from backrun.weather.service import Cell, SafeStore
@@ -40,66 +40,6 @@ log = logging.getLogger(__name__)
 PROVIDER = "open-meteo-air-quality"
 EXTENSION_KEY = "backrun.air_quality"
 LOCAL_MAX_ENTRIES = 1024
-POLLEN = ("alder_pollen", "birch_pollen", "grass_pollen", "mugwort_pollen", "olive_pollen", "ragweed_pollen")
-HOURLY = ("us_aqi", "european_aqi", "pm2_5", "pm10", "ozone", *POLLEN)
-
-
-@dataclass(frozen=True, slots=True)
-class AirHour:
-    """The model's values at `time` (instant values: they stand for the hour that follows)."""
-
-    time: datetime
-    us_aqi: float | None = None
-    european_aqi: float | None = None
-    pm2_5: float | None = None  # µg/m³
-    pm10: float | None = None  # µg/m³
-    ozone: float | None = None  # µg/m³
-    alder_pollen: float | None = None  # grains/m³, Europe only
-    birch_pollen: float | None = None
-    grass_pollen: float | None = None
-    mugwort_pollen: float | None = None
-    olive_pollen: float | None = None
-    ragweed_pollen: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["time"] = self.time.isoformat()
-        return {k: v for k, v in data.items() if v is not None}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> AirHour:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        values["time"] = datetime.fromisoformat(data["time"])
-        return cls(**values)
-
-
-@dataclass(frozen=True, slots=True)
-class AirQuality:
-    latitude: float
-    longitude: float
-    fetched_at: datetime
-    hours: tuple[AirHour, ...] = ()
-    source: str = PROVIDER
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "latitude": self.latitude,
-            "longitude": self.longitude,
-            "fetched_at": self.fetched_at.isoformat(),
-            "hours": [h.to_dict() for h in self.hours],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> AirQuality:
-        return cls(
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            fetched_at=datetime.fromisoformat(data["fetched_at"]),
-            hours=tuple(AirHour.from_dict(h) for h in data.get("hours", ())),
-            source=data.get("source", PROVIDER),
-        )
 
 
 def request_params(latitude: float, longitude: float) -> dict[str, str | int]:

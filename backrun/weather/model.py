@@ -110,3 +110,68 @@ class ProviderError(Exception):
         self.kind = kind  # "http", "timeout", "rate_limited", "malformed", "connection"
         self.detail = detail
         super().__init__(f"{provider}: {kind} {detail}".strip())
+
+
+# --- air quality (Open-Meteo Air Quality API's variables) -----------------------------------------
+
+AIR_QUALITY_PROVIDER = "open-meteo-air-quality"
+POLLEN = ("alder_pollen", "birch_pollen", "grass_pollen", "mugwort_pollen", "olive_pollen", "ragweed_pollen")
+HOURLY = ("us_aqi", "european_aqi", "pm2_5", "pm10", "ozone", *POLLEN)
+
+
+@dataclass(frozen=True, slots=True)
+class AirHour:
+    """The model's values at `time` (instant values: they stand for the hour that follows)."""
+
+    time: datetime
+    us_aqi: float | None = None
+    european_aqi: float | None = None
+    pm2_5: float | None = None  # µg/m³
+    pm10: float | None = None  # µg/m³
+    ozone: float | None = None  # µg/m³
+    alder_pollen: float | None = None  # grains/m³, Europe only
+    birch_pollen: float | None = None
+    grass_pollen: float | None = None
+    mugwort_pollen: float | None = None
+    olive_pollen: float | None = None
+    ragweed_pollen: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["time"] = self.time.isoformat()
+        return {k: v for k, v in data.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AirHour:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["time"] = datetime.fromisoformat(data["time"])
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class AirQuality:
+    latitude: float
+    longitude: float
+    fetched_at: datetime
+    hours: tuple[AirHour, ...] = ()
+    source: str = AIR_QUALITY_PROVIDER
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "fetched_at": self.fetched_at.isoformat(),
+            "hours": [h.to_dict() for h in self.hours],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AirQuality:
+        return cls(
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            fetched_at=datetime.fromisoformat(data["fetched_at"]),
+            hours=tuple(AirHour.from_dict(h) for h in data.get("hours", ())),
+            source=data.get("source", AIR_QUALITY_PROVIDER),
+        )

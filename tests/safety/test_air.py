@@ -11,7 +11,7 @@ from backrun.safety import thresholds as th
 from backrun.safety.air import reading_for
 from backrun.safety.profile import DEFAULT_PROFILE, Profile, parse_sensitivities
 from backrun.safety.verdict import advise
-from backrun.weather.air_quality import AirHour, AirQuality
+from backrun.weather.model import AirHour, AirQuality
 from tests.support.forecasts import DEC_NIGHT, NOON, VADUZ, forecast, whole_hour
 
 RESPIRATORY = Profile(sensitivities=frozenset({"respiratory"}))

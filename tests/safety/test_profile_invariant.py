@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from backrun.safety.profile import DEFAULT_PROFILE, EXPERIENCES, SENSITIVITIES, Profile
 from backrun.safety.rules import SEVERITY_RANK
 from backrun.safety.verdict import advise
-from backrun.weather.air_quality import POLLEN, AirHour, AirQuality
-from backrun.weather.model import Forecast
+from backrun.weather.model import POLLEN, AirHour, AirQuality, Forecast
 from tests.support.forecasts import CALM, DEC_NIGHT, NOON, VADUZ, step, whole_hour
 
 maybe = lambda strategy: st.one_of(st.none(), strategy)  # noqa: E731 - a local shorthand
