@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backrun.safety import rules
+from backrun.safety import indices, rules
 from backrun.safety import thresholds as th
 from tests.unit.safety.builders import CALM, NOON, codes, conditions, step
 
@@ -77,7 +77,10 @@ FREEZING_RAIN = [
         rules.freezing_rain,
         [("freezing_rain", IN)],
         FROZEN,
-        {-20: {**FROZEN, "weather_code": 56, "precipitation_mm": 0.0}, **dict.fromkeys(range(-19, 0), FROZEN)},
+        {
+            -20: {**FROZEN, "weather_code": 56, "precipitation_mm": 0.0},
+            **dict.fromkeys(range(-19, 0), FROZEN),
+        },
         id="freezing drizzle code with 0.0 mm 20 h ago, frozen since",
     ),
     case(
@@ -716,8 +719,8 @@ def test_calm_conditions_fire_no_rule():
     ],
 )
 def test_heat_thresholds(monkeypatch, wbgt, heat_index, expected):
-    monkeypatch.setattr(rules.indices, "wbgt_screening_c", lambda t, e: wbgt)
-    monkeypatch.setattr(rules.indices, "heat_index_c", lambda t, rh: heat_index)
+    monkeypatch.setattr(indices, "wbgt_screening_c", lambda t, e: wbgt)
+    monkeypatch.setattr(indices, "heat_index_c", lambda t, rh: heat_index)
     assert codes(rules.heat(conditions({"temperature_c": 30}))) == expected
 
 
