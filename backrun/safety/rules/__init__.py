@@ -1,8 +1,9 @@
 """One small pure function per hazard. Each returns zero or more `Reason`s.
 
 A rule sees a `RunConditions`: the steps overlapping the run, the steps around it for lightning,
-the past GROUND_HISTORY_H hours of hourly steps and the lowest sun elevation during the run. Rules never decide the
-final verdict; `advice.advise` ranks what they return. Every number comes from `thresholds`.
+the hourly steps of the past GROUND_HISTORY_H hours and the lowest sun elevation during the run.
+Rules never decide the final verdict; `advice.advise` ranks what they return. Every number comes
+from `thresholds`.
 
 Unknown values never count as "fine": a rule that cannot see a value does not fire, and the
 data-quality rules turn the gap into an "unknown" verdict instead.
