@@ -14,7 +14,7 @@ from typing import Any
 
 from backrun.safety import indices
 from backrun.safety.daylight import is_dark
-from backrun.safety.rules import RunConditions, _humidity_pct, _mean_wind_kmh, liquid_precipitation_mm
+from backrun.safety.rules import RunConditions, humidity_pct, liquid_precipitation_mm, mean_wind_kmh
 
 RUNS = ("hot", "normal", "cold")
 FEEDBACK = ("too_warm", "right", "too_cold")
@@ -57,7 +57,7 @@ def weather_for_kit(c: RunConditions | None) -> KitWeather | None:
     if c is None or not c.run:
         return None
     feels = [f for s in c.run if (f := _feels_like_c(s)) is not None]
-    winds = [w for s in c.run if (w := _mean_wind_kmh(s)) is not None]
+    winds = [w for s in c.run if (w := mean_wind_kmh(s)) is not None]
     uvs = [s.uv_index for s in c.run if s.uv_index is not None]
     wet = any((mm := liquid_precipitation_mm(s)) is not None and mm > 0 for s in c.run) or any(
         s.precipitation_probability_pct is not None and s.precipitation_probability_pct >= WET_PROBABILITY_PCT
@@ -73,11 +73,11 @@ def _feels_like_c(step) -> float | None:
     t = step.temperature_c
     if t is None:
         return None
-    wind = _mean_wind_kmh(step)
+    wind = mean_wind_kmh(step)
     if t <= WIND_CHILL_MAX_C and wind is not None and wind >= WIND_CHILL_MIN_KMH:
         chill = indices.wind_chill_c(t, wind)
         return t if chill is None else chill
-    humidity = _humidity_pct(step)
+    humidity = humidity_pct(step)
     if t >= HEAT_INDEX_FROM_C and humidity is not None:
         return indices.heat_index_c(t, humidity)
     return t

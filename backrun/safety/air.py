@@ -12,14 +12,18 @@ the answer says air quality is unknown (see `reading_for`, which returns None th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from backrun.safety import thresholds as th
 from backrun.safety.profile import Profile
-from backrun.safety.rules import CAUTION, INDOORS, Reason
-from backrun.weather.model import POLLEN, AirQuality
+from backrun.safety.rules import CAUTION, INDOORS, Reason, reason_code
+from backrun.weather.model import POLLEN, AirHour, AirQuality
+
+AIR_QUALITY = reason_code("air_quality", hazard="air")
+POLLEN_ALLERGY = reason_code("pollen", hazard="air")
 
 SAMPLE_SPAN = timedelta(hours=1)  # an hourly instant value stands for the hour that follows it
 POLLEN_GROUP = {
@@ -94,7 +98,7 @@ def reading_for(air: AirQuality | None, start: datetime, end: datetime) -> AirRe
     )
 
 
-def _worst(samples, name: str) -> float | None:
+def _worst(samples: Sequence[AirHour], name: str) -> float | None:
     values = [v for h in samples if (v := getattr(h, name)) is not None]
     return max(values) if values else None
 
@@ -143,7 +147,7 @@ def air_quality(reading: AirReading | None, profile: Profile) -> list[Reason]:
     if band >= 3:
         return [
             Reason(
-                "air_quality",
+                AIR_QUALITY,
                 INDOORS,
                 "The air is unhealthy for everyone during your run. Hard breathing pulls it deep into your "
                 "lungs: run indoors today.",
@@ -153,7 +157,7 @@ def air_quality(reading: AirReading | None, profile: Profile) -> list[Reason]:
     if band == 2 and sensitive:
         return [
             Reason(
-                "air_quality",
+                AIR_QUALITY,
                 INDOORS,
                 "The air is unhealthy for sensitive groups, and you marked a respiratory sensitivity: run "
                 "indoors today. Stricter for you because of that sensitivity.",
@@ -163,7 +167,7 @@ def air_quality(reading: AirReading | None, profile: Profile) -> list[Reason]:
     if band == 2:
         return [
             Reason(
-                "air_quality",
+                AIR_QUALITY,
                 CAUTION,
                 "The air is unhealthy for sensitive groups. Keep the run short and easy, and stop if you "
                 "cough or feel short of breath.",
@@ -198,7 +202,7 @@ def pollen(reading: AirReading | None, profile: Profile) -> list[Reason]:
     if level == 2:
         return [
             Reason(
-                "pollen",
+                POLLEN_ALLERGY,
                 INDOORS,
                 f"Very high {kind} pollen during your run, and you marked a pollen allergy: run indoors "
                 "today.",
@@ -207,7 +211,7 @@ def pollen(reading: AirReading | None, profile: Profile) -> list[Reason]:
         ]
     return [
         Reason(
-            "pollen",
+            POLLEN_ALLERGY,
             CAUTION,
             f"High {kind} pollen during your run, and you marked a pollen allergy. Take your medication, "
             "wear sunglasses and shower after the run.",

@@ -92,7 +92,7 @@ def wind_chill_c(temperature_c: float, wind_speed_kmh: float) -> float | None:
     """Environment Canada / NWS 2001 wind chill; None outside its validity (T ≤ 10 °C, V ≥ 4.8 km/h)."""
     if temperature_c > th.WIND_CHILL_MAX_AIR_C or wind_speed_kmh < th.WIND_CHILL_MIN_WIND_KMH:
         return None
-    v016 = wind_speed_kmh**0.16
+    v016: float = wind_speed_kmh**0.16  # float ** float is typed Any
     return 13.12 + 0.6215 * temperature_c - 11.37 * v016 + 0.3965 * temperature_c * v016
 
 

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from backrun.safety import air, indices
 from backrun.safety import thresholds as th
 from backrun.safety.profile import Profile
-from backrun.safety.rules import CAUTION, INDOORS, Reason, RunConditions, _humidity_pct
+from backrun.safety.rules import CAUTION, INDOORS, Reason, RunConditions, humidity_pct, reason_code
 from backrun.weather.model import AirQuality
+
+HEAT_SENSITIVE = reason_code("heat_sensitive", hazard="heat")
 
 # Footing rules a beginner gets one step stricter: caution becomes indoors.
 BEGINNER_STRICTER = {
@@ -34,7 +36,7 @@ def heat_sensitive(c: RunConditions, profile: Profile) -> list[Reason]:
     if not profile.has("heat"):
         return []
     for step in c.run:
-        humidity = _humidity_pct(step)
+        humidity = humidity_pct(step)
         if step.temperature_c is None or humidity is None:
             continue
         wbgt = indices.wbgt_screening_c(
@@ -43,7 +45,7 @@ def heat_sensitive(c: RunConditions, profile: Profile) -> list[Reason]:
         if wbgt >= th.WBGT_HEAT_SENSITIVE_C:
             return [
                 Reason(
-                    "heat_sensitive",
+                    HEAT_SENSITIVE,
                     CAUTION,
                     "Warm enough to strain a heat-sensitive runner: go slower, shorter and in the shade, and "
                     "drink before you're thirsty. Stricter for you because you marked a heat sensitivity.",

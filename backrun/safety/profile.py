@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 EXPERIENCES = ("beginner", "regular", "experienced")
 SENSITIVITIES = ("respiratory", "pollen", "heat")
@@ -40,7 +41,7 @@ class Profile:
             return f"because you're in week {self.plan_week} of the beginner plan"
         return "because you chose beginner in your profile"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "experience": self.experience,
             "sensitivity": sorted(self.sensitivities),

@@ -260,9 +260,10 @@ class _Evaluator:
         self._horizon = max(filter(None, (self._hours.end, self._quarters.end)), default=now)
         self._track = gm.track(self._worst_hours(forecast) or forecast.quarter_hours, now)
         first_quarter = self._quarters.steps[0].start if self._quarters.steps else None
+        last_quarter = self._quarters.end  # None exactly when first_quarter is
         self._conflicting = (
-            {id(h) for h in self._hours.overlapping(first_quarter, self._quarters.end) if self._conflicts(h)}
-            if first_quarter is not None
+            {id(h) for h in self._hours.overlapping(first_quarter, last_quarter) if self._conflicts(h)}
+            if first_quarter is not None and last_quarter is not None
             else set()
         )
         # Where the past is known well enough for the ground model: merged spans of usable steps.

@@ -109,11 +109,15 @@ def test_start_and_now_are_returned_in_utc():
 )
 def test_invalid_arguments(kwargs):
     args = {"latitude": 47.1, "longitude": 9.5, "start": NOON, "minutes": 30, "now": NOON} | kwargs
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timezone-aware|minutes must be positive"):
         advise(forecast(), **args)
 
 
 # --- ranking and ordering -------------------------------------------------------------------------
+# Codes of one hazard group ("ground"), so only severity and rule order decide the order.
+GROUND = ["frost", "black_ice", "wet_surface", "near_freezing", "freezing_rain"]
+
+
 def reason(code, severity):
     return Reason(code, severity, "m.", {})
 
@@ -129,18 +133,24 @@ def reason(code, severity):
     ],
 )
 def test_verdict_ranking(severities, verdict):
-    assert verdict_of([reason(f"r{i}", s) for i, s in enumerate(severities)]) == verdict
+    assert verdict_of([reason(code, s) for code, s in zip(GROUND, severities, strict=False)]) == verdict
 
 
 def test_reasons_sorted_most_severe_first_and_stable_within():
     given = [
-        reason("a", "caution"),
-        reason("b", "indoors"),
-        reason("c", "unknown"),
-        reason("d", "caution"),
-        reason("e", "indoors"),
+        reason("frost", "caution"),
+        reason("black_ice", "indoors"),
+        reason("wet_surface", "unknown"),
+        reason("near_freezing", "caution"),
+        reason("freezing_rain", "indoors"),
     ]
-    assert [r.code for r in sort_reasons(given)] == ["b", "e", "c", "a", "d"]
+    assert [r.code for r in sort_reasons(given)] == [
+        "black_ice",
+        "freezing_rain",
+        "wet_surface",
+        "frost",
+        "near_freezing",
+    ]
 
 
 def test_mixed_severities_in_a_real_advice():

@@ -294,9 +294,9 @@ def test_heat_sensitivity_adds_a_yellow_flag_caution_and_hardens_the_heat_cautio
 
 
 def test_profile_values_are_checked():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="experience must be one of"):
         Profile("expert")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="dust"):
         parse_sensitivities("respiratory,dust")
     assert parse_sensitivities(" Respiratory, pollen ,") == frozenset({"respiratory", "pollen"})
     assert parse_sensitivities("") == frozenset()

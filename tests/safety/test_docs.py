@@ -2,44 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
 from pathlib import Path
 
 import pytest
 
+import backrun.safety
+from backrun.safety.rules import HAZARD_OF, Reason
 from backrun.safety.thresholds import CODE_GROUPS, THRESHOLDS
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "safety-rules.md"
 
-REASON_CODES = [
-    "thunder",
-    "freezing_rain",
-    "snow_falling",
-    "snow_on_ground",
-    "black_ice",
-    "frost",
-    "near_freezing",
-    "rain",
-    "rain_likely",
-    "wet_surface",
-    "freezing_fog",
-    "fog",
-    "gale",
-    "strong_gusts",
-    "heat",
-    "wind_chill",
-    "darkness",
-    "uv",
-    "snow_likely",
-    "no_data",
-    "stale_data",
-    "missing_data",
-    "implausible_data",
-    "missing_history",
-    "recent_rain_unknown",
-    "air_quality",
-    "pollen",
-    "heat_sensitive",  # issue 18: backrun/safety/air.py and personal.py
-]
+
+def declared_reason_codes() -> dict[str, str]:
+    """Every code the rules can emit, from the registry each rule module fills (reason_code) as it
+    is imported: so every module of backrun.safety is imported first."""
+    for module in pkgutil.walk_packages(backrun.safety.__path__, "backrun.safety."):
+        importlib.import_module(module.name)
+    return dict(HAZARD_OF)
+
+
+REASON_CODES = sorted(declared_reason_codes())
 
 
 def table_cells(name: str) -> list[str]:
@@ -65,9 +50,40 @@ def test_every_weather_code_group_is_documented(name):
     assert cells[1] == ", ".join(str(c) for c in sorted(CODE_GROUPS[name]))
 
 
+def documented_reason_codes() -> set[str]:
+    """The codes in the first column of the doc's "| Code | ..." tables."""
+    codes: set[str] = set()
+    in_table = False
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
+        if not cells:
+            in_table = False
+        elif cells[0] == "Code":
+            in_table = True
+        elif in_table:
+            codes.update(re.findall(r"`([a-z_]+)`", cells[0]))
+    return codes
+
+
 @pytest.mark.parametrize("code", REASON_CODES)
 def test_every_reason_code_is_documented(code):
-    assert f"`{code}`" in DOC.read_text(encoding="utf-8")
+    assert code in documented_reason_codes(), f"{code} is not in a Code table of {DOC.name}"
+
+
+def test_the_docs_list_no_code_the_rules_cannot_emit():
+    assert documented_reason_codes() <= set(REASON_CODES)
+
+
+def test_the_registry_holds_the_codes_of_every_family():
+    # The weather rules, the data-quality rules and the air and profile rules all declare theirs.
+    assert {"thunder", "black_ice", "gale", "fog", "no_data", "air_quality", "heat_sensitive"} <= set(
+        REASON_CODES
+    )
+
+
+def test_a_reason_with_an_undeclared_code_is_refused():
+    with pytest.raises(ValueError, match="not declared"):
+        Reason("made_up", "caution", "A reason no rule module declared.", {})
 
 
 def test_every_threshold_has_a_source_and_a_reason():

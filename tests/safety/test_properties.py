@@ -326,5 +326,5 @@ def test_the_generated_calm_series_is_go():
 
 def test_forecast_helper_keeps_steps_contiguous():
     fc = forecast([dict(CALM) for _ in range(BEFORE + AFTER)])
-    assert all(a.end == b.start for a, b in zip(fc.hours, fc.hours[1:]))
+    assert all(a.end == b.start for a, b in zip(fc.hours, fc.hours[1:], strict=False))
     assert replace(fc.hours[0]).start == HOUR0 - timedelta(hours=BEFORE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backrun.safety import rules
+from backrun.safety import indices, rules
 from backrun.safety import thresholds as th
 from tests.support.forecasts import CALM, NOON, codes, conditions, step
 
@@ -719,8 +719,8 @@ def test_calm_conditions_fire_no_rule():
     ],
 )
 def test_heat_thresholds(monkeypatch, wbgt, heat_index, expected):
-    monkeypatch.setattr(rules.indices, "wbgt_screening_c", lambda t, e: wbgt)
-    monkeypatch.setattr(rules.indices, "heat_index_c", lambda t, rh: heat_index)
+    monkeypatch.setattr(indices, "wbgt_screening_c", lambda t, e: wbgt)
+    monkeypatch.setattr(indices, "heat_index_c", lambda t, rh: heat_index)
     assert codes(rules.heat(conditions({"temperature_c": 30}))) == expected
 
 
