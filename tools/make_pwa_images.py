@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e.conftest import CHROMIUM_FLAGS, LiveServer, chromium_path  # noqa: E402
+from tests.support.browser import CHROMIUM_FLAGS, LiveServer, chromium_path  # noqa: E402
 
 ICONS = ROOT / "static" / "icons"
 SHOTS = ROOT / "static" / "screenshots"
@@ -108,9 +108,9 @@ def main() -> None:
     from backrun import create_app
     from backrun.extensions import db
     from backrun.venues.osm_import import import_extract
-    from tests.fakes.met_no import MetNoFake
-    from tests.fakes.nominatim import NominatimFake
-    from tests.fakes.open_meteo import OpenMeteoFake
+    from tests.support.fakes.met_no import MetNoFake
+    from tests.support.fakes.nominatim import NominatimFake
+    from tests.support.fakes.open_meteo import OpenMeteoFake
 
     with (
         tempfile.TemporaryDirectory() as tmp,

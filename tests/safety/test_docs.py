@@ -13,7 +13,7 @@ import backrun.safety
 from backrun.safety.rules import HAZARD_OF, Reason
 from backrun.safety.thresholds import CODE_GROUPS, THRESHOLDS
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "safety-rules.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "safety-rules.md"
 
 
 def declared_reason_codes() -> dict[str, str]:

@@ -225,8 +225,15 @@ def test_thunder_nearer_the_run_is_never_less_strict(hours, data):
     a, b = data.draw(positions), data.draw(positions)
     far, near = sorted((a, b), key=distance_to_run, reverse=True)
     code = data.draw(st.sampled_from(sorted(th.THUNDER_CODES)))
-    for i in (far, near):  # a dry hour either way, so only where the thunder is differs
-        hours[i] = {**hours[i], "precipitation_mm": 0.0, "snowfall_cm": 0.0}
+    # A dry, quiet hour either way, so only where the thunder is differs: the thunder's code takes
+    # the place of the hour's own, which must not be another signal (freezing drizzle's, say).
+    for i in (far, near):
+        hours[i] = {
+            **hours[i],
+            "precipitation_mm": 0.0,
+            "snowfall_cm": 0.0,
+            "weather_code": CALM["weather_code"],
+        }
     thunder_far = [dict(h) for h in hours]
     thunder_far[far]["weather_code"] = code
     thunder_near = [dict(h) for h in hours]

@@ -30,7 +30,7 @@ from tests.support.fakes.overpass_data import elements_from_extract
 from tests.support.fakes.server import FakeService, Recorded, Reply
 
 PATH = "/api/interpreter"
-EXTRACTS = (Path(__file__).resolve().parents[2] / "data" / "osm" / "liechtenstein-2022-07-24.osm.pbf",)
+EXTRACTS = (Path(__file__).resolve().parents[3] / "data" / "osm" / "liechtenstein-2022-07-24.osm.pbf",)
 _TAG = re.compile(r'\["([^"]+)"="([^"]+)"\]')
 _BBOX = re.compile(
     r"\(\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)"
