@@ -261,9 +261,10 @@ class _Evaluator:
         self._horizon = max(filter(None, (self._hours.end, self._quarters.end)), default=now)
         self._track = gm.track(self._worst_hours(forecast) or forecast.quarter_hours, now)
         first_quarter = self._quarters.steps[0].start if self._quarters.steps else None
+        quarters_end = self._quarters.end  # None exactly when there are no quarter-hours
         self._conflicting = (
-            {id(h) for h in self._hours.overlapping(first_quarter, self._quarters.end) if self._conflicts(h)}
-            if first_quarter is not None
+            {id(h) for h in self._hours.overlapping(first_quarter, quarters_end) if self._conflicts(h)}
+            if first_quarter is not None and quarters_end is not None
             else set()
         )
         # Where the past is known well enough for the ground model: merged spans of usable steps.
@@ -367,10 +368,7 @@ class _Evaluator:
         i = bisect_right(self._history_spans, (start, _FAR_FUTURE)) - 1
         if i >= 0 and self._history_spans[i][1] >= end:
             return None
-        if i >= 0 and self._history_spans[i][1] > start:
-            gap_start = self._history_spans[i][1]
-        else:
-            gap_start = start
+        gap_start = self._history_spans[i][1] if i >= 0 and self._history_spans[i][1] > start else start
         following = self._history_spans[i + 1][0] if i + 1 < len(self._history_spans) else end
         return gap_start, min(max(following, gap_start), end)
 
