@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backrun.extensions import db
+from backrun.extensions import Model
 from backrun.platform.columns import UtcDateTime, utc_now
 
 UNITS = ("km", "mi")
@@ -21,7 +22,7 @@ def new_login_nonce() -> str:
     return secrets.token_hex(8)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     # "user" is a reserved word in PostgreSQL.
     __tablename__ = "account"
     # SQLite would otherwise hand a deleted account's id to the next sign-up (and with it that
@@ -49,7 +50,10 @@ class User(UserMixin, db.Model):
 
     # The device's sign-in (backrun/accounts/signins.py), set when signing in or loading the user:
     # part of the id kept in the session and remember cookies, so signing out ends it for good.
-    sign_in_key = None  # str | None; not a column
+    # Not a column: the annotation is for type checkers only (the ORM maps annotated attributes).
+    if TYPE_CHECKING:
+        sign_in_key: str | None
+    sign_in_key = None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.login_nonce}:{self.sign_in_key or ''}"
@@ -58,7 +62,7 @@ class User(UserMixin, db.Model):
         self.login_nonce = new_login_nonce()
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal token for API clients. Only its SHA-256 is stored; the token is shown once."""
 
     __tablename__ = "api_token"
@@ -73,7 +77,7 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
-class SignIn(db.Model):
+class SignIn(Model):
     """One device's sign-in. Its session and remember-me cookies carry a random key whose SHA-256
     is stored here; signing out deletes the row, so copies of those cookies are worth nothing."""
 

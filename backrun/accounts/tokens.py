@@ -36,9 +36,9 @@ def _digest(token: str) -> str:
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`: the row, and the token itself (shown once, never stored)."""
-    count = db.session.scalar(
+    count = db.session.execute(
         select(db.func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id)
-    )
+    ).scalar_one()
     if count >= MAX_TOKENS_PER_RUNNER:
         raise TooManyTokens(
             f"You can have at most {MAX_TOKENS_PER_RUNNER} tokens. Revoke one you no longer use."

@@ -42,8 +42,9 @@ def register_commands(app: Flask) -> None:
         if advice.outlook:
             hours = ", ".join(f"{h.time:%H:%M}Z {h.verdict}" for h in advice.outlook)
             click.echo(f"Next hours: {hours}")
-        if result.attribution:
-            age = int((now - result.fetched_at).total_seconds() // 60)
-            click.echo(f"{result.attribution['text']} ({result.attribution['url']}), {age} min old.")
+        attribution, fetched_at = result.attribution, result.fetched_at
+        if attribution and fetched_at is not None:  # a source named means a forecast fetched
+            age = int((now - fetched_at).total_seconds() // 60)
+            click.echo(f"{attribution['text']} ({attribution['url']}), {age} min old.")
         else:
             click.echo("No weather data could be had.")

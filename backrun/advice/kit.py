@@ -129,8 +129,9 @@ class Kit:
 def kit_for(weather: KitWeather | None, offset: float = 0.0) -> Kit:
     """The list for this run; without weather, the items every backward run needs."""
     items: list[KitItem] = []
-    dress_for = None if weather is None or weather.feels_like_c is None else weather.feels_like_c + offset
-    if dress_for is not None:
+    feels_like = None if weather is None else weather.feels_like_c
+    dress_for = None if feels_like is None else feels_like + offset
+    if weather is not None and dress_for is not None:
         top, legs = next((top, legs) for low, top, legs in LAYER_BANDS if dress_for >= low)
         items += [KitItem("top", top), KitItem("legs", legs)]
         if (
@@ -174,16 +175,16 @@ def kit_for(weather: KitWeather | None, offset: float = 0.0) -> Kit:
             )
         )
     items.append(KitItem("shoes", "Flat running shoes with a grippy sole: no raised heel, no trail lugs"))
-    if weather is None or dress_for is None:
+    if feels_like is None or dress_for is None:
         note = "We don't know the weather, so this is the kit every backward run needs; dress in layers."
     elif offset:
         note = (
-            f"Dressed for {_degrees(dress_for)}: feels like {_degrees(weather.feels_like_c)}, "
+            f"Dressed for {_degrees(dress_for)}: feels like {_degrees(feels_like)}, "
             f"{'+' if offset > 0 else '−'}{abs(offset):g} °C for how you run warm or cold."
         )
     else:
         note = f"Dressed for a feels-like {_degrees(dress_for)}; you'll warm up after the first minutes."
-    return Kit(tuple(items), None if weather is None else weather.feels_like_c, dress_for, offset, note)
+    return Kit(tuple(items), feels_like, dress_for, offset, note)
 
 
 def _degrees(value: float) -> str:

@@ -37,7 +37,7 @@ SECURITY_SCHEMES = {
         "the `X-CSRFToken` header for anything but a read.",
     },
 }
-SIGNED_IN = [{"bearerAuth": []}, {"cookieAuth": []}]
+SIGNED_IN: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"cookieAuth": []}]
 
 
 class ErrorSchema(Schema):
@@ -104,9 +104,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
         operations = getattr(view, "openapi_operations", None)
         if not operations:
             continue
-        methods = sorted(m.lower() for m in (rule.methods or ()) - {"HEAD", "OPTIONS"})
+        methods = sorted(m.lower() for m in (rule.methods or set()) - {"HEAD", "OPTIONS"})
         by_method = {}
-        for method, operation in zip(methods, _spread(operations, len(methods))):
+        # strict=False: a route may have fewer documented operations than methods
+        for method, operation in zip(methods, _spread(operations, len(methods)), strict=False):
             by_method[method] = _with_path_params(rule, _with_default_errors(operation))
         spec.path(path=_FLASK_PARAM.sub(r"{\1}", rule.rule), operations=by_method)
     return spec.to_dict()

@@ -54,8 +54,11 @@ class VenueReasonSchema(Schema):
         required=True, metadata={"description": "What it adds to (or takes from) the score."}
     )
     message = fields.String(required=True)
-    unknown = fields.Boolean(
-        required=True, metadata={"description": "A fact OSM doesn't have, e.g. lighting unknown."}
+    # `unknown` is Schema's own setting for unknown input fields: the field takes another attribute name.
+    unknown_ = fields.Boolean(
+        data_key="unknown",
+        required=True,
+        metadata={"description": "A fact OSM doesn't have, e.g. lighting unknown."},
     )
 
 

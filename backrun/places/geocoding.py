@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import requests
 from flask import current_app
 from geopy.adapters import RequestsAdapter
 from geopy.exc import GeocoderQueryError, GeocoderRateLimited, GeopyError
@@ -145,6 +146,8 @@ def _remember(row: GeocodedPlace | None, key: str, place: Place | None, now: dat
 
 class _DeadlineRequestsAdapter(RequestsAdapter):
     """geopy's requests adapter on a session whose timeout is a total deadline (backrun/http.py)."""
+
+    session: requests.Session  # geopy's, then ours
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

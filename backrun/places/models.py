@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backrun.extensions import db
+from backrun.extensions import Model
 
 
-class GeocodedPlace(db.Model):
+class GeocodedPlace(Model):
     __tablename__ = "geocoded_place"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,6 +22,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import cast
 
 import redis
 from flask import Flask, current_app
@@ -36,9 +37,12 @@ DEFAULT_LEASE_S = 60.0
 
 
 class Coordinator(ABC):
-    backend: str  # "file" | "redis" | "redis-fallback", shown by /healthz
+    @property
+    @abstractmethod
+    def backend(self) -> str:
+        """Which backend answers: "file", "redis" or "redis-fallback" (shown by /healthz)."""
 
-    def check(self) -> None:
+    def check(self) -> None:  # noqa: B027 - a no-op by default: only a shared backend has something to ask
         """Find out now whether the shared backend answers (for /healthz); a no-op without one."""
 
     @abstractmethod
@@ -218,9 +222,11 @@ class RedisCoordinator(Coordinator):
         with self.lock(f"throttle:{name}", max_wait_s) as held:
             if not held:
                 return False
-            seconds, micros = self._client.time()  # Redis's clock: the one all machines share
+            # redis-py types each command's answer for its sync and asyncio clients at once
+            # (`Awaitable | Any`); this client is the sync one.
+            seconds, micros = cast(tuple[int, int], self._client.time())  # the clock all machines share
             now = seconds + micros / 1e6
-            stored = self._client.get(key)
+            stored = cast(bytes | None, self._client.get(key))
             slot = reserve_slot(now, float(stored) if stored else None, min_interval_s, max_wait_s)
             if slot is None:
                 return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger("backrun.platform.errors")
@@ -51,6 +51,7 @@ def error_response(exc: HTTPException):
         detail = exc.description or TITLES.get(status, "")
     if status == 500:
         detail = "An unexpected error happened. It has been logged; please try again."
+    response: Response | str  # JSON, or the rendered page
     if wants_json():
         body = {"error": error, "detail": detail}
         if isinstance(exc, ApiError):

@@ -13,6 +13,7 @@ thread is free, and the call raises `requests.Timeout`.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -73,12 +74,10 @@ def _shut(connection: HTTPConnection) -> None:
     sock = connection.sock
     if sock is None:
         return
-    try:
-        # socket.socket's own shutdown, also for TLS sockets: SSLSocket.shutdown would drop its
-        # TLS object under the reading thread's feet. The reader sees end-of-file at once.
+    # socket.socket's own shutdown, also for TLS sockets: SSLSocket.shutdown would drop its
+    # TLS object under the reading thread's feet. The reader sees end-of-file at once.
+    with contextlib.suppress(OSError):  # already closed
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed
 
 
 _current = threading.local()

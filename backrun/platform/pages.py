@@ -17,7 +17,7 @@ from backrun.platform.zones import valid_time_zone
 def is_fragment_request() -> bool:
     """An htmx request wants a fragment, except a history restore, which needs the whole page."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def render_page_or_fragment(page_template: str, fragment_template: str, **context):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from typing import TypeGuard
 
 from flask import Flask, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
@@ -48,7 +49,7 @@ class DatabaseUnavailable(ApiError):
 
 def retry_safe(view: Callable) -> Callable:
     """Mark a view whose request may be run twice (idempotent) when its connection drops."""
-    view.retry_safe = True
+    view.retry_safe = True  # type: ignore[attr-defined]  # a mark on the function, read by _with_retry
     return view
 
 
@@ -68,7 +69,7 @@ def dropped_connection(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
-def unreachable(exc: BaseException) -> bool:
+def unreachable(exc: BaseException) -> TypeGuard[DBAPIError | PendingRollbackError]:
     # PendingRollbackError: a session still holding a connection the restart killed.
     return isinstance(exc, (OperationalError, InterfaceError, PendingRollbackError)) or dropped_connection(
         exc

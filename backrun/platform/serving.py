@@ -106,7 +106,8 @@ def init_app(app: Flask) -> None:
     _versioned_static(app)
     proxies = int(app.config.get("BACKRUN_TRUSTED_PROXIES") or 0)
     if proxies > 0:
-        app.wsgi_app = ProxyFix(
+        # Flask's documented way to wrap its WSGI app; mypy sees only a method being replaced.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies, x_prefix=proxies
         )
 
@@ -150,4 +151,5 @@ def _versioned_static(app: Flask) -> None:
         if request.endpoint == "static" and "Set-Cookie" not in response.headers:
             response.vary.discard("cookie")  # lower case: werkzeug compares the lowered name
 
-    interface.save_session = save_session_without_vary_cookie_on_static
+    # Wrapped on this app's interface object alone (not its class); mypy sees a method replaced.
+    interface.save_session = save_session_without_vary_cookie_on_static  # type: ignore[method-assign]

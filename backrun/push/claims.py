@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import CursorResult, delete, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from backrun.extensions import db
 from backrun.push.models import PushDelivery, PushSubscription
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 PENDING = ("claimed", "retry")
 
@@ -79,16 +83,20 @@ def claim_many(items: list[tuple[int, str, str, dict]], *, now: datetime, lease:
     if not items:
         return []
     name = db.session.get_bind().dialect.name
+    insert: postgresql.Insert | sqlite.Insert
     if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        insert = postgresql_insert(PushDelivery)
     elif name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        insert = sqlite_insert(PushDelivery)
     else:  # pragma: no cover - Backrun runs on these two
         return [c for c in (claim(*item, now=now, lease=lease) for item in items) if c is not None]
     payloads = {(sub, kind, slot): payload for sub, kind, slot, payload in items}
     statement = (
-        insert(PushDelivery)
-        .values(
+        insert.values(
             [
                 {
                     "subscription_id": sub,
@@ -131,15 +139,19 @@ def take_over_expired(*, now: datetime, lease: timedelta, limit: int = 1000) -> 
     ).all()
     taken = []
     for delivery_id, lease_until in candidates:
-        result = db.session.execute(
-            update(PushDelivery)
-            .where(
-                PushDelivery.id == delivery_id,
-                PushDelivery.state.in_(PENDING),
-                PushDelivery.lease_until == lease_until,
-            )
-            .values(state="claimed", lease_until=now + lease)
-            .execution_options(synchronize_session=False)
+        # An UPDATE gives a CursorResult (with rowcount); Session.execute is typed for any statement.
+        result = cast(
+            CursorResult[Any],
+            db.session.execute(
+                update(PushDelivery)
+                .where(
+                    PushDelivery.id == delivery_id,
+                    PushDelivery.state.in_(PENDING),
+                    PushDelivery.lease_until == lease_until,
+                )
+                .values(state="claimed", lease_until=now + lease)
+                .execution_options(synchronize_session=False)
+            ),
         )
         db.session.commit()
         if result.rowcount == 1:
@@ -186,8 +198,5 @@ def remove_subscription(subscription_id: int) -> None:
 
 def backoff(attempts: int, retry_after_s: float | None, max_backoff_s: float) -> timedelta:
     """Retry-After when the service gives one, else 30 s doubling per attempt; never over the cap."""
-    if retry_after_s is not None:
-        seconds = retry_after_s
-    else:
-        seconds = 30.0 * 2 ** max(0, attempts - 1)
+    seconds = retry_after_s if retry_after_s is not None else 30.0 * 2 ** max(0, attempts - 1)
     return timedelta(seconds=min(max(seconds, 1.0), max_backoff_s))

@@ -18,7 +18,7 @@ def parse_at(value: str | None) -> datetime | None:
     except ValueError:
         raise click.BadParameter(
             f"{value!r} is not an ISO 8601 date and time, e.g. 2026-03-29T07:00:00+02:00"
-        )
+        ) from None
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 

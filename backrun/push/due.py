@@ -305,7 +305,7 @@ class _Sender:
             ).scalars()
         }
         outcomes = list(self.pool.map(lambda c: self._send_one(c, subs.get(c.subscription_id)), chunk))
-        for claim, outcome in zip(chunk, outcomes):
+        for claim, outcome in zip(chunk, outcomes, strict=True):
             self._record(claim, outcome, at)
         db.session.commit()
 
@@ -328,7 +328,7 @@ class _Sender:
 
     def _record(self, claim: Claim, outcome: Outcome, at: datetime) -> None:
         label = _label(claim)
-        if outcome.delivered:
+        if outcome.delivered and outcome.status is not None:  # delivered: a 2xx status
             claims.mark_sent(claim, outcome.status, at)
             self.report.sent.append(f"{label} -> {outcome.status}")
         elif outcome.gone:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backrun.extensions import db
+from backrun.extensions import Model
 from backrun.platform.columns import UtcDateTime, utc_now
 
 KINDS = ("briefing", "safe_window")
@@ -17,7 +17,7 @@ KINDS = ("briefing", "safe_window")
 STATES = ("claimed", "retry", "sent", "failed")
 
 
-class PushSubscription(db.Model):
+class PushSubscription(Model):
     __tablename__ = "push_subscription"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,7 +43,7 @@ class PushSubscription(db.Model):
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
 
 
-class PushDelivery(db.Model):
+class PushDelivery(Model):
     """One message: (subscription, kind, slot) is unique, so only one sender can ever claim it."""
 
     __tablename__ = "push_delivery"

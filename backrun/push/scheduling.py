@@ -78,7 +78,8 @@ def _run_in_process(interval: int, *, once: bool) -> None:
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
-    app = current_app._get_current_object()
+    # Flask types current_app as the app it stands for, not as the proxy it is.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"push scheduler: send-due every {interval} s in this process")
     while not stop.is_set():
         try:
@@ -102,6 +103,7 @@ def run_worker() -> None:
     from rq import Queue, SimpleWorker
 
     global _worker_app
-    _worker_app = current_app._get_current_object()  # jobs run in this process: one app, one weather cache
+    # jobs run in this process: one app, one weather cache (current_app is typed as the app, not the proxy)
+    _worker_app = current_app._get_current_object()  # type: ignore[attr-defined]
     connection = _redis()
     SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection).work(with_scheduler=False)

@@ -56,7 +56,7 @@ def subscribe(user: User, data: dict) -> tuple[PushSubscription, bool]:
             select(PushSubscription).where(PushSubscription.endpoint == endpoint)
         ).scalar_one_or_none()
         created = sub is None
-        if created:
+        if sub is None:
             if len(subscriptions_of(user)) >= MAX_PER_RUNNER:
                 raise TooMany(
                     f"At most {MAX_PER_RUNNER} subscriptions per runner: remove one in Settings first."

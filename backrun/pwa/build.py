@@ -8,6 +8,7 @@ byte-different /sw.js, installs it beside the running one and the page offers th
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -27,7 +28,7 @@ _memo: dict[tuple, str] = {}
 def content_version() -> str:
     """A short hash of every static file and template, recomputed only when one changes."""
     app = current_app
-    files = source_files([Path(app.static_folder), Path(app.template_folder)])
+    files = source_files([_folder(app.static_folder), _folder(app.template_folder)])
     release = app.config.get("BACKRUN_RELEASE", "")
     # Stat data as the memo key: hashing ~1 MB on each /sw.js request would be wasteful.
     signature = (release, *files_signature(files))
@@ -40,6 +41,12 @@ def content_version() -> str:
         _memo.clear()  # only the current build is worth remembering
         _memo[signature] = version
     return version
+
+
+def _folder(folder: str | os.PathLike[str] | None) -> Path:
+    if folder is None:  # Backrun's app always has both folders
+        raise RuntimeError("the app has no static or template folder to build the service worker from")
+    return Path(folder)
 
 
 def build_manifest() -> dict:
@@ -57,7 +64,7 @@ def build_manifest() -> dict:
 def service_worker_source() -> str:
     """static/sw.js with its build filled in (the file itself says `null` there) and the outbox
     module imported from the same (versioned) URL as the pages import it."""
-    source = (Path(current_app.static_folder) / SW_FILE).read_text(encoding="utf-8")
+    source = (_folder(current_app.static_folder) / SW_FILE).read_text(encoding="utf-8")
     plain_import = json.dumps(f"/static/{OUTBOX_MODULE}")
     for marker in (BUILD_MARKER, plain_import):
         if marker not in source:

@@ -367,10 +367,7 @@ class _Evaluator:
         i = bisect_right(self._history_spans, (start, _FAR_FUTURE)) - 1
         if i >= 0 and self._history_spans[i][1] >= end:
             return None
-        if i >= 0 and self._history_spans[i][1] > start:
-            gap_start = self._history_spans[i][1]
-        else:
-            gap_start = start
+        gap_start = self._history_spans[i][1] if i >= 0 and self._history_spans[i][1] > start else start
         following = self._history_spans[i + 1][0] if i + 1 < len(self._history_spans) else end
         return gap_start, min(max(following, gap_start), end)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -46,11 +47,12 @@ def recent_feedback(user: User) -> list[str]:
         .order_by(TrainingSession.started_at.desc())
         .limit(kit.FEEDBACK_RUNS)
     )
-    return list(rows)
+    return [feedback for feedback in rows if feedback is not None]  # none are: narrows the type
 
 
-def fit_for(user: User | None, args: Mapping[str, object]) -> RunnerFit:
-    """`args`: validated `experience` (str|None), `sensitivity` (frozenset|None), `runs` (str|None)."""
+def fit_for(user: User | None, args: Mapping[str, Any]) -> RunnerFit:
+    """`args`: validated `experience` (str|None), `sensitivity` (frozenset|None), `runs` (str|None)
+    (the API's query or profile_args; other keys are ignored)."""
     experience = args.get("experience")
     sensitivity = args.get("sensitivity")
     runs = args.get("runs")

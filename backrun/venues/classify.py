@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from backrun.venues.geometry import equivalent_width_m
 
@@ -66,7 +67,13 @@ _WANTED: dict[str, frozenset[str]] = {
 _CANDIDATE_PAIRS = frozenset(CANDIDATE_TAGS)
 
 
-def read_kind(tags: Mapping[str, str]) -> tuple[bool, bool]:
+class TagLookup(Protocol):
+    """Tags read by key: a dict, or osmium's TagList while an extract is read (not a Mapping)."""
+
+    def get(self, key: str, /) -> str | None: ...
+
+
+def read_kind(tags: TagLookup) -> tuple[bool, bool]:
     """(is a venue candidate, is worth reading at all): what the import's and the live lookup's tag
     filters select, for objects that reached Python another way (a multipolygon's member ways)."""
     wanted = False

@@ -37,7 +37,7 @@ def import_command(
     failed = False
     for path in paths:
         try:
-            report = import_extract(db.session, path, area=area, force=force, progress=progress)
+            report = import_extract(db.session(), path, area=area, force=force, progress=progress)
         except ImportRefused as exc:
             click.secho(f"Not imported: {exc}", fg="red", err=True)
             failed = True
@@ -76,7 +76,7 @@ def _fill_slopes(client, progress, max_requests: int | None = None) -> bool:
     from backrun.venues.elevation import MAX_REQUESTS_PER_RUN, fill_slopes
 
     report = fill_slopes(
-        db.session, client, progress=progress, max_requests=max_requests or MAX_REQUESTS_PER_RUN
+        db.session(), client, progress=progress, max_requests=max_requests or MAX_REQUESTS_PER_RUN
     )
     for line in report.lines():
         click.echo(line)

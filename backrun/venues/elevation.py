@@ -62,9 +62,9 @@ def slope_percent(points: Sequence[LatLon], heights: Sequence[float]) -> float |
     hs = [h - h0 for h in heights]
     sxx = sum(x * x for x in xs)
     syy = sum(y * y for y in ys)
-    sxy = sum(x * y for x, y in zip(xs, ys))
-    sxh = sum(x * h for x, h in zip(xs, hs))
-    syh = sum(y * h for y, h in zip(ys, hs))
+    sxy = sum(x * y for x, y in zip(xs, ys, strict=True))
+    sxh = sum(x * h for x, h in zip(xs, hs, strict=True))
+    syh = sum(y * h for y, h in zip(ys, hs, strict=True))
     det = sxx * syy - sxy * sxy
     # Collinear points (a thin diagonal shape): no plane, only a profile along the line.
     if det <= 1e-6 * max(sxx * syy, 1e-9):
@@ -185,11 +185,12 @@ def fill_slopes(
     query = select(Venue).where(Venue.samples.is_not(None), Venue.slope_pct.is_(None))
     if source is not None:
         query = query.where(Venue.source == source)
-    venues = [v for v in session.scalars(query) if v.samples]
-    report.venues = len(venues)
-    if not venues:
+    # The venues that have sample points, each with its points (the column can be NULL or empty).
+    sampled = [(v, v.samples) for v in session.scalars(query) if v.samples]
+    report.venues = len(sampled)
+    if not sampled:
         return report
-    wanted = list(dict.fromkeys((float(p[0]), float(p[1])) for v in venues for p in v.samples))
+    wanted = list(dict.fromkeys((float(p[0]), float(p[1])) for _, samples in sampled for p in samples))
     known = cached_heights(session, wanted)
     missing = [p for p in wanted if p not in known]
     if client is not None and missing:
@@ -207,7 +208,7 @@ def fill_slopes(
                 break
             finally:
                 report.requests += 1
-            for point, height in zip(batch, heights):
+            for point, height in zip(batch, heights, strict=True):
                 if height is not None:
                     known[point] = height
                     session.add(
@@ -217,8 +218,8 @@ def fill_slopes(
             session.commit()
             if progress is not None:
                 progress(f"elevation: {min(start + BATCH, len(missing))} of {len(missing)} points")
-    for venue in venues:
-        points = [(float(p[0]), float(p[1])) for p in venue.samples]
+    for venue, samples in sampled:
+        points = [(float(p[0]), float(p[1])) for p in samples]
         if all(p in known for p in points):
             venue.slope_pct = slope_percent(points, [known[p] for p in points])
             if venue.slope_pct is not None:

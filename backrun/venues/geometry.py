@@ -38,7 +38,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def line_length_m(points: Sequence[LatLon]) -> float:
-    return 1000 * sum(haversine_km(a[0], a[1], b[0], b[1]) for a, b in zip(points, points[1:]))
+    return 1000 * sum(haversine_km(a[0], a[1], b[0], b[1]) for a, b in zip(points, points[1:], strict=False))
 
 
 def ring_length_m(ring: Ring) -> float:
@@ -85,7 +85,7 @@ def _ring_metrics(ring: Ring) -> _RingMetrics:
     if len(xy) > 1 and xy[0] == xy[-1]:
         xy.pop()
     area2 = cx = cy = length = 0.0
-    for (x1, y1), (x2, y2) in zip(xy, xy[1:] + xy[:1]):
+    for (x1, y1), (x2, y2) in zip(xy, xy[1:] + xy[:1], strict=True):
         cross = x1 * y2 - x2 * y1
         area2 += cross
         cx += (x1 + x2) * cross
@@ -104,7 +104,7 @@ def ring_area_m2(ring: Ring) -> float:
 
 def _inside(x: float, y: float, xy: list[tuple[float, float]]) -> bool:
     inside = False
-    for (x1, y1), (x2, y2) in zip(xy, xy[1:] + xy[:1]):
+    for (x1, y1), (x2, y2) in zip(xy, xy[1:] + xy[:1], strict=True):
         if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
@@ -114,10 +114,10 @@ def _widest_span_midpoint(y: float, xy: list[tuple[float, float]]) -> tuple[floa
     """Midpoint of the widest stretch of the horizontal line at y that lies inside the ring."""
     crossings = sorted(
         x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-        for (x1, y1), (x2, y2) in zip(xy, xy[1:] + xy[:1])
+        for (x1, y1), (x2, y2) in zip(xy, xy[1:] + xy[:1], strict=True)
         if (y1 > y) != (y2 > y)
     )
-    spans = list(zip(crossings[0::2], crossings[1::2]))
+    spans = list(zip(crossings[0::2], crossings[1::2], strict=False))
     if not spans:
         return None
     left, right = max(spans, key=lambda span: span[1] - span[0])
@@ -169,7 +169,7 @@ def measure_line(points: Sequence[LatLon]) -> Measured:
 
 def _point_along(points: Sequence[LatLon], distance_m: float) -> LatLon:
     walked = 0.0
-    for a, b in zip(points, points[1:]):
+    for a, b in zip(points, points[1:], strict=False):
         step = 1000 * haversine_km(a[0], a[1], b[0], b[1])
         if step > 0 and walked + step >= distance_m:
             t = (distance_m - walked) / step
@@ -228,7 +228,7 @@ def point_in_rings(lat: float, lon: float, outers: Sequence[Ring], inners: Seque
 
     def inside(ring: Ring) -> bool:
         hit = False
-        for (y1, x1), (y2, x2) in zip(ring, list(ring[1:]) + [ring[0]]):
+        for (y1, x1), (y2, x2) in zip(ring, list(ring[1:]) + [ring[0]], strict=True):
             if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
                 hit = not hit
         return hit

@@ -26,7 +26,7 @@ from backrun.venues.classify import READ_TAGS, read_kind
 from backrun.venues.geometry import Box, search_boxes
 from backrun.venues.models import OVERPASS_SOURCE_PREFIX, VenueTile
 from backrun.venues.naming import Landmark, place_names
-from backrun.venues.overpass import OverpassClient, OverpassElement, OverpassError
+from backrun.venues.overpass import OverpassElement, OverpassError, OverpassFetcher
 from backrun.venues.shapes import (
     MULTIPOLYGON_TYPES,
     Candidate,
@@ -115,7 +115,7 @@ def _stale_tiles(
 
 
 def ensure_tiles(
-    session: Session, client: OverpassClient | None, lat: float, lon: float, radius_km: float, now: datetime
+    session: Session, client: OverpassFetcher | None, lat: float, lon: float, radius_km: float, now: datetime
 ) -> LiveStatus:
     """Make the tiles around (lat, lon) fresh if they aren't; never raises for upstream trouble."""
     now = _naive_utc(now)

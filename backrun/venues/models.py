@@ -18,13 +18,13 @@ from sqlalchemy import JSON, BigInteger, Index, String, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backrun.extensions import db
+from backrun.extensions import Model
 
 EXTRACT_SOURCE_PREFIX = "extract:"
 OVERPASS_SOURCE_PREFIX = "overpass:"
 
 
-class Venue(db.Model):
+class Venue(Model):
     __tablename__ = "venue"
     __table_args__ = (
         UniqueConstraint("osm_type", "osm_id", name="uq_venue_osm"),
@@ -64,7 +64,7 @@ class Venue(db.Model):
         return f"{self.osm_type}/{self.osm_id}"
 
 
-class VenueExtract(db.Model):
+class VenueExtract(Model):
     """One row per imported area: what was imported last, so a re-import of the same file is a
     cheap no-op and a newer extract of the same area replaces the old one's venues."""
 
@@ -86,7 +86,7 @@ class VenueExtract(db.Model):
     imported_at: Mapped[datetime]
 
 
-class Elevation(db.Model):
+class Elevation(Model):
     """Ground height at a point, from the elevation service, kept for good: the terrain doesn't
     change, and the service's daily quota is better spent on new places. Points are rounded to
     4 decimals (about 10 m), far finer than the service's 90 m grid."""
@@ -101,7 +101,7 @@ class Elevation(db.Model):
     fetched_at: Mapped[datetime]
 
 
-class VenueTile(db.Model):
+class VenueTile(Model):
     """A grid cell whose venues were fetched from Overpass, and when."""
 
     __tablename__ = "venue_tile"

@@ -154,6 +154,8 @@ def scan(path: Path, progress: Progress | None = None) -> Scan:
     if path.stat().st_size >= LARGE_FILE_BYTES:  # the first pass gives no sign of life otherwise
         ticker.say("reading multipolygon relations (first pass)…", force=True)
     for relation in osmium.FileProcessor(str(path), osmium.osm.RELATION).with_filter(TagFilter(*READ_TAGS)):
+        if not isinstance(relation, osmium.osm.Relation):
+            continue  # the processor reads relations only: this narrows the type
         result.candidates_seen += 1
         tags = dict(relation.tags)
         if tags.get("type") not in MULTIPOLYGON_TYPES:
@@ -164,13 +166,15 @@ def scan(path: Path, progress: Progress | None = None) -> Scan:
             members[way_id] = None
     landmarks: list[Landmark] = []
     wkb = osmium.geom.WKBFactory()
+    node_filter = TagFilter(*READ_TAGS)
+    node_filter.enable_for(osmium.osm.NODE)
     processor = (
         osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
         .with_locations()
-        .with_filter(TagFilter(*READ_TAGS).enable_for(osmium.osm.NODE))
+        .with_filter(node_filter)
     )
     for obj in processor:
-        if obj.is_node():
+        if isinstance(obj, osmium.osm.Node):
             result.candidates_seen += 1
             location = obj.location
             if not location.valid():
@@ -181,6 +185,8 @@ def scan(path: Path, progress: Progress | None = None) -> Scan:
             )
             ticker.tick(obj, result)
             continue
+        if not isinstance(obj, osmium.osm.Way):
+            continue  # the processor reads nodes and ways only: this narrows the type
         way_id = obj.id
         member = way_id in members
         is_candidate, wanted = read_kind(obj.tags)

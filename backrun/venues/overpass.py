@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 
@@ -169,6 +169,16 @@ class BackoffStore:
                 self._cache.set(BACKOFF_KEY, until, timeout=int(seconds) + 5)
         except Exception:
             log.warning("cache unavailable: Overpass back-off not shared", exc_info=True)
+
+
+class OverpassFetcher(Protocol):
+    """What a live lookup asks: the client itself, or the client behind the app's guards."""
+
+    url: str
+
+    def fetch(
+        self, box: Box, tags: Iterable[tuple[str, str]], still_needed: Callable[[], bool] = ...
+    ) -> list[OverpassElement] | None: ...
 
 
 class OverpassClient:

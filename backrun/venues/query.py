@@ -103,7 +103,7 @@ class SpatialSearch:
         radius_km: float,
         boxes: Sequence[Box],
         indoor: bool | None,
-    ) -> list[Sequence[Any]]:
+    ) -> Sequence[Sequence[Any]]:
         rows: list[Sequence[Any]] = []
         for south, west, north, east in boxes:
             sql = (
@@ -117,7 +117,15 @@ class SpatialSearch:
 class RTreeSearch(SpatialSearch):
     name = "sqlite-rtree"
 
-    def candidates(self, connection, lat, lon, radius_km, boxes, indoor):
+    def candidates(
+        self,
+        connection: Connection,
+        lat: float,
+        lon: float,
+        radius_km: float,
+        boxes: Sequence[Box],
+        indoor: bool | None,
+    ) -> Sequence[Sequence[Any]]:
         rows: list[Sequence[Any]] = []
         for south, west, north, east in boxes:
             sql = (
@@ -134,7 +142,15 @@ class PostgisSearch(SpatialSearch):
     # Must repeat ix_venue_geog's expression word for word, or the index is not used.
     _POINT = "CAST(ST_SetSRID(ST_MakePoint(v.lon, v.lat), 4326) AS geography)"
 
-    def candidates(self, connection, lat, lon, radius_km, boxes, indoor):
+    def candidates(
+        self,
+        connection: Connection,
+        lat: float,
+        lon: float,
+        radius_km: float,
+        boxes: Sequence[Box],
+        indoor: bool | None,
+    ) -> Sequence[Sequence[Any]]:
         sql = (
             f"SELECT {_SELECT} FROM venue v WHERE ST_DWithin({self._POINT}, "  # nosec B608
             "CAST(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geography), :radius_m)"
@@ -146,7 +162,15 @@ class PostgisSearch(SpatialSearch):
 class EarthdistanceSearch(SpatialSearch):
     name = "earthdistance"
 
-    def candidates(self, connection, lat, lon, radius_km, boxes, indoor):
+    def candidates(
+        self,
+        connection: Connection,
+        lat: float,
+        lon: float,
+        radius_km: float,
+        boxes: Sequence[Box],
+        indoor: bool | None,
+    ) -> Sequence[Sequence[Any]]:
         # earth_box is a cube around the sphere point: a superset of the circle, like the other boxes.
         sql = (
             f"SELECT {_SELECT} FROM venue v WHERE earth_box(ll_to_earth(:lat, :lon), :radius_m) "  # nosec B608

@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from backrun.venues.classify import RUNNING_SPORTS, values
 from backrun.venues.geometry import equivalent_width_m
@@ -128,7 +129,26 @@ class VenueFacts:
     slope_pct: float | None = None  # from elevation data; None: not known yet
 
 
-def facts_of(venue) -> VenueFacts:
+class StoredVenue(Protocol):
+    """A venue as the store gives it: a `Venue` row or a `NearbyVenue` (read-only here)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def indoor(self) -> bool: ...
+    @property
+    def tags(self) -> Mapping[str, Any]: ...
+    @property
+    def area_m2(self) -> float | None: ...
+    @property
+    def perimeter_m(self) -> float | None: ...
+    @property
+    def clipped(self) -> bool: ...
+    @property
+    def slope_pct(self) -> float | None: ...
+
+
+def facts_of(venue: StoredVenue) -> VenueFacts:
     """The scoring facts of a stored venue (a `Venue` row or a `NearbyVenue`): every page and the
     API build them here, so a venue scores the same wherever it is shown."""
     samples = getattr(venue, "samples", None)
@@ -152,7 +172,7 @@ class ScoreReason:
     message: str
     unknown: bool = False  # a fact OSM doesn't have ("lighting unknown"), shown as such
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "points": self.points, "message": self.message, "unknown": self.unknown}
 
 

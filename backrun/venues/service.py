@@ -6,6 +6,7 @@ mode the weather chose -> the best venues first.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,11 +20,17 @@ from backrun.platform.upstream import Bulkhead, Upstreams, UpstreamUnavailable, 
 from backrun.safety.daylight import SunTracker, is_dark
 from backrun.venues import live
 from backrun.venues.classify import KIND_LABELS
-from backrun.venues.geometry import haversine_km
+from backrun.venues.geometry import Box, haversine_km
 from backrun.venues.links import directions_url, osm_url
 from backrun.venues.models import OVERPASS_SOURCE_PREFIX, VenueExtract
 from backrun.venues.naming import title
-from backrun.venues.overpass import BackoffStore, OverpassClient, OverpassError
+from backrun.venues.overpass import (
+    BackoffStore,
+    OverpassClient,
+    OverpassElement,
+    OverpassError,
+    OverpassFetcher,
+)
 from backrun.venues.query import NearbyVenue, spatial_search, venues_within
 from backrun.venues.scoring import VenueScore, facts_of, lighting, offered, score_venue
 
@@ -126,7 +133,7 @@ def nearby_venues(
     radius_km = min(max(radius_km, 0.0), MAX_RADIUS_KM)
     limit = min(max(limit, 1), MAX_LIMIT)
     mode = choose_mode(verdict, dark, indoor)
-    session = db.session
+    session = db.session()  # the request's Session (db.session is its scoped proxy)
     source = "extract"
     if not covered_by_extract(session, lat, lon):
         client = overpass_client()
@@ -220,7 +227,9 @@ class GuardedOverpass:
         self._bulkhead = Bulkhead(self.SLOTS)
         self.url = client.url
 
-    def fetch(self, box, tags, still_needed=lambda: True):
+    def fetch(
+        self, box: Box, tags: Iterable[tuple[str, str]], still_needed: Callable[[], bool] = lambda: True
+    ) -> list[OverpassElement] | None:
         breaker = self._upstreams.breaker(
             "overpass", lambda exc: isinstance(exc, OverpassError) and exc.kind in self.FAILURE_KINDS
         )
@@ -231,7 +240,7 @@ class GuardedOverpass:
             raise OverpassError("busy" if exc.kind == "busy" else "circuit_open", exc.detail) from None
 
 
-def overpass_client() -> OverpassClient | None:
+def overpass_client() -> OverpassFetcher | None:
     """The app's Overpass client, or None when BACKRUN_OVERPASS_URL is empty."""
     app = current_app
     client = app.extensions.get(_CLIENT_KEY)

@@ -7,16 +7,19 @@ and is never duplicated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from backrun.venues.models import OVERPASS_SOURCE_PREFIX, Venue
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 BATCH = 1000
 MAX_TEXT = 255  # the String(255) columns; OSM values can be longer
@@ -111,15 +114,18 @@ def venue_row(record: VenueRecord, source: str, seen_at: datetime) -> dict[str, 
     return row
 
 
-def _insert_for(session: Session):
+def _insert_for(session: Session) -> Callable[[Any], sqlite.Insert | postgresql.Insert]:
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
     elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
     else:  # pragma: no cover - the app supports SQLite and PostgreSQL
         raise NotImplementedError(f"venue upsert is not implemented for {dialect}")
-    return insert
 
 
 def upsert(
@@ -152,7 +158,11 @@ def upsert(
 
 def delete_unseen(session: Session, source: str, seen_before: datetime) -> int:
     """Remove this source's venues that the latest import or lookup did not see again."""
-    result = session.execute(delete(Venue).where(Venue.source == source, Venue.last_seen < seen_before))
+    # A DELETE gives a CursorResult (with rowcount); Session.execute is typed for any statement.
+    result = cast(
+        CursorResult[Any],
+        session.execute(delete(Venue).where(Venue.source == source, Venue.last_seen < seen_before)),
+    )
     return result.rowcount or 0
 
 

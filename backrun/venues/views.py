@@ -71,7 +71,7 @@ def detail(osm_type: str, osm_id: int):
     # The list links here with its mode, so the score is the one the list showed; otherwise an
     # indoor venue is judged as the indoors-day option it is, an outdoor one by the light now.
     asked = request.args.get("mode")
-    if asked in modes:
+    if asked is not None and asked in modes:
         mode_now = asked
     else:
         mode_now = "indoor" if venue.indoor else "night" if sun_is_down(venue.lat, venue.lon, now) else "day"

@@ -37,7 +37,7 @@ class _Reader:
         n = self.count(order)
         coords = struct.unpack_from(f"{order}{2 * n}d", self.data, self.offset)
         self.offset += 16 * n
-        return list(zip(coords[1::2], coords[0::2]))
+        return list(zip(coords[1::2], coords[0::2], strict=True))
 
 
 def linestring(data: bytes | str) -> list[LatLon]:

@@ -16,12 +16,13 @@ import logging
 import threading
 import time
 from datetime import datetime
+from typing import Any, cast
 
 from flask import current_app, jsonify
-from sqlalchemy import text, update
+from sqlalchemy import CursorResult, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backrun.extensions import db
+from backrun.extensions import Model, db
 from backrun.platform.columns import UtcDateTime, utc_now
 from backrun.platform.coordination import get_coordinator
 from backrun.web import bp
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 WRITE_CHECK_EVERY_S = 5.0
 
 
-class HealthCheck(db.Model):
+class HealthCheck(Model):
     """One row, rewritten by /healthz to prove the database takes writes."""
 
     __tablename__ = "health_check"
@@ -52,9 +53,14 @@ class _WriteCheck:
                 return self._ok
             self._at = time.monotonic()  # one check at a time; others use the last answer meanwhile
         try:
-            if not db.session.execute(
-                update(HealthCheck).where(HealthCheck.id == 1).values(checked_at=utc_now())
-            ).rowcount:
+            # An UPDATE gives a CursorResult (with rowcount); Session.execute is typed for any statement.
+            updated = cast(
+                CursorResult[Any],
+                db.session.execute(
+                    update(HealthCheck).where(HealthCheck.id == 1).values(checked_at=utc_now())
+                ),
+            )
+            if not updated.rowcount:
                 db.session.add(HealthCheck(id=1))
             db.session.commit()
             ok = True

@@ -119,7 +119,7 @@ def test_throttle_spaces_calls_across_coordinators(tmp_path):
     for thread in threads:
         thread.join()
     permitted.sort()
-    gaps = [later - earlier for earlier, later in zip(permitted, permitted[1:])]
+    gaps = [later - earlier for earlier, later in zip(permitted, permitted[1:], strict=False)]
     assert len(permitted) == 6
     assert min(gaps) > 0.08  # 0.1 s apart, less timer slack
 

@@ -3,6 +3,7 @@ RQ worker: every due briefing delivered exactly once, and nothing more on later 
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -63,39 +64,40 @@ def test_two_instances_with_rq_deliver_every_briefing_once(
             browsers.append(browser)
 
         processes = []
-        try:
-            for name in ("one", "two"):
-                env = app_env(
-                    tmp_path / name,
-                    database_url=database_url,
-                    cache_url=cache_url,
-                    open_meteo_url=open_meteo.endpoint,
-                    met_no_url=met_no.endpoint,
-                    nominatim_url=nominatim.url,
-                    BACKRUN_PUSH_ALLOWED_ORIGINS=push.url,
-                    BACKRUN_VAPID_PRIVATE_KEY=vapid,
-                    BACKRUN_PUSH_TIMEOUT="2",
-                )
-                for command in (["scheduler", "--interval", "5"], ["worker"]):
-                    processes.append(
-                        subprocess.Popen(
-                            [sys.executable, "-m", "flask", "--app", "app", "push", *command],
-                            cwd=PROJECT_ROOT,
-                            env=env,
-                            stdout=subprocess.DEVNULL,
-                            stderr=open(tmp_path / f"{name}-{command[0]}.log", "w"),
-                        )
+        with contextlib.ExitStack() as logs:  # the processes' stderr files, closed once they have stopped
+            try:
+                for name in ("one", "two"):
+                    env = app_env(
+                        tmp_path / name,
+                        database_url=database_url,
+                        cache_url=cache_url,
+                        open_meteo_url=open_meteo.endpoint,
+                        met_no_url=met_no.endpoint,
+                        nominatim_url=nominatim.url,
+                        BACKRUN_PUSH_ALLOWED_ORIGINS=push.url,
+                        BACKRUN_VAPID_PRIVATE_KEY=vapid,
+                        BACKRUN_PUSH_TIMEOUT="2",
                     )
-            wait_for(lambda: len(push.messages) >= 30, 120, "30 briefings")
-            time.sleep(12)  # two more runs of each scheduler: nothing more may arrive
-        finally:
-            for process in processes:
-                process.send_signal(signal.SIGTERM)
-            for process in processes:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+                    for command in (["scheduler", "--interval", "5"], ["worker"]):
+                        processes.append(
+                            subprocess.Popen(
+                                [sys.executable, "-m", "flask", "--app", "app", "push", *command],
+                                cwd=PROJECT_ROOT,
+                                env=env,
+                                stdout=subprocess.DEVNULL,
+                                stderr=logs.enter_context(open(tmp_path / f"{name}-{command[0]}.log", "w")),
+                            )
+                        )
+                wait_for(lambda: len(push.messages) >= 30, 120, "30 briefings")
+                time.sleep(12)  # two more runs of each scheduler: nothing more may arrive
+            finally:
+                for process in processes:
+                    process.send_signal(signal.SIGTERM)
+                for process in processes:
+                    try:
+                        process.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
         assert push.problems == []
         assert [len(push.messages_for(b)) for b in browsers] == [1] * 30
         assert len(push.messages) == 30

@@ -69,7 +69,7 @@ def test_two_send_due_processes_at_once_deliver_each_message_once(
         for _ in range(2)
     ]
     outputs = [p.communicate(timeout=120) for p in processes]
-    for process, (out, err) in zip(processes, outputs):
+    for process, (_, err) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, err[-3000:]
     sent_lines = [line for out, _ in outputs for line in out.splitlines() if line.startswith("sent: ")]
     assert len(sent_lines) == 40

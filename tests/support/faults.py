@@ -24,6 +24,7 @@ and spoils the exchange the way real networks and overloaded services do:
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import itertools
 import os
@@ -151,10 +152,8 @@ class FaultProxy:
         except OSError:
             pass  # the app gave up on us (its timeout): that is the point
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 client.close()
-            except OSError:
-                pass
 
     def _forward(self, method: str, target: str, headers: dict[str, str], body: bytes):
         connection = http.client.HTTPConnection(*self.upstream, timeout=30)

@@ -101,11 +101,9 @@ def cut_extract(source, target, box) -> None:
                 if any(n.ref in nodes for n in obj.nodes):
                     ways.add(obj.id)
                     writer.add_way(obj)
-            elif obj.is_relation():
-                if any(
-                    (m.type == "w" and m.ref in ways) or (m.type == "n" and m.ref in nodes)
-                    for m in obj.members
-                ):
-                    writer.add_relation(obj)
+            elif obj.is_relation() and any(
+                (m.type == "w" and m.ref in ways) or (m.type == "n" and m.ref in nodes) for m in obj.members
+            ):
+                writer.add_relation(obj)
     finally:
         writer.close()

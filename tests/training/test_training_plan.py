@@ -32,7 +32,7 @@ class TestThePlan:
 
     def test_bouts_lengthen_as_the_progress_pages_next_step_would(self):
         # The "progress" suggestion after a comfortable week at each length is the next week's bout.
-        for this_week, following in zip(WEEKS, WEEKS[1:]):
+        for this_week, following in zip(WEEKS, WEEKS[1:], strict=False):
             suggestion = next_step([run(MONDAY, bout=this_week.backward_s)], MONDAY)
             assert suggestion.kind == "progress"
             assert suggestion.bout_s == following.backward_s
@@ -42,7 +42,7 @@ class TestThePlan:
         assert all(15 <= minutes <= 45 for minutes in totals), totals
         assert totals == sorted(totals)
         # The whole session grows by at most about 15 % a week ...
-        assert all(b / a <= 1.15 for a, b in zip(totals, totals[1:])), totals
+        assert all(b / a <= 1.15 for a, b in zip(totals, totals[1:], strict=False)), totals
         # ... while the backward share rises: more bouts, shorter recovery, almost 15 minutes backwards.
         assert [w.recovery_s for w in WEEKS] == sorted((w.recovery_s for w in WEEKS), reverse=True)
         assert WEEKS[0].backward_total_s == 3 * 60

@@ -90,7 +90,7 @@ def test_a_venue_failure_costs_the_list_not_the_advice(venues_client, open_meteo
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("backrun.venues.views.nearby_venues", broken)
+    monkeypatch.setattr("backrun.advice.venues.nearby_venues", broken)
     html = advice_html(venues_client, *VADUZ, **HTMX)
     assert 'id="verdict-heading"' in html and 'id="venues-heading"' not in html
 

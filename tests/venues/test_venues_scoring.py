@@ -182,7 +182,7 @@ def test_a_far_track_still_beats_near_grass():
 
 
 def test_unknown_mode_is_an_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="mode must be one of"):
         score_venue(PARK, mode="dusk")
 
 

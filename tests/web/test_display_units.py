@@ -14,7 +14,6 @@ from backrun.logbook.models import TrainingSession
 from backrun.platform import units
 from backrun.platform.units import Units
 from tests.support.apps import daylit_location
-from tests.support.runner_fixtures import runner_a, token_a  # noqa: F401 - fixtures
 from tests.support.runners import FAST_HASH, make_logbook_app
 
 # --- conversions ---------------------------------------------------------------------------
@@ -152,7 +151,7 @@ def test_every_page_uses_the_runners_units(runner_a, token_a, open_meteo, choice
     edit = runner_a.client.get(f"/log/{stored['id']}/edit").get_data(as_text=True)
     assert ("Distance in miles" if choice[0] == "mi" else "Distance in kilometres") in edit
     settings = runner_a.client.get("/settings").get_data(as_text=True)
-    for name, value in zip(("units", "temperature_unit", "wind_unit"), choice):
+    for name, value in zip(("units", "temperature_unit", "wind_unit"), choice, strict=True):
         assert re.search(rf'name="{name}" value="{value}" checked', settings)
     # Storage and the API stay metric.
     api = runner_a.api("GET", f"/api/v1/sessions/{stored['id']}", token_a).json

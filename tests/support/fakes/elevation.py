@@ -85,5 +85,7 @@ class ElevationFake(FakeService):
                 400,
             )
         with self._state:
-            self.points.extend(zip(lats, lons))
-        return Reply.json({"elevation": [round(self.terrain(lat, lon), 1) for lat, lon in zip(lats, lons)]})
+            self.points.extend(zip(lats, lons, strict=True))
+        return Reply.json(
+            {"elevation": [round(self.terrain(lat, lon), 1) for lat, lon in zip(lats, lons, strict=True)]}
+        )

@@ -7,6 +7,7 @@ calls and inspect headers such as User-Agent or If-Modified-Since.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -124,10 +125,8 @@ class FakeService:
             time.sleep(reply.delay_s)
         if reply.drop:
             handler.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 handler.connection.shutdown(2)
-            except OSError:
-                pass
             return
         try:
             handler.send_response(reply.status)
