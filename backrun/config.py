@@ -160,7 +160,7 @@ def from_environment(instance_path: str) -> dict:
         "BACKRUN_ELEVATION_URL": os.environ.get("BACKRUN_ELEVATION_URL", DEFAULT_ELEVATION_URL).strip(),
         "BACKRUN_ELEVATION_PAUSE": _float("BACKRUN_ELEVATION_PAUSE", 1.0),  # seconds between requests
         "BACKRUN_HTTP_TIMEOUT": _float("BACKRUN_HTTP_TIMEOUT", 4.0),
-        # Upstream fetches in flight per process (backrun/upstream.py); more wait for none.
+        # Upstream fetches in flight per process (backrun/platform/upstream.py); more wait for none.
         "BACKRUN_UPSTREAM_SLOTS": _count("BACKRUN_UPSTREAM_SLOTS", 4) or 1,
         "BACKRUN_CONTACT": contact,
         "BACKRUN_CACHE_URL": os.environ.get("BACKRUN_CACHE_URL", "").strip(),
@@ -177,7 +177,7 @@ def from_environment(instance_path: str) -> dict:
         "BACKRUN_PASSWORD_CHECK_RATELIMIT": os.environ.get(
             "BACKRUN_PASSWORD_CHECK_RATELIMIT", "5/minute;20/hour"
         ).strip(),
-        # Reverse proxies in front (backrun/serving.py): their X-Forwarded-* headers are believed.
+        # Reverse proxies in front (backrun/platform/serving.py): their X-Forwarded-* headers are believed.
         "BACKRUN_TRUSTED_PROXIES": _count("BACKRUN_TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_SECURE": _flag("BACKRUN_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": _flag("BACKRUN_SECURE_COOKIES"),
@@ -206,7 +206,7 @@ STATIC_DEFAULTS = {
     # Redis (BACKRUN_CACHE_URL) down: limits are counted in each process until it is back, never a 500.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,
-    # PostgreSQL: give up connecting after this many seconds (backrun/resilience.py).
+    # PostgreSQL: give up connecting after this many seconds (backrun/platform/resilience.py).
     "BACKRUN_DB_CONNECT_TIMEOUT": 5,
     # "Remember me" keeps the installed app signed in; the cookie is as locked down as the session's.
     "REMEMBER_COOKIE_HTTPONLY": True,

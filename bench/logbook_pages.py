@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.logbook_pages [--sessions 10000] [--requests 300]
 
 1. A fresh instance (SQLite in a temp dir, migrated with `flask db upgrade`), one runner with a
-   deterministic 10,000-session log (backrun/logbook/bulk.py) and a second runner with 2,000,
+   deterministic 10,000-session log (tests/support/bulk.py) and a second runner with 2,000,
    so every query has to pick one runner's rows out of the table.
 2. gunicorn (one sync worker, as in production) serves the app; one signed-in client asks for
    each page `--requests` times in a row, after a warm-up. p50/p95/max come from the client's

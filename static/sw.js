@@ -89,7 +89,7 @@ self.addEventListener("fetch", (event) => {
   // Anything else (the JSON API, /pwa/session) goes to the network untouched and is never kept.
 });
 
-// Static URLs carry the static files' version (backrun/serving.py): a page kept before a deploy
+// Static URLs carry the static files' version (backrun/platform/serving.py): a page kept before a deploy
 // asks for /static/<old>/css/app.css, which offline is the current shell's copy of that file.
 const STATIC_VERSION = /^\/static\/[0-9a-f]{8,}\//;
 const plainStatic = (path) => path.replace(STATIC_VERSION, "/static/");

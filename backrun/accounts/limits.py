@@ -1,5 +1,5 @@
 """Limits on guessing: failed sign-ins and sign-ups per client address, wrong current passwords
-per account. The counters are shared by every worker process (backrun/limits_storage.py) and,
+per account. The counters are shared by every worker process (backrun/platform/limits_storage.py) and,
 with Redis, by every instance.
 
 Failures only (sign-in, current password): Flask-Limiter's `deduct_when` checks the count before

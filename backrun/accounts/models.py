@@ -35,13 +35,13 @@ class User(UserMixin, Model):
     # Part of the id Flask-Login keeps in the session and remember cookie: a new nonce (password
     # changed) signs every other device out.
     login_nonce: Mapped[str] = mapped_column(String(32), default=new_login_nonce)
-    units: Mapped[str] = mapped_column(String(2), default="km")  # distance: km | mi (backrun/units.py)
+    units: Mapped[str] = mapped_column(String(2), default="km")  # distance: km | mi (backrun/platform/units.py)
     temperature_unit: Mapped[str] = mapped_column(String(2), default="c", server_default="c")  # c | f
     wind_unit: Mapped[str] = mapped_column(String(4), default="kmh", server_default="kmh")  # kmh | mph | ms
     weekly_target: Mapped[int] = mapped_column(default=DEFAULT_WEEKLY_TARGET)
     body_weight_kg: Mapped[float | None]
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
-    # Runner profile (issue 18, backrun/runner_profile.py): None = beginner while in the six-week
+    # Runner profile (issue 18, backrun/training/fit.py): None = beginner while in the six-week
     # plan, then regular; sensitivities comma-separated; how warm they run, for the kit list.
     experience: Mapped[str | None] = mapped_column(String(12))
     sensitivities: Mapped[str] = mapped_column(String(40), default="", server_default="")

@@ -66,7 +66,7 @@ def user_for_token(token: str) -> User | None:
             db.session.commit()
         except DBAPIError as exc:
             if exc.connection_invalidated:
-                raise  # the connection is gone, not only the write: backrun/resilience.py's retry or 503
+                raise  # the connection is gone, not only the write: backrun/platform/resilience.py's retry or 503
             # Bookkeeping only: a database that refuses writes (read-only, disk full) must not
             # cost the runner a read.
             log.warning("could not note the use of token %s: %s", row.prefix, exc.orig)

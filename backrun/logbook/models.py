@@ -59,7 +59,7 @@ class TrainingSession(db.Model):
     soreness: Mapped[list] = mapped_column(JSON, default=list)
     notes: Mapped[str] = mapped_column(Text, default="")
     weather: Mapped[dict | None] = mapped_column(JSON)
-    # "too_warm" | "right" | "too_cold": how the kit felt; moves the runner's kit offset (backrun/kit.py).
+    # "too_warm" | "right" | "too_cold": how the kit felt; moves the runner's kit offset (backrun/advice/kit.py).
     kit_feedback: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)

@@ -145,7 +145,7 @@ def _remember(row: GeocodedPlace | None, key: str, place: Place | None, now: dat
 
 
 class _DeadlineRequestsAdapter(RequestsAdapter):
-    """geopy's requests adapter on a session whose timeout is a total deadline (backrun/http.py)."""
+    """geopy's requests adapter on a session whose timeout is a total deadline (backrun/platform/http.py)."""
 
     session: requests.Session  # geopy's, then ours
 

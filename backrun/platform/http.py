@@ -166,8 +166,9 @@ def mount_deadline_adapters(session: requests.Session) -> None:
 
 
 def make_client(app_config: Mapping[str, Any]) -> requests.Session:
-    session = DeadlineSession()
-    session.headers["User-Agent"] = user_agent(app_config["BACKRUN_CONTACT"])
-    session.headers["Accept-Encoding"] = "gzip"
-    mount_deadline_adapters(session)
-    return session
+    """The HTTP client every upstream adapter uses: a total deadline per call, our User-Agent."""
+    client = DeadlineSession()
+    client.headers["User-Agent"] = user_agent(app_config["BACKRUN_CONTACT"])
+    client.headers["Accept-Encoding"] = "gzip"
+    mount_deadline_adapters(client)
+    return client

@@ -8,7 +8,7 @@
   "circuit open" at once. Then calls go through again, and the first success closes it.
   The recovery time is short so that a service that is back is used again within seconds.
 
-Each call's own time is bounded by the total deadline of backrun/http.py's session.
+Each call's own time is bounded by the total deadline of backrun/platform/http.py's session.
 """
 
 from __future__ import annotations

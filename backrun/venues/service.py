@@ -209,7 +209,7 @@ def covered_by_extract(session: Session, lat: float, lon: float) -> bool:
 
 
 class GuardedOverpass:
-    """The Overpass client behind a bulkhead and a circuit breaker of its own (backrun/upstream.py):
+    """The Overpass client behind a bulkhead and a circuit breaker of its own (backrun/platform/upstream.py):
     no free slot or an open circuit is an OverpassError at once.
 
     Overpass is asked one request at a time for the whole app (the client's lock), so its own

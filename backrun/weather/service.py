@@ -14,9 +14,9 @@
   `weather_providers`: Open-Meteo, then MET Norway. The next is asked as soon as the ones asked
   have failed, or alongside them once the last one asked has taken half the HTTP timeout. The
   whole fetch has a deadline of 1.75 x the timeout, enforced on the futures; each provider call
-  has a total deadline of one timeout (backrun/http.py), so a server dripping bytes can hold
+  has a total deadline of one timeout (backrun/platform/http.py), so a server dripping bytes can hold
   neither a request nor a fetch thread.
-* Bulkhead and circuit breakers (backrun/upstream.py): a fetch needs one of the process's
+* Bulkhead and circuit breakers (backrun/platform/upstream.py): a fetch needs one of the process's
   upstream slots, and a provider whose circuit is open is not asked. Without a slot, or with
   every circuit open, the answer comes at once: no forecast, and errors that say why. Such
   an answer is not remembered as the cell's failure (nobody was asked).

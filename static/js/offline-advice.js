@@ -4,7 +4,7 @@
 // on every render and every minute while the page stays open.
 // The home page also brings back the last place checked: fresh with a signal, kept without.
 
-const STALE_AFTER_MS = 2 * 60 * 60 * 1000; // the server's rule (backrun/advice_service.py)
+const STALE_AFTER_MS = 2 * 60 * 60 * 1000; // the server's rule (backrun/advice/service.py)
 const SAY_AGE_AFTER_MS = 20 * 60 * 1000; // a fresh answer is at most 15 minutes old
 const LAST_ADVICE_KEY = "backrun:last-advice";
 const STORED_AT_HEADER = "X-Backrun-Stored-At";

@@ -1,4 +1,4 @@
-"""The database going away under the app (backrun/resilience.py).
+"""The database going away under the app (backrun/platform/resilience.py).
 
 * unreachable: 503 with Retry-After and a JSON body, not a 500 (both backends);
 * a connection that dies mid-request (PostgreSQL: the server terminates it after the pool handed

@@ -73,7 +73,7 @@ def test_pages_have_no_inline_scripts_or_styles(client):
         assert "src=" in tag, f"inline script: <script{tag}>"
     assert re.search(
         r'src="/static/[0-9a-f]{12}/vendor/htmx-2\.0\.11\.min\.js"', html
-    )  # versioned, see backrun/serving.py
+    )  # versioned, see backrun/platform/serving.py
     assert "unpkg.com" not in html and "cdn" not in html.lower()
 
 

@@ -110,7 +110,7 @@ def _forget_overpass_backoff(cache_url: str) -> None:
 
 def _let_the_circuits_close() -> None:
     """After a few failures the app leaves an upstream alone for a few seconds (its circuit breaker,
-    backrun/upstream.py): wait that long, so the next fault meets a request too."""
+    backrun/platform/upstream.py): wait that long, so the next fault meets a request too."""
     time.sleep(BREAKER_RECOVERY_S + 0.5)
 
 
