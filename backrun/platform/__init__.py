@@ -1,0 +1,1 @@
+"""Infrastructure the features share: HTTP, caching, errors, sessions, coordination."""
