@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from backrun.platform.cache import ERRORS
+from backrun.platform.cache import HEADER as CACHE_CONTROL
 
 log = logging.getLogger("backrun.errors")
 
@@ -51,6 +54,7 @@ def error_response(exc: HTTPException):
         detail = exc.description or TITLES.get(status, "")
     if status == 500:
         detail = "An unexpected error happened. It has been logged; please try again."
+    response: Response | str
     if wants_json():
         body = {"error": error, "detail": detail}
         if isinstance(exc, ApiError):
@@ -64,7 +68,7 @@ def error_response(exc: HTTPException):
 
 
 def _error_headers(exc: HTTPException) -> dict:
-    headers = {}
+    headers = {CACHE_CONTROL: ERRORS.header()}
     for name, value in exc.get_headers():
         if name.lower() in {"allow", "retry-after", "www-authenticate"}:
             headers[name] = value

@@ -20,6 +20,7 @@ from backrun.accounts.forms import (
 from backrun.accounts.limits import login_attempts, password_checks, signup_attempts
 from backrun.accounts.passwords import verify_password
 from backrun.extensions import db
+from backrun.platform.cache import NO_STORE, cache_policy
 
 HOME_AFTER_SIGN_IN = "logbook.sessions"
 
@@ -36,13 +37,12 @@ def safe_next(target: str | None) -> str:
 
 
 def _page(template: str, status: int = 200, **context):
-    # Pages with forms for secrets: never from a cache (browser, proxy or service worker).
-    response = make_response(render_template(template, **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    # Pages with forms for secrets: every route here is NO_STORE (never kept by any cache).
+    return make_response(render_template(template, **context), status)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@cache_policy(NO_STORE)
 @signup_attempts
 def signup():
     if current_user.is_authenticated:
@@ -63,6 +63,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@cache_policy(NO_STORE)
 @login_attempts
 def login():
     if current_user.is_authenticated and request.method == "GET":
@@ -90,6 +91,7 @@ def _sign_in(user, *, remember: bool) -> None:
 
 
 @bp.post("/logout")
+@cache_policy(NO_STORE)
 def logout():
     if current_user.is_authenticated:
         signins.end(current_user._get_current_object())  # copies of this device's cookies die with it
@@ -99,6 +101,7 @@ def logout():
 
 
 @bp.post("/settings/sign-out-everywhere")
+@cache_policy(NO_STORE)
 @login_required
 def sign_out_everywhere():
     service.sign_out_everywhere(current_user._get_current_object())
@@ -137,12 +140,14 @@ def _settings_page(status: int = 200, **forms):
 
 
 @bp.get("/settings")
+@cache_policy(NO_STORE)
 @login_required
 def settings():
     return _settings_page()
 
 
 @bp.post("/settings")
+@cache_policy(NO_STORE)
 @login_required
 def save_preferences():
     form = PreferencesForm()
@@ -162,6 +167,7 @@ def save_preferences():
 
 
 @bp.post("/settings/password")
+@cache_policy(NO_STORE)
 @login_required
 @password_checks
 def change_password():
@@ -180,6 +186,7 @@ def change_password():
 
 
 @bp.post("/settings/delete")
+@cache_policy(NO_STORE)
 @login_required
 @password_checks
 def delete_account():
@@ -195,6 +202,7 @@ def delete_account():
 
 
 @bp.post("/settings/tokens")
+@cache_policy(NO_STORE)
 @login_required
 def create_token():
     form = TokenForm()
@@ -210,6 +218,7 @@ def create_token():
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")
+@cache_policy(NO_STORE)
 @login_required
 def revoke_token(token_id: int):
     if not tokens.revoke_token(current_user, token_id):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from backrun.platform.cache import NO_STORE, cache_policy
 from backrun.push import schedule, service
 from backrun.web.forms import RUN_MINUTES
 
@@ -27,6 +28,7 @@ def _own_or_404(subscription_id: int):
 
 
 @bp.post("/settings/push/<int:subscription_id>")
+@cache_policy(NO_STORE)
 @login_required
 def save_subscription(subscription_id: int):
     sub = _own_or_404(subscription_id)
@@ -63,6 +65,7 @@ def save_subscription(subscription_id: int):
 
 
 @bp.post("/settings/push/<int:subscription_id>/delete")
+@cache_policy(NO_STORE)
 @login_required
 def remove_subscription(subscription_id: int):
     service.remove(_own_or_404(subscription_id))

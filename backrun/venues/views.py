@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from backrun.extensions import db
 from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
+from backrun.platform.cache import PAGE, cache_policy
 from backrun.venues.classify import KIND_LABELS
 from backrun.venues.geometry import haversine_km
 from backrun.venues.links import directions_url, edit_url, osm_url
@@ -55,6 +56,7 @@ def venues_for_advice(result, now: datetime) -> VenueList | None:
 
 
 @bp.get("/nearby")
+@cache_policy(PAGE)
 def nearby():
     """The venue list alone, in the mode the advice chose; it may wait for a live lookup."""
     try:
@@ -76,6 +78,7 @@ def nearby():
 
 
 @bp.get("/<osm_type>/<int:osm_id>")
+@cache_policy(PAGE)
 def detail(osm_type: str, osm_id: int):
     if osm_type not in OSM_TYPES:
         abort(404)
@@ -92,7 +95,7 @@ def detail(osm_type: str, osm_id: int):
     # The list links here with its mode, so the score is the one the list showed; otherwise an
     # indoor venue is judged as the indoors-day option it is, an outdoor one by the light now.
     asked = request.args.get("mode")
-    if asked in modes:
+    if asked is not None and asked in modes:
         mode_now = asked
     else:
         mode_now = "indoor" if venue.indoor else "night" if sun_is_down(venue.lat, venue.lon, now) else "day"

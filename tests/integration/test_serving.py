@@ -12,7 +12,8 @@ import pytest
 from flask import url_for
 
 from backrun import PROJECT_ROOT
-from backrun.serving import IMMUTABLE_MAX_AGE_S, StaticVersion
+from backrun.platform.cache import IMMUTABLE_MAX_AGE_S
+from backrun.serving import StaticVersion
 from tests.conftest import make_app
 from tests.logbook.helpers import FAST_HASH, Runner, make_logbook_app
 
