@@ -35,7 +35,9 @@ class User(UserMixin, Model):
     # Part of the id Flask-Login keeps in the session and remember cookie: a new nonce (password
     # changed) signs every other device out.
     login_nonce: Mapped[str] = mapped_column(String(32), default=new_login_nonce)
-    units: Mapped[str] = mapped_column(String(2), default="km")  # distance: km | mi (backrun/platform/units.py)
+    units: Mapped[str] = mapped_column(
+        String(2), default="km"
+    )  # distance: km | mi (backrun/platform/units.py)
     temperature_unit: Mapped[str] = mapped_column(String(2), default="c", server_default="c")  # c | f
     wind_unit: Mapped[str] = mapped_column(String(4), default="kmh", server_default="kmh")  # kmh | mph | ms
     weekly_target: Mapped[int] = mapped_column(default=DEFAULT_WEEKLY_TARGET)

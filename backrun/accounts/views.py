@@ -21,6 +21,7 @@ from backrun.accounts.limits import login_attempts, password_checks, signup_atte
 from backrun.accounts.passwords import verify_password
 from backrun.extensions import db
 from backrun.platform import zones
+from backrun.platform.cache import NO_STORE, cache_policy
 
 HOME_AFTER_SIGN_IN = "logbook.sessions"
 
@@ -37,13 +38,12 @@ def safe_next(target: str | None) -> str:
 
 
 def _page(template: str, status: int = 200, **context):
-    # Pages with forms for secrets: never from a cache (browser, proxy or service worker).
-    response = make_response(render_template(template, **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    # Pages with forms for secrets: every route here is NO_STORE (never kept by any cache).
+    return make_response(render_template(template, **context), status)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@cache_policy(NO_STORE)
 @signup_attempts
 def signup():
     if current_user.is_authenticated:
@@ -64,6 +64,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@cache_policy(NO_STORE)
 @login_attempts
 def login():
     if current_user.is_authenticated and request.method == "GET":
@@ -91,6 +92,7 @@ def _sign_in(user, *, remember: bool) -> None:
 
 
 @bp.post("/logout")
+@cache_policy(NO_STORE)
 def logout():
     if current_user.is_authenticated:
         signins.end(current_user._get_current_object())  # copies of this device's cookies die with it
@@ -100,6 +102,7 @@ def logout():
 
 
 @bp.post("/settings/sign-out-everywhere")
+@cache_policy(NO_STORE)
 @login_required
 def sign_out_everywhere():
     service.sign_out_everywhere(current_user._get_current_object())
@@ -138,12 +141,14 @@ def _settings_page(status: int = 200, **forms):
 
 
 @bp.get("/settings")
+@cache_policy(NO_STORE)
 @login_required
 def settings():
     return _settings_page()
 
 
 @bp.post("/settings")
+@cache_policy(NO_STORE)
 @login_required
 def save_preferences():
     form = PreferencesForm()
@@ -163,6 +168,7 @@ def save_preferences():
 
 
 @bp.post("/settings/password")
+@cache_policy(NO_STORE)
 @login_required
 @password_checks
 def change_password():
@@ -181,6 +187,7 @@ def change_password():
 
 
 @bp.post("/settings/delete")
+@cache_policy(NO_STORE)
 @login_required
 @password_checks
 def delete_account():
@@ -196,6 +203,7 @@ def delete_account():
 
 
 @bp.post("/settings/tokens")
+@cache_policy(NO_STORE)
 @login_required
 def create_token():
     form = TokenForm()
@@ -211,6 +219,7 @@ def create_token():
 
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")
+@cache_policy(NO_STORE)
 @login_required
 def revoke_token(token_id: int):
     if not tokens.revoke_token(current_user, token_id):

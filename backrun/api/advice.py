@@ -14,6 +14,7 @@ from backrun.api.openapi import ErrorSchema, documented
 from backrun.api.schemas import AdviceQuery, AdviceSchema
 from backrun.api.validation import parse_query
 from backrun.logbook import snapshot
+from backrun.platform.cache import PRIVATE_SHORT, cache_policy
 from backrun.training.fit import RunnerFit, fit_for
 
 AIR_UNKNOWN = (
@@ -23,6 +24,7 @@ AIR_PARTIAL = "Air quality is known for part of your run only; the rest is unkno
 
 
 @bp.get("/advice")
+@cache_policy(PRIVATE_SHORT)
 @documented(
     summary="Weather safety advice for backward running",
     description="`go`, `caution`, `indoors` or `unknown` for the planned run, with every reason that fired. "
@@ -53,9 +55,7 @@ def advice():
         data = advice_json(result, now, fit)
         data["weather_token"] = snapshot.sign(weather, user.id)
         body = current_app.json.dumps(data, separators=(",", ":")) + "\n"
-    response = current_app.response_class(body, mimetype="application/json")
-    response.headers["Cache-Control"] = "private, max-age=60"
-    return response
+    return current_app.response_class(body, mimetype="application/json")
 
 
 _ARGS_MEMO: dict[bytes, dict] = {}

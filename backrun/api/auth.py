@@ -21,6 +21,7 @@ from backrun.accounts.models import User
 from backrun.api import bp
 from backrun.api.openapi import ErrorSchema, documented
 from backrun.api.session_schemas import TokenRequestSchema, TokenSchema, ValidationErrorSchema
+from backrun.platform.cache import NO_STORE, cache_policy
 from backrun.platform.errors import ApiError
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -92,6 +93,7 @@ def json_body() -> object:
 
 
 @bp.post("/auth/token")
+@cache_policy(NO_STORE)
 @login_attempts
 @documented(
     summary="Get a personal API token",
@@ -120,6 +122,4 @@ def create_token():
         _, token = tokens.create_token(user, data["name"].strip() or "API client")
     except tokens.TooManyTokens as exc:
         raise ApiError(409, "too_many_tokens", str(exc)) from exc
-    response = jsonify({"token": token})
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify({"token": token})

@@ -20,18 +20,15 @@ from backrun.api.push_schemas import (
     SubscriptionListSchema,
 )
 from backrun.api.sessions import AUTH_ERRORS, AUTH_NOTE
+from backrun.platform.cache import PRIVATE_NO_STORE, PUBLIC_SHORT, cache_policy
 from backrun.platform.errors import ApiError
 from backrun.platform.resilience import retry_safe
 from backrun.push import service
 from backrun.push.keys import application_server_key
 
 
-def _private(response):
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.get("/push/key")
+@cache_policy(PUBLIC_SHORT)
 @documented(
     summary="The VAPID public key to subscribe with",
     tags=["push"],
@@ -39,12 +36,11 @@ def _private(response):
     responses={200: (PushKeySchema, "The key.")},
 )
 def push_key():
-    response = jsonify({"public_key": application_server_key()})
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return jsonify({"public_key": application_server_key()})
 
 
 @bp.post("/push/subscriptions")
+@cache_policy(PRIVATE_NO_STORE)
 @retry_safe  # idempotent on the endpoint: the same subscription again updates the one row
 @documented(
     summary="Subscribe to the morning briefing and/or safe-window alerts",
@@ -84,13 +80,14 @@ def subscribe():
         raise ApiError(409, "too_many_subscriptions", str(exc)) from exc
     except service.EndpointTaken as exc:
         raise ApiError(409, "endpoint_taken", str(exc)) from exc
-    response = _private(jsonify(service.to_json(sub)))
+    response = jsonify(service.to_json(sub))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.push_subscriptions")
     return response
 
 
 @bp.get("/push/subscriptions")
+@cache_policy(PRIVATE_NO_STORE)
 @documented(
     summary="List your push subscriptions",
     tags=["push"],
@@ -100,10 +97,11 @@ def subscribe():
 )
 def push_subscriptions():
     user = api_user()
-    return _private(jsonify({"subscriptions": [service.to_json(s) for s in service.subscriptions_of(user)]}))
+    return jsonify({"subscriptions": [service.to_json(s) for s in service.subscriptions_of(user)]})
 
 
 @bp.delete("/push/subscriptions/<subscription_id>")
+@cache_policy(PRIVATE_NO_STORE)
 @documented(
     summary="Remove one of your push subscriptions",
     tags=["push"],
@@ -129,6 +127,7 @@ def delete_push_subscription(subscription_id: str):
 
 
 @bp.post("/push/subscriptions/renew")
+@cache_policy(PRIVATE_NO_STORE)
 @retry_safe
 @documented(
     summary="Move a subscription to the browser's new one (pushsubscriptionchange)",
@@ -156,4 +155,4 @@ def renew_push_subscription():
     sub = service.renew(data["old"], data["subscription"])
     if sub is None:
         raise ApiError(404, "not_found", "No subscription with that endpoint and secret.")
-    return _private(jsonify(service.to_json(sub)))
+    return jsonify(service.to_json(sub))

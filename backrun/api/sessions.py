@@ -25,6 +25,7 @@ from backrun.logbook import service, snapshot
 from backrun.logbook.filters import month_start
 from backrun.logbook.json_format import session_to_json
 from backrun.logbook.schemas import load_session
+from backrun.platform.cache import PRIVATE_NO_STORE, cache_policy
 from backrun.platform.errors import ApiError
 from backrun.platform.resilience import retry_safe
 
@@ -98,12 +99,8 @@ def _own_or_404(session_id: uuid.UUID):
     return session
 
 
-def _private(response):
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.get("/sessions")
+@cache_policy(PRIVATE_NO_STORE)
 @documented(
     summary="List your sessions",
     description="Newest first, a page at a time. Follow `next` (a URL) until it is null. " + AUTH_NOTE,
@@ -130,10 +127,11 @@ def list_sessions():
     if page.next_cursor:
         params = {k: v for k, v in {"month": args["month"], "setting": args["setting"]}.items() if v}
         next_url = url_for("api.list_sessions", cursor=page.next_cursor, limit=args["limit"], **params)
-    return _private(jsonify({"sessions": [session_to_json(s) for s in page.sessions], "next": next_url}))
+    return jsonify({"sessions": [session_to_json(s) for s in page.sessions], "next": next_url})
 
 
 @bp.post("/sessions")
+@cache_policy(PRIVATE_NO_STORE)
 @retry_safe  # idempotent on the client's id: run again after a dropped connection, stored once
 @documented(
     summary="Log a session (idempotent on its id)",
@@ -163,7 +161,7 @@ def create_session():
         raise ApiError(
             409, "id_taken", "This id is already used. Generate a new UUID for this session."
         ) from exc
-    response = _private(jsonify(session_to_json(session)))
+    response = jsonify(session_to_json(session))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_session", session_id=str(session.id))
     return response
@@ -184,6 +182,7 @@ def _session_id(raw: str) -> uuid.UUID:
 
 
 @bp.get("/sessions/<session_id>")
+@cache_policy(PRIVATE_NO_STORE)
 @documented(
     summary="Read one of your sessions",
     tags=["sessions"],
@@ -192,10 +191,11 @@ def _session_id(raw: str) -> uuid.UUID:
     responses={200: (SessionSchema, "The session."), **NOT_FOUND, **AUTH_ERRORS},
 )
 def get_session(session_id: str):
-    return _private(jsonify(session_to_json(_own_or_404(_session_id(session_id)))))
+    return jsonify(session_to_json(_own_or_404(_session_id(session_id))))
 
 
 @bp.put("/sessions/<session_id>")
+@cache_policy(PRIVATE_NO_STORE)
 @documented(
     summary="Replace one of your sessions",
     description="Send the whole session. `id` may be left out; when sent it must match the URL. " + AUTH_NOTE,
@@ -214,10 +214,11 @@ def replace_session(session_id: str):
             "The id in the body doesn't match the URL; nothing was stored.",
             {"fields": {"id": ["Must match the id in the URL."]}},
         )
-    return _private(jsonify(session_to_json(service.update_session(session, data))))
+    return jsonify(session_to_json(service.update_session(session, data)))
 
 
 @bp.delete("/sessions/<session_id>")
+@cache_policy(PRIVATE_NO_STORE)
 @documented(
     summary="Delete one of your sessions",
     tags=["sessions"],

@@ -10,10 +10,12 @@ from backrun.api import bp
 from backrun.api.openapi import ErrorSchema, documented
 from backrun.api.validation import parse_query
 from backrun.api.venue_schemas import VenueListSchema, VenueQuery
+from backrun.platform.cache import PRIVATE_SHORT, cache_policy
 from backrun.venues.service import RankedVenue, VenueList, nearby_venues, sun_is_down
 
 
 @bp.get("/venues")
+@cache_policy(PRIVATE_SHORT)
 @documented(
     summary="Safe flat venues for backward running near a point",
     description="Venues from OpenStreetMap within `radius_km`, best first, each with the reasons for its score "
@@ -38,9 +40,7 @@ def venues():
         indoor=args["indoor"],
         now=now,
     )
-    response = jsonify(venue_list_json(found))
-    response.headers["Cache-Control"] = "private, max-age=60"
-    return response
+    return jsonify(venue_list_json(found))
 
 
 def venue_list_json(found: VenueList) -> dict:

@@ -22,22 +22,25 @@ from backrun.accounts import tokens
 from backrun.extensions import csrf, db
 from backrun.logbook import bp, export, service
 from backrun.logbook.models import TrainingSession
+from backrun.platform.cache import PRIVATE_NO_STORE, cache_policy
 
 PREVIEW_ROWS = 20
 REPORTED_PROBLEMS = 100
 
 
 def _attachment(name: str) -> dict:
-    return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
 @bp.get("/data")
+@cache_policy(PRIVATE_NO_STORE)
 @login_required
 def data_page():
-    return render_template("logbook/data.html"), 200, {"Cache-Control": "private, no-store"}
+    return render_template("logbook/data.html")
 
 
 @bp.get("/data/export.csv")
+@cache_policy(PRIVATE_NO_STORE)
 @login_required
 def export_csv():
     user_id = current_user.id
@@ -52,6 +55,7 @@ def export_csv():
 
 
 @bp.get("/data/export.json")
+@cache_policy(PRIVATE_NO_STORE)
 @login_required
 def export_json():
     user = current_user._get_current_object()
@@ -102,6 +106,7 @@ def _read_upload() -> tuple[str, str]:
 
 
 @bp.post("/data/import")
+@cache_policy(PRIVATE_NO_STORE)
 @csrf.exempt
 @login_required
 def import_preview():
@@ -122,11 +127,11 @@ def import_preview():
             units=current_user.units,
         ),
         status,
-        {"Cache-Control": "private, no-store"},
     )
 
 
 @bp.post("/data/import/confirm")
+@cache_policy(PRIVATE_NO_STORE)
 @csrf.exempt
 @login_required
 def import_confirm():

@@ -10,11 +10,13 @@ from flask_login import current_user, login_required
 
 from backrun.logbook import bp, chart, stats
 from backrun.logbook.progress import BACKWARD_RUN_MET, RECOVERY_MET, progress
+from backrun.platform.cache import PRIVATE_NO_STORE, cache_policy
 from backrun.training import history as training_history
 from backrun.training import plan
 
 
 @bp.get("/progress")
+@cache_policy(PRIVATE_NO_STORE)
 @login_required
 def progress_page():
     today = datetime.now(UTC).astimezone(ZoneInfo(current_user.time_zone)).date()
@@ -28,7 +30,7 @@ def progress_page():
         body_weight_kg=current_user.body_weight_kg,
         plan_bout_s=None if position.complete else position.workout.backward_s,
     )
-    response = render_template(
+    return render_template(
         "logbook/progress.html",
         report=report,
         bars=chart.bars(report.weeks[-chart.PHONE_WEEKS :]),
@@ -41,4 +43,3 @@ def progress_page():
         plan=position,
         plan_weeks=plan.WEEKS,
     )
-    return response, 200, {"Cache-Control": "private, no-store"}

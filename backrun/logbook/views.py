@@ -25,6 +25,7 @@ from backrun.logbook.schemas import MAX_BOUTS, MAX_DURATION_S, OSM_REF
 from backrun.logbook.session_form import SORENESS_LABELS, SessionForm
 from backrun.logbook.template_filters import EFFORT_LABELS, SETTING_LABELS, SURFACE_LABELS
 from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
+from backrun.platform.cache import PRIVATE_NO_STORE, PRIVATE_REVALIDATE, cache_policy
 from backrun.platform.errors import wants_json
 from backrun.platform.pages import is_fragment_request, render_page_or_fragment
 
@@ -57,17 +58,11 @@ def _form_context(form: SessionForm, weather: dict | None, **extra) -> dict:
     }
 
 
-def _private(response, *, offline: bool = False):
-    # Never kept by any cache. The blank log form is the exception: the service worker keeps it
-    # for this runner only (dropped at sign-out), so a session can be logged with no signal.
-    response.headers["Cache-Control"] = "private, no-cache" if offline else "private, no-store"
-    return response
-
-
 # --- list ----------------------------------------------------------------------------------
 
 
 @bp.get("/log")
+@cache_policy(PRIVATE_NO_STORE)
 @login_required
 def sessions():
     filters = FilterForm.from_args(request.args)
@@ -97,7 +92,7 @@ def sessions():
         paged=bool(request.args.get("cursor")),
     )
     response.status_code = status
-    return _private(response)
+    return response
 
 
 # --- log a session ---------------------------------------------------------------------------
@@ -140,6 +135,9 @@ def _measured(args) -> dict[str, str]:
 
 
 @bp.get("/log/new")
+# The blank form: the service worker keeps it for this runner only (dropped at sign-out), so a
+# session can be logged with no signal. Every other logbook answer is never kept anywhere.
+@cache_policy(PRIVATE_REVALIDATE)
 @login_required
 def new_session():
     weather = _advice_snapshot(request.args)
@@ -156,17 +154,15 @@ def new_session():
         weather_token=snapshot.sign(weather, current_user.id) if weather else "",
     )
     form.values.update(_measured(request.args))
-    return _private(
-        render_page_or_fragment(
-            "logbook/new.html",
-            "logbook/_session_form.html",
-            **_form_context(form, weather, action=url_for("logbook.create_session")),
-        ),
-        offline=True,
+    return render_page_or_fragment(
+        "logbook/new.html",
+        "logbook/_session_form.html",
+        **_form_context(form, weather, action=url_for("logbook.create_session")),
     )
 
 
 @bp.post("/log/new")
+@cache_policy(PRIVATE_NO_STORE)
 @login_required
 def create_session():
     form = SessionForm.from_post(request.form)
@@ -189,19 +185,17 @@ def create_session():
             if wants_json():
                 # A script replaying the form (the offline outbox) gets the API's answer.
                 response = jsonify(session_to_json(session))
-                return _private(response), 201 if created else 200
+                return response, 201 if created else 200
             # The same form sent twice (double tap, back button) finds the session already logged.
             flash("Session logged." if created else "That session was already in your log.", "success")
             return redirect(url_for("logbook.session_detail", session_id=session.id), 303)
     if wants_json():
-        return _private(
-            jsonify(
-                {
-                    "error": "invalid_session",
-                    "detail": "Some fields are invalid; nothing was stored.",
-                    "fields": {name: [message] for name, message in form.errors.items()},
-                }
-            )
+        return jsonify(
+            {
+                "error": "invalid_session",
+                "detail": "Some fields are invalid; nothing was stored.",
+                "fields": {name: [message] for name, message in form.errors.items()},
+            }
         ), 422
     response = render_page_or_fragment(
         "logbook/new.html",
@@ -209,28 +203,28 @@ def create_session():
         **_form_context(form, weather, action=url_for("logbook.create_session")),
     )
     response.status_code = 422
-    return _private(response)
+    return response
 
 
 # --- one session -----------------------------------------------------------------------------
 
 
 @bp.get("/log/<session_id>")
+@cache_policy(PRIVATE_NO_STORE)
 @login_required
 def session_detail(session_id: str):
     session = _own_session_or_404(session_id)
-    return _private(
-        render_page_or_fragment(
-            "logbook/detail.html",
-            "logbook/_session_item.html",
-            session=session,
-            units=current_user.units,
-            body_weight_kg=current_user.body_weight_kg,
-        )
+    return render_page_or_fragment(
+        "logbook/detail.html",
+        "logbook/_session_item.html",
+        session=session,
+        units=current_user.units,
+        body_weight_kg=current_user.body_weight_kg,
     )
 
 
 @bp.route("/log/<session_id>/edit", methods=["GET", "POST"])
+@cache_policy(PRIVATE_NO_STORE)
 @login_required
 def edit_session(session_id: str):
     session = _own_session_or_404(session_id)
@@ -262,22 +256,21 @@ def edit_session(session_id: str):
         ),
     )
     response.status_code = status
-    return _private(response)
+    return response
 
 
 @bp.route("/log/<session_id>/delete", methods=["GET", "POST"])
+@cache_policy(PRIVATE_NO_STORE)
 @login_required
 def delete_session(session_id: str):
     session = _own_session_or_404(session_id)
     if request.method == "GET":
         # Asking first: in the list (htmx) the question replaces the row; without JS it is a page.
-        return _private(
-            render_page_or_fragment(
-                "logbook/delete.html",
-                "logbook/_delete_confirm.html",
-                session=session,
-                units=current_user.units,
-            )
+        return render_page_or_fragment(
+            "logbook/delete.html",
+            "logbook/_delete_confirm.html",
+            session=session,
+            units=current_user.units,
         )
     started = session.local_start
     service.delete_session(session)
@@ -285,6 +278,6 @@ def delete_session(session_id: str):
         response = render_page_or_fragment(
             "logbook/delete.html", "logbook/_deleted_item.html", started=started
         )
-        return _private(response)
+        return response
     flash("Session deleted.", "success")
     return redirect(url_for("logbook.sessions"), 303)

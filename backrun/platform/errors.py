@@ -7,7 +7,10 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-log = logging.getLogger("backrun.platform.errors")
+from backrun.platform.cache import ERRORS
+from backrun.platform.cache import HEADER as CACHE_CONTROL
+
+log = logging.getLogger(__name__)
 
 TITLES = {
     400: "That request didn't make sense",
@@ -65,7 +68,7 @@ def error_response(exc: HTTPException):
 
 
 def _error_headers(exc: HTTPException) -> dict:
-    headers = {}
+    headers = {CACHE_CONTROL: ERRORS.header()}
     for name, value in exc.get_headers():
         if name.lower() in {"allow", "retry-after", "www-authenticate"}:
             headers[name] = value

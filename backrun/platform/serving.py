@@ -39,7 +39,8 @@ from pathlib import Path
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-IMMUTABLE_MAX_AGE_S = 365 * 24 * 3600
+from backrun.platform.cache import PUBLIC_IMMUTABLE, REVALIDATE, apply, cache_policy
+
 VERSION_LENGTH = 12
 VERSION_SEGMENT = re.compile(rf"[0-9a-f]{{{VERSION_LENGTH}}}")
 RECHECK_S = 2.0  # how often the folder is looked at again for changed files (stat only)
@@ -123,20 +124,13 @@ def _versioned_static(app: Flask) -> None:
         if endpoint == "static" and "filename" in values:
             values["filename"] = f"{versions.current()}/{values['filename']}"
 
+    @cache_policy(PUBLIC_IMMUTABLE)  # the URLs url_for gives; any other is asked again every time
     def static(filename: str):
         version, slash, rest = filename.partition("/")
         if not (slash and VERSION_SEGMENT.fullmatch(version)):
-            return app.send_static_file(filename)  # a plain URL: Flask's own caching
+            return apply(app.send_static_file(filename), REVALIDATE)  # a plain URL
         response = app.send_static_file(rest)
-        if version == versions.current():
-            response.cache_control.no_cache = None
-            response.cache_control.public = True
-            response.cache_control.max_age = IMMUTABLE_MAX_AGE_S
-            response.cache_control.immutable = True
-        else:
-            response.cache_control.public = True
-            response.cache_control.no_cache = True
-        return response
+        return apply(response, PUBLIC_IMMUTABLE if version == versions.current() else REVALIDATE)
 
     app.view_functions["static"] = static
 

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from backrun.advice.limits import CHOICES as RUN_MINUTES
+from backrun.platform.cache import NO_STORE, cache_policy
 from backrun.push import bp, schedule, service
 
 
@@ -25,6 +26,7 @@ def _own_or_404(subscription_id: int):
 
 
 @bp.post("/settings/push/<int:subscription_id>")
+@cache_policy(NO_STORE)
 @login_required
 def save_subscription(subscription_id: int):
     sub = _own_or_404(subscription_id)
@@ -61,6 +63,7 @@ def save_subscription(subscription_id: int):
 
 
 @bp.post("/settings/push/<int:subscription_id>/delete")
+@cache_policy(NO_STORE)
 @login_required
 def remove_subscription(subscription_id: int):
     service.remove(_own_or_404(subscription_id))

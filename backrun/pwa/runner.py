@@ -1,10 +1,11 @@
 """Whose page is this? The partition key the service worker keeps a signed-in runner's pages under.
 
-Every HTML answer for a signed-in runner says `Cache-Control: private` (no shared cache may keep
-a page with their name and CSRF token in it) and `X-Backrun-Runner: <key>`. The service worker
-keeps such pages only in that runner's cache and deletes it as soon as it sees a page for someone
-else or for nobody (after signing out, or when the sign-in expired). The key is an HMAC of the
-account id: stable, opaque, and useless to anyone who reads it.
+Every HTML answer for a signed-in runner says `X-Backrun-Runner: <key>`; its view's cache policy
+(backrun/platform/cache.py) makes it `private` or `no-store`, so no shared cache keeps a page with
+their name and CSRF token in it. The service worker keeps such pages only in that runner's cache
+and deletes it as soon as it sees a page for someone else or for nobody (after signing out, or
+when the sign-in expired). The key is an HMAC of the account id: stable, opaque, and useless to
+anyone who reads it.
 """
 
 from __future__ import annotations
@@ -41,9 +42,4 @@ def _mark_runner_pages(response):
     if response.mimetype != "text/html" or not current_user.is_authenticated:
         return response
     response.headers[RUNNER_HEADER] = runner_key(current_user.id)
-    cache_control = response.headers.get("Cache-Control", "")
-    if "private" not in cache_control and "no-store" not in cache_control:
-        response.headers["Cache-Control"] = (
-            "private, no-cache" if not cache_control else f"private, {cache_control}"
-        )
     return response

@@ -7,6 +7,7 @@ import json
 from flask import Response, jsonify, render_template, request
 from flask_wtf.csrf import generate_csrf
 
+from backrun.platform.cache import NO_STORE, PAGE, REVALIDATE, cache_policy
 from backrun.pwa import bp
 from backrun.pwa.build import content_version, service_worker_source
 from backrun.pwa.manifest import web_app_manifest
@@ -14,29 +15,31 @@ from backrun.pwa.runner import current_runner_key
 
 
 @bp.get("/manifest.webmanifest")
+@cache_policy(REVALIDATE)
 def manifest():
-    response = Response(json.dumps(web_app_manifest(), indent=1), mimetype="application/manifest+json")
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return Response(json.dumps(web_app_manifest(), indent=1), mimetype="application/manifest+json")
 
 
 @bp.get("/sw.js")
+@cache_policy(REVALIDATE)
 def service_worker():
-    # At the root so its scope is the whole app; no-cache so a deploy is seen at the next visit.
+    # At the root so its scope is the whole app; revalidated so a deploy is seen at the next visit.
     response = Response(service_worker_source(), mimetype="text/javascript")
-    response.headers["Cache-Control"] = "no-cache"
     response.set_etag(content_version())
     return response.make_conditional(request)
 
 
 @bp.get("/offline")
+@cache_policy(PAGE)
 def offline():
-    # Kept at install and shown for a page that was never kept. Public: nobody's data in it.
+    # Kept at install (fetched without cookies) and shown for a page that was never kept: nobody's
+    # data in it. A signed-in runner's copy is still marked theirs (PAGE), as every page of theirs.
     return render_template("pwa/offline.html")
 
 
 @bp.get("/pwa/sign-in")
 @bp.get("/pwa/session")  # its name until 2026-12: service workers installed before still ask it
+@cache_policy(NO_STORE)
 def sign_in_state():
     """For the outbox: is a runner signed in, which one, and a CSRF token that is valid now.
 
@@ -46,6 +49,4 @@ def sign_in_state():
     body = {"signed_in": runner is not None, "runner": runner}
     if runner:
         body["csrf_token"] = generate_csrf()
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(body)

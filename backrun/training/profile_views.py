@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from backrun.advice.kit import RUNS
 from backrun.extensions import db
+from backrun.platform.cache import NO_STORE, cache_policy
 from backrun.safety.profile import EXPERIENCES, SENSITIVITIES
 from backrun.training import bp
 
@@ -29,6 +30,7 @@ def profile_problem(experience: str, sensitivities: list[str], runs: str) -> str
 
 
 @bp.post("/settings/profile")
+@cache_policy(NO_STORE)
 @login_required
 def save_profile():
     from backrun.accounts.views import _settings_page  # the one settings page renderer

@@ -13,11 +13,14 @@ from zoneinfo import ZoneInfo
 from flask import render_template
 from flask_login import current_user
 
+from backrun.platform.cache import PAGE, cache_policy
 from backrun.training import bp, plan
 from backrun.training.history import plan_position_for
 
 
 @bp.get("/timer")
+# Signed out the same for everyone, kept in the offline shell; signed in, it holds the runner's plan step.
+@cache_policy(PAGE)
 def timer_page():
     signed_in = current_user.is_authenticated
     position = None
@@ -25,13 +28,10 @@ def timer_page():
         today = datetime.now(UTC).astimezone(ZoneInfo(current_user.time_zone)).date()
         position = plan_position_for(current_user, today)
     workout = position.workout if position else plan.beginner_workout()
-    response = render_template(
+    return render_template(
         "training/timer.html",
         position=position,
         workout=workout,
         weeks=plan.WEEKS,
         plan_weeks=plan.PLAN_WEEKS,
     )
-    # Signed out it is the same for everyone, and kept in the offline shell; signed in, it holds
-    # the runner's plan step and is marked private by backrun/pwa/runner.py.
-    return response, 200, {"Cache-Control": "no-cache"}

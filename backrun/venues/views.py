@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from backrun.extensions import db
 from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
+from backrun.platform.cache import PAGE, cache_policy
 from backrun.platform.pages import render_page_or_fragment
 from backrun.venues import bp
 from backrun.venues.classify import KIND_LABELS
@@ -34,6 +35,7 @@ MODES = ("day", "night", "indoor")
 
 
 @bp.get("/nearby")
+@cache_policy(PAGE)
 def nearby():
     """The venue list alone, in the mode the advice chose; it may wait for a live lookup."""
     try:
@@ -55,6 +57,7 @@ def nearby():
 
 
 @bp.get("/<osm_type>/<int:osm_id>")
+@cache_policy(PAGE)
 def detail(osm_type: str, osm_id: int):
     if osm_type not in OSM_TYPES:
         abort(404)

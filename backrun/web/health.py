@@ -23,6 +23,7 @@ from sqlalchemy import CursorResult, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backrun.extensions import Model, db
+from backrun.platform.cache import NO_STORE, cache_policy
 from backrun.platform.columns import UtcDateTime, utc_now
 from backrun.platform.coordination import get_coordinator
 from backrun.web import bp
@@ -81,6 +82,7 @@ def _write_check() -> _WriteCheck:
 
 
 @bp.get("/healthz")
+@cache_policy(NO_STORE)
 def healthz():
     coordinator = get_coordinator()
     coordinator.check()  # Redis configured: ping it (a second at most), else report the fallback
@@ -101,6 +103,4 @@ def healthz():
     # a load balancer must not take every instance out of service because the cache is away.
     healthy = status == 200 and checks["cache"] != "redis-fallback"
     body = {"status": "ok" if healthy else "degraded", "checks": checks}
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-store"
-    return response, status
+    return jsonify(body), status

@@ -12,6 +12,7 @@ from backrun.advice.venues import venues_for_advice
 from backrun.extensions import limiter
 from backrun.places.coordinates import InvalidCoordinates
 from backrun.places.geocoding import GeocodingError, geocode
+from backrun.platform.cache import NO_STORE, PAGE, apply, cache_policy
 from backrun.platform.pages import render_page_or_fragment
 from backrun.training.fit import RunnerFit, fit_for, profile_args
 from backrun.web import bp
@@ -20,6 +21,7 @@ from backrun.web.forms import RUN_MINUTES, AdviceForm
 
 
 @bp.get("/")
+@cache_policy(PAGE)
 def index():
     return render_template("web/index.html", form=AdviceForm(), run_minutes=RUN_MINUTES)
 
@@ -29,6 +31,7 @@ def _geocode_limit() -> str:
 
 
 @bp.get("/advice")
+@cache_policy(PAGE)
 # Place searches cost a Nominatim request (1 a second for the whole app): limit them per client.
 @limiter.limit(_geocode_limit, scope="geocode", exempt_when=lambda: not request.args.get("place"))
 def advice():
@@ -70,7 +73,7 @@ def advice():
     response = render_page_or_fragment("web/page.html", "web/_advice.html", **context)
     response.status_code = status
     if upstream_down:
-        response.headers["Cache-Control"] = "no-store"
+        apply(response, NO_STORE)
     return response
 
 

@@ -12,7 +12,8 @@ import pytest
 from flask import url_for
 
 from backrun import PROJECT_ROOT
-from backrun.platform.serving import IMMUTABLE_MAX_AGE_S, StaticVersion
+from backrun.platform.cache import IMMUTABLE_MAX_AGE_S
+from backrun.platform.serving import StaticVersion
 from tests.support.apps import make_app
 from tests.support.runners import FAST_HASH, Runner, make_logbook_app
 
