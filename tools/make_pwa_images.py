@@ -79,7 +79,7 @@ def render_icons(browser) -> None:
 
 
 def render_screenshots(browser, base_url: str) -> None:
-    from tests.conftest import daylit_location
+    from tests.support.apps import daylit_location
 
     SHOTS.mkdir(exist_ok=True)
     lat, lon = daylit_location()

@@ -26,8 +26,8 @@ from backrun.platform.cache import (
     policy_of,
 )
 from backrun.venues.models import Venue
-from tests.conftest import daylit_location
-from tests.logbook.helpers import FAST_HASH, Runner, make_logbook_app
+from tests.support.apps import daylit_location
+from tests.support.runners import FAST_HASH, Runner, make_logbook_app
 
 HAND_SET = re.compile(r"""["']Cache-Control["']|\.cache_control\b""")
 

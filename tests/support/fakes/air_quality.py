@@ -180,9 +180,9 @@ class AirQualityFake(FakeService):
         return (spec(offset) if callable(spec) else spec.get(offset, {})) or {}
 
 
-# One fake for the whole run, started on first use. It lives here, not in conftest.py, because
-# conftest is imported twice (as `conftest` by pytest and as `tests.conftest` by helpers), and two
-# copies would mean two fakes: the app asking one while the test sets up the other.
+# One fake for the whole run, started on first use: every app from `make_app` asks it, with no
+# fixture to pass along (the apps of benchmarks and tools included), and a test sets it up through
+# the `air_quality` fixture, which hands out this same one.
 _SHARED: AirQualityFake | None = None
 _SHARED_LOCK = threading.Lock()
 
