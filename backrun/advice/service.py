@@ -52,11 +52,6 @@ class AdviceResult:
         return self.advice.to_dict()
 
     @property
-    def air_known(self) -> bool:
-        """False when the air over the run could not be had: the verdict is the weather's alone."""
-        return self.advice.air is not None
-
-    @property
     def source(self) -> str | None:
         return self.weather.forecast.source if self.weather.forecast else None
 

@@ -60,14 +60,6 @@ def api_user() -> User:
     return user
 
 
-def optional_api_user() -> User | None:
-    """The runner when the request is signed in (token or session), else None: never a 401."""
-    try:
-        return api_user()
-    except ApiError:
-        return None
-
-
 def _require_csrf_header() -> None:
     try:
         validate_csrf(request.headers.get("X-CSRFToken", ""))

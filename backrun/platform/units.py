@@ -13,7 +13,6 @@ from dataclasses import dataclass
 DISTANCES = ("km", "mi")
 TEMPERATURES = ("c", "f")
 WINDS = ("kmh", "mph", "ms")
-DISTANCE_LABELS = {"km": "Kilometres", "mi": "Miles"}
 TEMPERATURE_LABELS = {"c": "°C", "f": "°F"}
 WIND_LABELS = {"kmh": "km/h", "mph": "mph", "ms": "m/s"}
 

@@ -77,10 +77,6 @@ class LiveStatus:
     state: str  # fresh | fetched | stale | failed | disabled
     detail: str = ""
 
-    @property
-    def has_data(self) -> bool:
-        return self.state in {"fresh", "fetched", "stale"}
-
 
 def tiles_near(lat: float, lon: float, radius_km: float) -> list[list[Tile]]:
     """The tiles touching the search box, one group per box (two across the ±180° meridian)."""
