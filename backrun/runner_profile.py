@@ -18,7 +18,7 @@ from sqlalchemy import select
 from backrun import kit
 from backrun.accounts.models import User
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run as TrainingSession  # the logbook calls it a run now
 from backrun.safety.profile import DEFAULT_PROFILE, EXPERIENCES, Profile, parse_sensitivities
 
 

@@ -21,7 +21,7 @@ from backrun.accounts.limits import login_attempts, password_checks, signup_atte
 from backrun.accounts.passwords import verify_password
 from backrun.extensions import db
 
-HOME_AFTER_SIGN_IN = "logbook.sessions"
+HOME_AFTER_SIGN_IN = "logbook.runs"
 
 
 def safe_next(target: str | None) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import insert
 
 from backrun.extensions import db
-from backrun.logbook.models import SETTINGS, SORENESS_PLACES, TrainingSession
+from backrun.logbook.models import SETTINGS, SORENESS_PLACES, Run
 
 OFFSETS_MIN = (60, 120, -300, 0)
 
@@ -48,5 +48,5 @@ def generated_sessions(user_id: int, count: int, *, end: datetime, seed: int = 4
             }
         )
     for start in range(0, len(rows), 1000):
-        db.session.execute(insert(TrainingSession), rows[start : start + 1000])
+        db.session.execute(insert(Run), rows[start : start + 1000])
     db.session.commit()

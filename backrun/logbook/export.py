@@ -1,6 +1,6 @@
 """Your data is yours: CSV export and import (checked row by row first), and a JSON export of everything.
 
-The CSV holds the same fields as the API, in metric units, one session a row. Import runs every row
+The CSV holds the same fields as the API, in metric units, one run a row. Import runs every row
 through the API's schema; nothing is written until the runner has seen the report and confirmed.
 Rows without an id get one derived from their content, so importing a file twice adds nothing twice.
 """
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
 
-from backrun.logbook.json_format import session_to_json
-from backrun.logbook.models import TrainingSession
-from backrun.logbook.schemas import load_session
+from backrun.logbook.json_format import run_to_json
+from backrun.logbook.models import Run
+from backrun.logbook.schemas import load_run
 
 COLUMNS = (
     "id",
@@ -56,25 +56,25 @@ def _cell(text: str | None) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _row(session: TrainingSession) -> list:
+def _row(run: Run) -> list:
     return [
-        str(session.id),
-        session.local_start.isoformat(),
-        session.duration_s,
-        "" if session.distance_m is None else session.distance_m,
-        session.setting,
-        session.venue_osm or "",
-        _cell(session.venue_name),
-        session.surface or "",
-        _blank(session.bouts),
-        _blank(session.backward_s),
-        _blank(session.recovery_s),
-        session.pattern,
-        _blank(session.effort),
-        ";".join(session.soreness or []),
-        _cell(session.notes),
-        session.created_at.isoformat(),
-        session.updated_at.isoformat(),
+        str(run.id),
+        run.local_start.isoformat(),
+        run.duration_s,
+        "" if run.distance_m is None else run.distance_m,
+        run.setting,
+        run.venue_osm or "",
+        _cell(run.venue_name),
+        run.surface or "",
+        _blank(run.bouts),
+        _blank(run.backward_s),
+        _blank(run.recovery_s),
+        run.pattern,
+        _blank(run.effort),
+        ";".join(run.soreness or []),
+        _cell(run.notes),
+        run.created_at.isoformat(),
+        run.updated_at.isoformat(),
     ]
 
 
@@ -82,13 +82,13 @@ def _blank(value) -> object:
     return "" if value is None else value
 
 
-def csv_lines(sessions: Iterable[TrainingSession]) -> Iterator[str]:
+def csv_lines(runs: Iterable[Run]) -> Iterator[str]:
     """The export, a chunk at a time (a long log never sits in memory as one string)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for count, session in enumerate(sessions, 1):
-        writer.writerow(_row(session))
+    for count, run in enumerate(runs, 1):
+        writer.writerow(_row(run))
         if count % 200 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -96,7 +96,7 @@ def csv_lines(sessions: Iterable[TrainingSession]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def everything(user, tokens, sessions: Iterable[TrainingSession], exported_at) -> dict:
+def everything(user, tokens, runs: Iterable[Run], exported_at) -> dict:
     return {
         "format": "backrun-export/1",
         "exported_at": exported_at.isoformat(),
@@ -117,7 +117,7 @@ def everything(user, tokens, sessions: Iterable[TrainingSession], exported_at) -
             }
             for t in tokens
         ],
-        "sessions": [session_to_json(s) for s in sessions],
+        "sessions": [run_to_json(s) for s in runs],
     }
 
 
@@ -155,7 +155,7 @@ class ImportReport:
 
 
 def parse_csv(text: str, user_id: int) -> ImportReport:
-    """Every row checked against the session schema; nothing touches the database here."""
+    """Every row checked against the run schema; nothing touches the database here."""
     report = ImportReport()
     text = text.lstrip("\ufeff")  # a BOM from spreadsheet exports
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -221,7 +221,7 @@ def _check_row(row: ImportRow, raw: dict, user_id: int, seen: set[uuid.UUID]) ->
     if row.errors:
         return
     try:
-        data = load_session(payload)
+        data = load_run(payload)
     except ValidationError as exc:
         row.errors.update(_flat(exc.messages))
         return

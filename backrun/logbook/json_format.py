@@ -1,36 +1,36 @@
-"""A session as the API's JSON (the shape `SessionSchema` documents and accepts back)."""
+"""A run as the API's JSON (the shape `RunSchema` documents and accepts back)."""
 
 from __future__ import annotations
 
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 
 
-def session_to_json(session: TrainingSession) -> dict:
+def run_to_json(run: Run) -> dict:
     venue = None
-    if session.venue_osm or session.venue_name:
-        venue = {k: v for k, v in {"osm": session.venue_osm, "name": session.venue_name}.items() if v}
+    if run.venue_osm or run.venue_name:
+        venue = {k: v for k, v in {"osm": run.venue_osm, "name": run.venue_name}.items() if v}
     intervals = None
-    if session.bouts is not None:
+    if run.bouts is not None:
         intervals = {
-            "bouts": session.bouts,
-            "backward_s": session.backward_s,
-            "recovery_s": session.recovery_s,
+            "bouts": run.bouts,
+            "backward_s": run.backward_s,
+            "recovery_s": run.recovery_s,
         }
     return {
-        "id": str(session.id),
-        "started_at": session.local_start.isoformat(),
-        "duration_s": session.duration_s,
-        "distance_m": session.distance_m,
-        "setting": session.setting,
+        "id": str(run.id),
+        "started_at": run.local_start.isoformat(),
+        "duration_s": run.duration_s,
+        "distance_m": run.distance_m,
+        "setting": run.setting,
         "venue": venue,
-        "surface": session.surface,
+        "surface": run.surface,
         "intervals": intervals,
-        "pattern": session.pattern,
-        "effort": session.effort,
-        "soreness": list(session.soreness or []),
-        "notes": session.notes,
-        "weather": session.weather,
-        "kit_feedback": session.kit_feedback,
-        "created_at": session.created_at.isoformat(),
-        "updated_at": session.updated_at.isoformat(),
+        "pattern": run.pattern,
+        "effort": run.effort,
+        "soreness": list(run.soreness or []),
+        "notes": run.notes,
+        "weather": run.weather,
+        "kit_feedback": run.kit_feedback,
+        "created_at": run.created_at.isoformat(),
+        "updated_at": run.updated_at.isoformat(),
     }

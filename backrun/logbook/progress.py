@@ -41,7 +41,7 @@ class WeekTotals:
 
 
 @dataclass(frozen=True, slots=True)
-class SessionSummary:
+class RunSummary:
     """One recent session, as much as the next-step rule needs."""
 
     day: date
@@ -153,7 +153,7 @@ def _bout(seconds: int) -> str:
     return f"{minutes}-minute" if not rest else f"{minutes} min {rest} s"
 
 
-def next_step(recent: Sequence[SessionSummary], today: date, plan_bout_s: int | None = None) -> Suggestion:
+def next_step(recent: Sequence[RunSummary], today: date, plan_bout_s: int | None = None) -> Suggestion:
     """What to do next time, from the most recent sessions (newest first).
 
     `plan_bout_s`: the bout length of the beginner plan's next step while the plan runs (None once
@@ -264,7 +264,7 @@ def next_step(recent: Sequence[SessionSummary], today: date, plan_bout_s: int | 
 
 def progress(
     log: Sequence[WeekTotals],
-    recent: Sequence[SessionSummary],
+    recent: Sequence[RunSummary],
     *,
     today: date,
     weekly_target: int,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backrun.accounts.columns import utc_now
 from backrun.accounts.models import User
+from backrun.accounts.signals import account_deleting
 from backrun.extensions import db
 from backrun.push.models import PushDelivery, PushSubscription
 
@@ -144,7 +145,8 @@ def remove(sub: PushSubscription) -> None:
     db.session.commit()
 
 
-def remove_all_of(user: User) -> None:
+@account_deleting.connect
+def remove_all_of(user: User, **_: object) -> None:
     """For account deletion (no commit: the caller's transaction)."""
     ids = select(PushSubscription.id).where(PushSubscription.user_id == user.id)
     db.session.execute(delete(PushDelivery).where(PushDelivery.subscription_id.in_(ids)))

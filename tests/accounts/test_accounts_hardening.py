@@ -122,7 +122,8 @@ class TestGuessingLimits:
         assert statuses[:3] == [303, 422, 422] and statuses[3:] == [429, 429, 429], statuses
 
     @pytest.mark.parametrize(
-        ("route", "field"), [("/settings/password", "current_password"), ("/settings/delete", "delete_password")]
+        ("route", "field"),
+        [("/settings/password", "current_password"), ("/settings/delete", "delete_password")],
     )
     def test_wrong_current_passwords_are_limited_per_account(self, app, route, field):
         runner = Runner(app, "guessed@example.org").signup()

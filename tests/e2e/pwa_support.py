@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 
 PASSWORD = "correct horse battery"
 
@@ -100,14 +100,14 @@ def sign_in(page, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def stored_sessions(app) -> list[TrainingSession]:
+def stored_sessions(app) -> list[Run]:
     with app.app_context():
-        return list(db.session.scalars(select(TrainingSession)))
+        return list(db.session.scalars(select(Run)))
 
 
 def session_count(app) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(TrainingSession))
+        return db.session.scalar(select(func.count()).select_from(Run))
 
 
 class FlakySync:

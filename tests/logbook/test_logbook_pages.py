@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 from tests.conftest import daylit_location
 from tests.logbook.helpers import HTMX, hidden_fields, session_count, session_payload
 
@@ -44,7 +44,7 @@ def _valid_form(**overrides) -> dict:
 
 def _stored(app, session_id):
     with app.app_context():
-        return db.session.get(TrainingSession, uuid.UUID(str(session_id)))
+        return db.session.get(Run, uuid.UUID(str(session_id)))
 
 
 class TestImGoing:
@@ -497,6 +497,6 @@ def test_a_new_entry_takes_the_browsers_time_zone_and_an_edit_keeps_its_own(runn
     created = runner_a.post("/log/new", {**fields, **_valid_form()})
     assert created.status_code in (302, 303)
     with runner_a.app.app_context():
-        stored = db.session.scalars(db.select(TrainingSession)).one()
+        stored = db.session.scalars(db.select(Run)).one()
     edit = runner_a.client.get(f"/log/{stored.id}/edit").get_data(as_text=True)
     assert 'name="tz"' in edit and not re.search(r'name="tz"[^>]*data-browser-time-zone', edit)

@@ -10,7 +10,7 @@ from backrun.logbook import chart
 from backrun.logbook.progress import (
     BACKWARD_RUN_MET,
     RECOVERY_MET,
-    SessionSummary,
+    RunSummary,
     WeekTotals,
     next_step,
     progress,
@@ -29,8 +29,8 @@ def day(d: date, sessions=1, duration=600, backward=300, longest=30) -> WeekTota
     return WeekTotals(week_start(d), sessions, duration, backward, longest)
 
 
-def recent(days_ago: int, bout=30, effort=3, soreness=()) -> SessionSummary:
-    return SessionSummary(TODAY - timedelta(days=days_ago), bout, effort, tuple(soreness))
+def recent(days_ago: int, bout=30, effort=3, soreness=()) -> RunSummary:
+    return RunSummary(TODAY - timedelta(days=days_ago), bout, effort, tuple(soreness))
 
 
 class TestWeeks:

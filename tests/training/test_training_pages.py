@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 from backrun.training.plan import WEEKS
 from tests.conftest import daylit_location
 from tests.logbook.helpers import hidden_fields
@@ -155,7 +155,7 @@ class TestLogFormFromTheTimer:
         assert form["duration"] == "0:09"
         assert runner_a.post("/log/new", form).status_code == 303
         with app.app_context():
-            stored = db.session.get(TrainingSession, uuid.UUID(fields["id"]))
+            stored = db.session.get(Run, uuid.UUID(fields["id"]))
             assert (stored.duration_s, stored.bouts, stored.backward_s, stored.recovery_s) == (9, 2, 3, 3)
             assert stored.weather["verdict"] == "go"
 

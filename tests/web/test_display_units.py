@@ -11,7 +11,7 @@ import pytest
 
 from backrun import units
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 from backrun.units import Units
 from tests.conftest import daylit_location
 from tests.logbook.helpers import FAST_HASH, make_logbook_app
@@ -259,7 +259,7 @@ def test_the_weather_kept_with_a_session_reads_in_the_runners_units(app, runner_
     stored = runner_a.log(token_a)
     # The API keeps only weather Backrun signed (issue 13): put a known snapshot in place directly.
     with app.app_context():
-        session = db.session.get(TrainingSession, uuid.UUID(stored["id"]))
+        session = db.session.get(Run, uuid.UUID(stored["id"]))
         session.weather = {
             "verdict": "caution",
             "reasons": [
