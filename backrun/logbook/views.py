@@ -12,14 +12,12 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from backrun.advice_service import get_advice
-from backrun.errors import wants_json
 from backrun.logbook import bp, service, snapshot
 from backrun.logbook.filters import FilterForm
-from backrun.logbook.json_format import run_to_json
 from backrun.logbook.models import SETTINGS, SURFACES, Run
 from backrun.logbook.run_form import SORENESS_LABELS, RunForm
 from backrun.logbook.schemas import MAX_BOUTS, MAX_DURATION_S, OSM_REF
@@ -187,23 +185,9 @@ def create_run():
                 "This form was already used for another session. Reload the page and try again."
             )
         else:
-            if wants_json():
-                # A script replaying the form (the offline outbox) gets the API's answer.
-                response = jsonify(run_to_json(run))
-                return _private(response), 201 if created else 200
             # The same form sent twice (double tap, back button) finds the run already logged.
             flash("Session logged." if created else "That session was already in your log.", "success")
             return redirect(url_for("logbook.run_detail", run_id=run.id), 303)
-    if wants_json():
-        return _private(
-            jsonify(
-                {
-                    "error": "invalid_session",
-                    "detail": "Some fields are invalid; nothing was stored.",
-                    "fields": {name: [message] for name, message in form.errors.items()},
-                }
-            )
-        ), 422
     response = render_page_or_fragment(
         "logbook/new.html",
         "logbook/_run_form.html",

@@ -15,6 +15,7 @@ SHELL_FILES = (
     "js/venues-map.js",
     "js/pwa.js",
     "js/outbox.js",
+    "js/run-from-form.js",  # the outbox reads a kept log form into the API's run
     "js/offline-log.js",
     "js/offline-advice.js",
     "js/profile.js",  # the runner profile kept on the phone (issue 18)

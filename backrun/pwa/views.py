@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from backrun.pwa import bp
@@ -37,7 +38,8 @@ def offline():
 
 @bp.get("/pwa/session")
 def session_state():
-    """For the outbox: is a runner signed in, which one, and a CSRF token that is valid now.
+    """For the outbox: is a runner signed in, which one, a CSRF token that is valid now, and their
+    units and time zone.
 
     Pages kept offline carry old CSRF tokens, so a replay asks here first, with no cache between.
     """
@@ -45,6 +47,10 @@ def session_state():
     body = {"signed_in": runner is not None, "runner": runner}
     if runner:
         body["csrf_token"] = generate_csrf()
+        # How the outbox reads a kept log form: distances in these units, a start without a
+        # known zone in this one (what the form's handler would use).
+        body["units"] = current_user.units
+        body["time_zone"] = current_user.time_zone
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
