@@ -16,31 +16,16 @@ from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
 
+from backrun.logbook.fields import CSV_COLUMNS, FIELDS, GROUP_MEMBERS, nest
 from backrun.logbook.json_format import run_to_json
 from backrun.logbook.models import Run
 from backrun.logbook.schemas import load_run
 
-COLUMNS = (
-    "id",
-    "started_at",
-    "duration_s",
-    "distance_m",
-    "setting",
-    "venue_osm",
-    "venue_name",
-    "surface",
-    "bouts",
-    "backward_s",
-    "recovery_s",
-    "pattern",
-    "effort",
-    "soreness",
-    "notes",
-    "created_at",
-    "updated_at",
-)
+COLUMNS = CSV_COLUMNS  # the field table's order (backrun/logbook/fields.py)
 REQUIRED_COLUMNS = ("started_at", "duration_s", "setting")
-READ_ONLY_COLUMNS = ("created_at", "updated_at")
+READ_ONLY_COLUMNS = tuple(f.column for f in FIELDS if f.read_only and f.csv)
+TEXT_COLUMNS = ("venue_name", "notes")  # typed by the runner: escaped on export, unescaped on import
+INTEGER_COLUMNS = ("duration_s", "effort", "bouts", "backward_s", "recovery_s")
 MAX_ROWS = 20_000
 # Spreadsheets run cells that start like a formula (OWASP "CSV injection"): export them as text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -56,26 +41,22 @@ def _cell(text: str | None) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _csv_value(run: Run, column: str) -> object:
+    if column == "id":
+        return str(run.id)
+    if column == "started_at":
+        return run.local_start.isoformat()
+    if column in READ_ONLY_COLUMNS:
+        return getattr(run, column).isoformat()
+    if column == "soreness":
+        return ";".join(run.soreness or [])
+    if column in TEXT_COLUMNS:
+        return _cell(getattr(run, column))  # free text: never a formula
+    return _blank(getattr(run, column))
+
+
 def _row(run: Run) -> list:
-    return [
-        str(run.id),
-        run.local_start.isoformat(),
-        run.duration_s,
-        "" if run.distance_m is None else run.distance_m,
-        run.setting,
-        run.venue_osm or "",
-        _cell(run.venue_name),
-        run.surface or "",
-        _blank(run.bouts),
-        _blank(run.backward_s),
-        _blank(run.recovery_s),
-        run.pattern,
-        _blank(run.effort),
-        ";".join(run.soreness or []),
-        _cell(run.notes),
-        run.created_at.isoformat(),
-        run.updated_at.isoformat(),
-    ]
+    return [_csv_value(run, column) for column in COLUMNS]
 
 
 def _blank(value) -> object:
@@ -191,39 +172,45 @@ def parse_csv(text: str, user_id: int) -> ImportReport:
     return report
 
 
+def _csv_cell_value(column: str, cells: dict, raw: dict, row: ImportRow) -> object:
+    text = cells.get(column, "")
+    if column in INTEGER_COLUMNS:
+        return _int(text, column, row)
+    if column == "distance_m":
+        return _float(text, column, row)
+    if column == "soreness":
+        return [p.strip() for p in re.split(r"[;|,]", text) if p.strip()]
+    if column == "notes":
+        return _uncell(raw.get("notes") or "")  # as written, spaces and all
+    if column == "venue_name":
+        return _uncell(text)
+    if column in ("started_at", "setting", "venue_osm"):
+        return text  # an empty one is the schema's to refuse
+    return text or None
+
+
 def _check_row(row: ImportRow, raw: dict, user_id: int, seen: set[uuid.UUID]) -> None:
     cells = {k: (v or "").strip() for k, v in raw.items()}
-    payload: dict = {
-        "started_at": cells.get("started_at", ""),
-        "setting": cells.get("setting", ""),
-        "surface": cells.get("surface") or None,
-        "notes": _uncell(raw.get("notes") or ""),
-        "soreness": [p.strip() for p in re.split(r"[;|,]", cells.get("soreness", "")) if p.strip()],
+    parts = GROUP_MEMBERS["intervals"]
+    flat = {
+        column: _csv_cell_value(column, cells, raw, row)
+        for column in COLUMNS
+        if column not in ("id", *parts, *READ_ONLY_COLUMNS)
     }
-    for name in ("duration_s", "effort"):
-        payload[name] = _int(cells.get(name, ""), name, row)
-    payload["distance_m"] = _float(cells.get("distance_m", ""), "distance_m", row)
-    venue = {
-        k: v
-        for k, v in {"osm": cells.get("venue_osm", ""), "name": _uncell(cells.get("venue_name", ""))}.items()
-        if v
-    }
-    payload["venue"] = venue or None
-    if any(cells.get(n) for n in ("bouts", "backward_s", "recovery_s")):
-        payload["intervals"] = {
-            n: _int(cells.get(n, "") or ("0" if n == "recovery_s" else ""), n, row)
-            for n in ("bouts", "backward_s", "recovery_s")
-        }
-    else:
-        payload["intervals"] = None
-    payload["pattern"] = cells.get("pattern") or None
+    payload = nest(flat)
+    # Any of the interval cells makes intervals (recovery defaults to 0), for the schema to check.
+    payload["intervals"] = (
+        {n: _int(cells.get(n, "") or ("0" if n == "recovery_s" else ""), n, row) for n in parts}
+        if any(cells.get(n) for n in parts)
+        else None
+    )
     payload["id"] = cells.get("id") or str(_content_id(user_id, cells))
     if row.errors:
         return
     try:
         data = load_run(payload)
     except ValidationError as exc:
-        row.errors.update(_flat(exc.messages))
+        row.errors.update(_flat(exc.normalized_messages()))
         return
     if data["id"] in seen:
         row.errors["id"] = "The same id appears earlier in the file."

@@ -1,36 +1,24 @@
-"""A run as the API's JSON (the shape `RunSchema` documents and accepts back)."""
+"""A run as the API's JSON (the shape `RunSchema` documents and accepts back), from the field table."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from backrun.logbook.fields import FIELDS, nest
 from backrun.logbook.models import Run
 
 
+def _json_value(run: Run, column: str) -> Any:
+    if column == "id":
+        return str(run.id)
+    if column == "started_at":
+        return run.local_start.isoformat()  # with the offset it was logged with
+    if column in ("created_at", "updated_at"):
+        return getattr(run, column).isoformat()
+    if column == "soreness":
+        return list(run.soreness or [])
+    return getattr(run, column)
+
+
 def run_to_json(run: Run) -> dict:
-    venue = None
-    if run.venue_osm or run.venue_name:
-        venue = {k: v for k, v in {"osm": run.venue_osm, "name": run.venue_name}.items() if v}
-    intervals = None
-    if run.bouts is not None:
-        intervals = {
-            "bouts": run.bouts,
-            "backward_s": run.backward_s,
-            "recovery_s": run.recovery_s,
-        }
-    return {
-        "id": str(run.id),
-        "started_at": run.local_start.isoformat(),
-        "duration_s": run.duration_s,
-        "distance_m": run.distance_m,
-        "setting": run.setting,
-        "venue": venue,
-        "surface": run.surface,
-        "intervals": intervals,
-        "pattern": run.pattern,
-        "effort": run.effort,
-        "soreness": list(run.soreness or []),
-        "notes": run.notes,
-        "weather": run.weather,
-        "kit_feedback": run.kit_feedback,
-        "created_at": run.created_at.isoformat(),
-        "updated_at": run.updated_at.isoformat(),
-    }
+    return nest({field.column: _json_value(run, field.column) for field in FIELDS})

@@ -15,57 +15,22 @@ from zoneinfo import ZoneInfo
 from marshmallow import ValidationError
 
 from backrun.accounts.service import valid_time_zone
+from backrun.logbook.fields import FORM_FIELD_OF
+from backrun.logbook.fields import FORM_FIELDS as FIELD_TABLE_FORM_FIELDS
 from backrun.logbook.models import SETTINGS, SORENESS_PLACES, Run
 from backrun.logbook.schemas import load_run
 from backrun.logbook.units import distance_in_units, metres_per_unit
 
-TEXT_FIELDS = (
-    "id",
-    "started_local",
-    "tz",
-    "duration",
-    "distance",
-    "setting",
-    "venue_name",
-    "venue_osm",
-    "surface",
-    "bouts",
-    "backward_s",
-    "recovery_s",
-    "pattern",
-    "effort",
-    "notes",
-    "weather_token",
-    "kit_feedback",
-)
+# What the form posts as single text values: the run's fields (fields.py) but the soreness boxes,
+# plus the time zone and the signed weather snapshot.
+TEXT_FIELDS = (*(name for name in FIELD_TABLE_FORM_FIELDS if name != "soreness"), "tz", "weather_token")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,3}):([0-5]\d)$")
 
 # API field -> form field, for the messages.
-FIELD_OF = {
-    "started_at": "started_local",
-    "duration_s": "duration",
-    "distance_m": "distance",
-    "venue": "venue_name",
-}
-FORM_FIELDS = {
-    "started_local",
-    "duration",
-    "distance",
-    "setting",
-    "venue_name",
-    "surface",
-    "bouts",
-    "backward_s",
-    "recovery_s",
-    "intervals",
-    "pattern",
-    "effort",
-    "soreness",
-    "notes",
-    "id",
-    "kit_feedback",
-}
+FIELD_OF = FORM_FIELD_OF
+# Where a message can show: every field of the run the form carries, and the intervals as a whole.
+FORM_FIELDS = {*FIELD_TABLE_FORM_FIELDS, "intervals"}
 # The schema speaks in seconds; the form asks for minutes.
 FRIENDLIER = {"duration": "Enter a duration over 0 and at most 12 hours."}
 
@@ -187,7 +152,7 @@ class RunForm:
         try:
             return load_run(payload)
         except ValidationError as exc:
-            self._adopt(exc.messages)
+            self._adopt(exc.normalized_messages())
             return None
 
     def _start(self, payload: dict, fallback_zone: str, fixed_offset: timedelta | None) -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from backrun.kit import FEEDBACK as KIT_FEEDBACK
+from backrun.logbook.fields import API_FIELDS, READ_ONLY_FIELDS
 from backrun.logbook.models import PATTERNS, SETTINGS, SORENESS_PLACES, SURFACES
 from backrun.request_guard import contains_nul
 
@@ -26,7 +27,6 @@ MAX_SPEED_M_S = 10.0
 MAX_BOUTS = 500
 OSM_REF = re.compile(r"^(node|way|relation)/[1-9][0-9]{0,14}$")
 VERDICTS = ("go", "caution", "indoors", "unknown")
-READ_ONLY_FIELDS = ("created_at", "updated_at")
 
 
 class StrictNumber(fields.Float):
@@ -265,4 +265,8 @@ def load_run(payload: object, *, partial_id: bool = False) -> dict:
         if nul:
             raise ValidationError({k: ["Text may not contain NUL characters."] for k in nul})
     schema = RunSchema(partial=("id",) if partial_id else False)
-    return schema.load(payload)
+    return schema.load(payload)  # type: ignore[arg-type]  # a body that is no object: the schema refuses it
+
+
+if tuple(RunSchema._declared_fields) != API_FIELDS:  # the field table (fields.py) and the rules agree
+    raise RuntimeError("RunSchema and backrun/logbook/fields.py list different fields")

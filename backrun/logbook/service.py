@@ -19,6 +19,7 @@ from backrun.accounts.columns import utc_now
 from backrun.accounts.models import User
 from backrun.accounts.signals import account_deleting
 from backrun.extensions import db
+from backrun.logbook.fields import FIELDS, flatten
 from backrun.logbook.models import Run
 
 DEFAULT_PAGE_SIZE = 20
@@ -36,29 +37,25 @@ class BadCursor(ValueError):
 # --- writing -------------------------------------------------------------------------------
 
 
+# Columns the API's data sets as they are; the start, pattern, soreness and notes need a word more.
+_AS_GIVEN = tuple(
+    f.column
+    for f in FIELDS
+    if not f.read_only and f.column not in ("id", "started_at", "pattern", "soreness", "notes")
+)
+
+
 def _apply(run: Run, data: dict) -> None:
     started: datetime = data["started_at"]
     offset = started.utcoffset() or timedelta(0)
     run.started_at = started.astimezone(UTC)
     run.utc_offset_min = int(offset.total_seconds() // 60)
     run.local_date = started.date()
-    run.duration_s = data["duration_s"]
-    run.distance_m = data.get("distance_m")
-    run.setting = data["setting"]
-    venue = data.get("venue") or {}
-    run.venue_osm = venue.get("osm")
-    run.venue_name = venue.get("name")
-    run.surface = data.get("surface")
-    intervals = data.get("intervals") or {}
-    run.bouts = intervals.get("bouts")
-    run.backward_s = intervals.get("backward_s")
-    run.recovery_s = intervals.get("recovery_s")
-    run.pattern = data.get("pattern") or ("intervals" if intervals else "mixed")
-    run.effort = data.get("effort")
+    for column, value in flatten(data, _AS_GIVEN).items():
+        setattr(run, column, value)
+    run.pattern = data.get("pattern") or ("intervals" if data.get("intervals") else "mixed")
     run.soreness = list(data.get("soreness") or [])
     run.notes = data.get("notes") or ""
-    run.weather = data.get("weather")
-    run.kit_feedback = data.get("kit_feedback")
 
 
 def create_run(user: User, data: dict) -> tuple[Run, bool]:
@@ -111,7 +108,7 @@ def _delete_runs_of(user: User, **_: object) -> None:
 def create_many(user: User, rows: list[dict]) -> tuple[int, int]:
     """Import: (added, already there). Ids already in the log are left as they are."""
     ids = [row["id"] for row in rows]
-    present = set()
+    present: set[uuid.UUID] = set()
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
         present.update(db.session.scalars(select(Run.id).where(Run.id.in_(chunk))))
