@@ -21,7 +21,7 @@ def new_login_nonce() -> str:
     return secrets.token_hex(8)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
     # "user" is a reserved word in PostgreSQL.
     __tablename__ = "account"
     # SQLite would otherwise hand a deleted account's id to the next sign-up (and with it that
@@ -58,7 +58,7 @@ class User(UserMixin, db.Model):
         self.login_nonce = new_login_nonce()
 
 
-class ApiToken(db.Model):
+class ApiToken(db.Model):  # type: ignore[name-defined]
     """A personal token for API clients. Only its SHA-256 is stored; the token is shown once."""
 
     __tablename__ = "api_token"
@@ -73,7 +73,7 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
-class SignIn(db.Model):
+class SignIn(db.Model):  # type: ignore[name-defined]
     """One device's sign-in. Its session and remember-me cookies carry a random key whose SHA-256
     is stored here; signing out deletes the row, so copies of those cookies are worth nothing."""
 

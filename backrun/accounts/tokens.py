@@ -39,7 +39,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     count = db.session.scalar(
         select(db.func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id)
     )
-    if count >= MAX_TOKENS_PER_RUNNER:
+    if (count or 0) >= MAX_TOKENS_PER_RUNNER:
         raise TooManyTokens(
             f"You can have at most {MAX_TOKENS_PER_RUNNER} tokens. Revoke one you no longer use."
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from flask import jsonify, request, url_for
 from marshmallow import ValidationError
@@ -240,7 +241,7 @@ OLD_PATHS = {
 _OLD_ENDPOINTS = {f"api.{old}" for old, _ in OLD_PATHS.values()}
 
 
-def _link(endpoint: str, **values: str) -> str:
+def _link(endpoint: str, **values: Any) -> str:
     """A URL in the family the request came by, so a client of the old paths stays on them."""
     if request.endpoint in _OLD_ENDPOINTS:
         endpoint = OLD_PATHS[endpoint][0]

@@ -22,7 +22,9 @@ def generated_sessions(user_id: int, count: int, *, end: datetime, seed: int = 4
         started = end - timedelta(hours=14 * (index + 1), minutes=rng.randrange(0, 600))
         bouts = rng.choice((None, 4, 6, 8, 10))
         backward = rng.randrange(20, 240) if bouts else None
-        duration = max(bouts * backward + (bouts - 1) * 60 if bouts else rng.randrange(120, 1800), 60)
+        duration = max(
+            bouts * backward + (bouts - 1) * 60 if bouts and backward else rng.randrange(120, 1800), 60
+        )
         rows.append(
             {
                 "id": uuid.UUID(int=rng.getrandbits(128), version=4),

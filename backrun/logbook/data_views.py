@@ -74,14 +74,14 @@ def _allow_large_body() -> None:
 
 def _classify(report: export.ImportReport) -> None:
     """Mark rows already in the log (skipped) or used by another account (an error)."""
-    ids = [row.data["id"] for row in report.rows if row.ok]
+    ids = [row.data["id"] for row in report.rows if row.ok and row.data is not None]
     owners: dict = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         query = select(Run.id, Run.user_id).where(Run.id.in_(chunk))
         owners.update(dict(db.session.execute(query).all()))
     for row in report.rows:
-        if not row.ok or row.data["id"] not in owners:
+        if not row.ok or row.data is None or row.data["id"] not in owners:
             continue
         if owners[row.data["id"]] == current_user.id:
             row.note = "Already in your log: skipped."

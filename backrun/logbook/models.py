@@ -29,7 +29,7 @@ SORENESS_PLACES = ("calves", "quads", "knees", "other")
 PATTERNS = ("intervals", "continuous", "mixed")
 
 
-class Run(db.Model):
+class Run(db.Model):  # type: ignore[name-defined]  # Flask-SQLAlchemy's model base is dynamic
     __tablename__ = "run"
     __table_args__ = (
         # The list (newest first, keyset paging) and the progress page (by local day) read these.

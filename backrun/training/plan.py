@@ -49,7 +49,7 @@ class Workout:
     def total_s(self) -> int:
         return self.warm_up_s + self.backward_total_s + (self.bouts - 1) * self.recovery_s + self.cool_down_s
 
-    def for_timer(self) -> dict:
+    def for_timer(self) -> dict[str, int | str]:
         """The workout as the timer (static/js/timer/engine.js) names its fields."""
         return {
             "warmUpS": self.warm_up_s,
