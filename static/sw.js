@@ -66,7 +66,7 @@ self.addEventListener("sync", (event) => {
     const report = await flushOutbox();
     await tellPages({ type: "OUTBOX_CHANGED" });
     // Rejecting makes the browser try again later (with back-off); a sign-in can't be waited for.
-    if (report.waiting > 0 && !report.signIn && !report.otherRunner) throw new Error("sessions still waiting");
+    if (report.waiting > 0 && !report.signIn && !report.otherRunner) throw new Error("runs still waiting");
   })());
 });
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backrun.accounts import passwords, signins
 from backrun.accounts.models import DEFAULT_TIME_ZONE, ApiToken, SignIn, User
+from backrun.accounts.signals import account_deleting
 from backrun.extensions import db
 from backrun.platform.zones import valid_time_zone
 
@@ -61,10 +62,6 @@ def create_account(email: str, password: str, time_zone: str | None = None) -> U
     return user
 
 
-def email_in_use(email: str) -> bool:
-    return db.session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
-
-
 def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
@@ -109,14 +106,13 @@ def update_preferences(
 
 
 def delete_account(user: User) -> None:
-    """The runner's sessions, tokens and account, in one transaction."""
-    from backrun.logbook.models import TrainingSession  # the logbook belongs to the account
+    """The runner's account and everything theirs, in one transaction.
 
-    db.session.execute(delete(TrainingSession).where(TrainingSession.user_id == user.id))
+    What other packages keep for a runner (the logbook's runs, push subscriptions) they delete
+    themselves, on `account_deleting`: accounts needs to know none of them.
+    """
+    account_deleting.send(user)
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
-    from backrun.push.service import remove_all_of  # push subscriptions belong to the account too
-
-    remove_all_of(user)
     db.session.execute(delete(User).where(User.id == user.id))
     db.session.commit()

@@ -23,7 +23,7 @@ from backrun.extensions import db
 from backrun.platform import zones
 from backrun.platform.cache import NO_STORE, cache_policy
 
-HOME_AFTER_SIGN_IN = "logbook.sessions"
+HOME_AFTER_SIGN_IN = "logbook.runs"
 
 
 def safe_next(target: str | None) -> str:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from backrun.api import advice, auth, meta, push, sessions, venues  # noqa: E402,F401  (routes register on import)
+from backrun.api import advice, auth, meta, push, runs, venues  # noqa: E402,F401  (routes register on import)

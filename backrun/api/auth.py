@@ -20,11 +20,21 @@ from backrun.accounts.limits import login_attempts
 from backrun.accounts.models import User
 from backrun.api import bp
 from backrun.api.openapi import ErrorSchema, documented
-from backrun.api.session_schemas import TokenRequestSchema, TokenSchema, ValidationErrorSchema
+from backrun.api.run_schemas import TokenRequestSchema, TokenSchema, ValidationErrorSchema
 from backrun.platform.cache import NO_STORE, cache_policy
 from backrun.platform.errors import ApiError
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+# What every signed-in operation says about signing in (the runs and push APIs).
+AUTH_ERRORS = {
+    401: (ErrorSchema, "No valid token or session."),
+    403: (ErrorSchema, "Signed in by cookie without the X-CSRFToken header."),
+}
+AUTH_NOTE = (
+    "Authenticate with `Authorization: Bearer <token>`, or from Backrun's own pages with the session "
+    "cookie plus the `X-CSRFToken` header for anything but a read."
+)
 
 
 class Unauthorized(ApiError):

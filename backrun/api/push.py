@@ -10,7 +10,7 @@ from flask import jsonify, url_for
 from marshmallow import ValidationError
 
 from backrun.api import bp
-from backrun.api.auth import api_user, json_body
+from backrun.api.auth import AUTH_ERRORS, AUTH_NOTE, api_user, json_body
 from backrun.api.openapi import SIGNED_IN, ErrorSchema, documented
 from backrun.api.push_schemas import (
     PushKeySchema,
@@ -19,7 +19,6 @@ from backrun.api.push_schemas import (
     SubscribeSchema,
     SubscriptionListSchema,
 )
-from backrun.api.sessions import AUTH_ERRORS, AUTH_NOTE
 from backrun.platform.cache import PRIVATE_NO_STORE, PUBLIC_SHORT, cache_policy
 from backrun.platform.errors import ApiError
 from backrun.platform.resilience import retry_safe

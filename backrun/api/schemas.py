@@ -284,7 +284,7 @@ class AdviceSchema(Schema):
     weather_token = fields.String(
         metadata={
             "description": "Only when signed in: this advice, signed for you. Send it as `weather_token` with a "
-            "session you log (POST /api/v1/sessions) within two days to keep the advice with it."
+            "run you log (POST /api/v1/runs) within two days to keep the advice with it."
         }
     )
     weather_errors = fields.List(

@@ -24,7 +24,7 @@ class Bar:
     value_label: str
     week_label: str
     met_target: bool
-    sessions: int
+    runs: int
     description: str
 
 
@@ -57,10 +57,10 @@ def bars(weeks: tuple[WeekBar, ...]) -> list[Bar]:
                 value_label=f"{minutes}" if week.minutes >= 1 or week.minutes == 0 else "<1",
                 week_label=f"{week.start.day} {week.start:%b}",
                 met_target=week.met_target,
-                sessions=week.sessions,
+                runs=week.runs,
                 description=(
                     f"Week of {week.start.day} {week.start:%B}: {minutes} backward minutes, "
-                    f"{week.sessions} session{'s' if week.sessions != 1 else ''}"
+                    f"{week.runs} session{'s' if week.runs != 1 else ''}"
                     f"{', target met' if week.met_target else ''}."
                 ),
             )

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from backrun.accounts import tokens
 from backrun.extensions import csrf, db
 from backrun.logbook import bp, export, service
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 from backrun.platform.cache import PRIVATE_NO_STORE, cache_policy
 
 PREVIEW_ROWS = 20
@@ -49,7 +49,7 @@ def export_csv():
     @stream_with_context
     def lines():
         # The query runs while the response streams, in the request's context.
-        yield from export.csv_lines(service.all_sessions(user_id))
+        yield from export.csv_lines(service.all_runs(user_id))
 
     return Response(lines(), mimetype="text/csv", headers=_attachment(f"backrun-sessions-{stamp}.csv"))
 
@@ -60,7 +60,7 @@ def export_csv():
 def export_json():
     user = current_user._get_current_object()
     now = datetime.now(UTC)
-    body = export.everything(user, tokens.tokens_of(user), service.all_sessions(user.id), now)
+    body = export.everything(user, tokens.tokens_of(user), service.all_runs(user.id), now)
     return Response(
         json.dumps(body, ensure_ascii=False, indent=1),
         mimetype="application/json",
@@ -78,14 +78,14 @@ def _allow_large_body() -> None:
 
 def _classify(report: export.ImportReport) -> None:
     """Mark rows already in the log (skipped) or used by another account (an error)."""
-    ids = [row.data["id"] for row in report.rows if row.ok]
+    ids = [row.data["id"] for row in report.rows if row.ok and row.data is not None]
     owners: dict = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        query = select(TrainingSession.id, TrainingSession.user_id).where(TrainingSession.id.in_(chunk))
+        query = select(Run.id, Run.user_id).where(Run.id.in_(chunk))
         owners.update(dict(db.session.execute(query).all()))
     for row in report.rows:
-        if not row.ok or row.data["id"] not in owners:
+        if not row.ok or row.data is None or row.data["id"] not in owners:
             continue
         if owners[row.data["id"]] == current_user.id:
             row.note = "Already in your log: skipped."
@@ -155,4 +155,4 @@ def import_confirm():
         + (f"; {skipped} row{'s' if skipped != 1 else ''} skipped." if skipped else "."),
         "success",
     )
-    return redirect(url_for("logbook.sessions"), 303)
+    return redirect(url_for("logbook.runs"), 303)

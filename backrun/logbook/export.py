@@ -1,6 +1,6 @@
 """Your data is yours: CSV export and import (checked row by row first), and a JSON export of everything.
 
-The CSV holds the same fields as the API, in metric units, one session a row. Import runs every row
+The CSV holds the same fields as the API, in metric units, one run a row. Import runs every row
 through the API's schema; nothing is written until the runner has seen the report and confirmed.
 Rows without an id get one derived from their content, so importing a file twice adds nothing twice.
 """
@@ -16,31 +16,16 @@ from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
 
-from backrun.logbook.json_format import session_to_json
-from backrun.logbook.models import TrainingSession
-from backrun.logbook.schemas import load_session
+from backrun.logbook.fields import CSV_COLUMNS, FIELDS, GROUP_MEMBERS, nest
+from backrun.logbook.json_format import run_to_json
+from backrun.logbook.models import Run
+from backrun.logbook.schemas import load_run
 
-COLUMNS = (
-    "id",
-    "started_at",
-    "duration_s",
-    "distance_m",
-    "setting",
-    "venue_osm",
-    "venue_name",
-    "surface",
-    "bouts",
-    "backward_s",
-    "recovery_s",
-    "pattern",
-    "effort",
-    "soreness",
-    "notes",
-    "created_at",
-    "updated_at",
-)
+COLUMNS = CSV_COLUMNS  # the field table's order (backrun/logbook/fields.py)
 REQUIRED_COLUMNS = ("started_at", "duration_s", "setting")
-READ_ONLY_COLUMNS = ("created_at", "updated_at")
+READ_ONLY_COLUMNS = tuple(f.column for f in FIELDS if f.read_only and f.csv)
+TEXT_COLUMNS = ("venue_name", "notes")  # typed by the runner: escaped on export, unescaped on import
+INTEGER_COLUMNS = ("duration_s", "effort", "bouts", "backward_s", "recovery_s")
 MAX_ROWS = 20_000
 # Spreadsheets run cells that start like a formula (OWASP "CSV injection"): export them as text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -56,39 +41,35 @@ def _cell(text: str | None) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _row(session: TrainingSession) -> list:
-    return [
-        str(session.id),
-        session.local_start.isoformat(),
-        session.duration_s,
-        "" if session.distance_m is None else session.distance_m,
-        session.setting,
-        session.venue_osm or "",
-        _cell(session.venue_name),
-        session.surface or "",
-        _blank(session.bouts),
-        _blank(session.backward_s),
-        _blank(session.recovery_s),
-        session.pattern,
-        _blank(session.effort),
-        ";".join(session.soreness or []),
-        _cell(session.notes),
-        session.created_at.isoformat(),
-        session.updated_at.isoformat(),
-    ]
+def _csv_value(run: Run, column: str) -> object:
+    if column == "id":
+        return str(run.id)
+    if column == "started_at":
+        return run.local_start.isoformat()
+    if column in READ_ONLY_COLUMNS:
+        return getattr(run, column).isoformat()
+    if column == "soreness":
+        return ";".join(run.soreness or [])
+    if column in TEXT_COLUMNS:
+        return _cell(getattr(run, column))  # free text: never a formula
+    return _blank(getattr(run, column))
+
+
+def _row(run: Run) -> list:
+    return [_csv_value(run, column) for column in COLUMNS]
 
 
 def _blank(value) -> object:
     return "" if value is None else value
 
 
-def csv_lines(sessions: Iterable[TrainingSession]) -> Iterator[str]:
+def csv_lines(runs: Iterable[Run]) -> Iterator[str]:
     """The export, a chunk at a time (a long log never sits in memory as one string)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for count, session in enumerate(sessions, 1):
-        writer.writerow(_row(session))
+    for count, run in enumerate(runs, 1):
+        writer.writerow(_row(run))
         if count % 200 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -96,7 +77,7 @@ def csv_lines(sessions: Iterable[TrainingSession]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def everything(user, tokens, sessions: Iterable[TrainingSession], exported_at) -> dict:
+def everything(user, tokens, runs: Iterable[Run], exported_at) -> dict:
     return {
         "format": "backrun-export/1",
         "exported_at": exported_at.isoformat(),
@@ -117,7 +98,7 @@ def everything(user, tokens, sessions: Iterable[TrainingSession], exported_at) -
             }
             for t in tokens
         ],
-        "sessions": [session_to_json(s) for s in sessions],
+        "sessions": [run_to_json(s) for s in runs],
     }
 
 
@@ -155,7 +136,7 @@ class ImportReport:
 
 
 def parse_csv(text: str, user_id: int) -> ImportReport:
-    """Every row checked against the session schema; nothing touches the database here."""
+    """Every row checked against the run schema; nothing touches the database here."""
     report = ImportReport()
     text = text.lstrip("\ufeff")  # a BOM from spreadsheet exports
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -191,39 +172,45 @@ def parse_csv(text: str, user_id: int) -> ImportReport:
     return report
 
 
+def _csv_cell_value(column: str, cells: dict, raw: dict, row: ImportRow) -> object:
+    text = cells.get(column, "")
+    if column in INTEGER_COLUMNS:
+        return _int(text, column, row)
+    if column == "distance_m":
+        return _float(text, column, row)
+    if column == "soreness":
+        return [p.strip() for p in re.split(r"[;|,]", text) if p.strip()]
+    if column == "notes":
+        return _uncell(raw.get("notes") or "")  # as written, spaces and all
+    if column == "venue_name":
+        return _uncell(text)
+    if column in ("started_at", "setting", "venue_osm"):
+        return text  # an empty one is the schema's to refuse
+    return text or None
+
+
 def _check_row(row: ImportRow, raw: dict, user_id: int, seen: set[uuid.UUID]) -> None:
     cells = {k: (v or "").strip() for k, v in raw.items()}
-    payload: dict = {
-        "started_at": cells.get("started_at", ""),
-        "setting": cells.get("setting", ""),
-        "surface": cells.get("surface") or None,
-        "notes": _uncell(raw.get("notes") or ""),
-        "soreness": [p.strip() for p in re.split(r"[;|,]", cells.get("soreness", "")) if p.strip()],
+    parts = GROUP_MEMBERS["intervals"]
+    flat = {
+        column: _csv_cell_value(column, cells, raw, row)
+        for column in COLUMNS
+        if column not in ("id", *parts, *READ_ONLY_COLUMNS)
     }
-    for name in ("duration_s", "effort"):
-        payload[name] = _int(cells.get(name, ""), name, row)
-    payload["distance_m"] = _float(cells.get("distance_m", ""), "distance_m", row)
-    venue = {
-        k: v
-        for k, v in {"osm": cells.get("venue_osm", ""), "name": _uncell(cells.get("venue_name", ""))}.items()
-        if v
-    }
-    payload["venue"] = venue or None
-    if any(cells.get(n) for n in ("bouts", "backward_s", "recovery_s")):
-        payload["intervals"] = {
-            n: _int(cells.get(n, "") or ("0" if n == "recovery_s" else ""), n, row)
-            for n in ("bouts", "backward_s", "recovery_s")
-        }
-    else:
-        payload["intervals"] = None
-    payload["pattern"] = cells.get("pattern") or None
+    payload = nest(flat)
+    # Any of the interval cells makes intervals (recovery defaults to 0), for the schema to check.
+    payload["intervals"] = (
+        {n: _int(cells.get(n, "") or ("0" if n == "recovery_s" else ""), n, row) for n in parts}
+        if any(cells.get(n) for n in parts)
+        else None
+    )
     payload["id"] = cells.get("id") or str(_content_id(user_id, cells))
     if row.errors:
         return
     try:
-        data = load_session(payload)
+        data = load_run(payload)
     except ValidationError as exc:
-        row.errors.update(_flat(exc.messages))
+        row.errors.update(_flat(exc.normalized_messages()))
         return
     if data["id"] in seen:
         row.errors["id"] = "The same id appears earlier in the file."

@@ -1,36 +1,24 @@
-"""A session as the API's JSON (the shape `SessionSchema` documents and accepts back)."""
+"""A run as the API's JSON (the shape `RunSchema` documents and accepts back), from the field table."""
 
 from __future__ import annotations
 
-from backrun.logbook.models import TrainingSession
+from typing import Any
+
+from backrun.logbook.fields import FIELDS, nest
+from backrun.logbook.models import Run
 
 
-def session_to_json(session: TrainingSession) -> dict:
-    venue = None
-    if session.venue_osm or session.venue_name:
-        venue = {k: v for k, v in {"osm": session.venue_osm, "name": session.venue_name}.items() if v}
-    intervals = None
-    if session.bouts is not None:
-        intervals = {
-            "bouts": session.bouts,
-            "backward_s": session.backward_s,
-            "recovery_s": session.recovery_s,
-        }
-    return {
-        "id": str(session.id),
-        "started_at": session.local_start.isoformat(),
-        "duration_s": session.duration_s,
-        "distance_m": session.distance_m,
-        "setting": session.setting,
-        "venue": venue,
-        "surface": session.surface,
-        "intervals": intervals,
-        "pattern": session.pattern,
-        "effort": session.effort,
-        "soreness": list(session.soreness or []),
-        "notes": session.notes,
-        "weather": session.weather,
-        "kit_feedback": session.kit_feedback,
-        "created_at": session.created_at.isoformat(),
-        "updated_at": session.updated_at.isoformat(),
-    }
+def _json_value(run: Run, column: str) -> Any:
+    if column == "id":
+        return str(run.id)
+    if column == "started_at":
+        return run.local_start.isoformat()  # with the offset it was logged with
+    if column in ("created_at", "updated_at"):
+        return getattr(run, column).isoformat()
+    if column == "soreness":
+        return list(run.soreness or [])
+    return getattr(run, column)
+
+
+def run_to_json(run: Run) -> dict:
+    return nest({field.column: _json_value(run, field.column) for field in FIELDS})

@@ -34,15 +34,15 @@ class WeekTotals:
     """What the runner did in one week (Monday to Sunday of their own calendar)."""
 
     week_start: date
-    sessions: int
+    runs: int
     duration_s: int
     backward_s: int
     longest_bout_s: int
 
 
 @dataclass(frozen=True, slots=True)
-class SessionSummary:
-    """One recent session, as much as the next-step rule needs."""
+class RunSummary:
+    """One recent run, as much as the next-step rule needs."""
 
     day: date
     longest_bout_s: int
@@ -53,7 +53,7 @@ class SessionSummary:
 @dataclass(frozen=True, slots=True)
 class WeekBar:
     start: date
-    sessions: int
+    runs: int
     backward_s: int
     met_target: bool
 
@@ -80,10 +80,10 @@ class Energy:
 @dataclass(frozen=True, slots=True)
 class Progress:
     week_start: date
-    sessions_this_week: int
+    runs_this_week: int
     weekly_target: int
     streak_weeks: int
-    total_sessions: int
+    total_runs: int
     total_backward_s: int
     longest_bout_s: int
     weeks: tuple[WeekBar, ...]
@@ -92,11 +92,11 @@ class Progress:
 
     @property
     def target_met_this_week(self) -> bool:
-        return self.sessions_this_week >= self.weekly_target
+        return self.runs_this_week >= self.weekly_target
 
     @property
-    def sessions_to_go(self) -> int:
-        return max(0, self.weekly_target - self.sessions_this_week)
+    def runs_to_go(self) -> int:
+        return max(0, self.weekly_target - self.runs_this_week)
 
 
 def week_start(day: date) -> date:
@@ -104,19 +104,19 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def session_energy_kcal(duration_s: int, backward_s: int, body_weight_kg: float) -> float:
-    """Backward bouts at the backward-running MET, the rest of the session at a walking MET."""
+def run_energy_kcal(duration_s: int, backward_s: int, body_weight_kg: float) -> float:
+    """Backward bouts at the backward-running MET, the rest of the run at a walking MET."""
     backward_h = min(backward_s, duration_s) / 3600
     recovery_h = max(0, duration_s - backward_s) / 3600
     return body_weight_kg * (BACKWARD_RUN_MET * backward_h + RECOVERY_MET * recovery_h)
 
 
 def weekly_totals(weeks: Iterable[WeekTotals]) -> dict[date, tuple[int, int]]:
-    """{Monday: (sessions, backward seconds)}."""
+    """{Monday: (runs, backward seconds)}."""
     totals: dict[date, tuple[int, int]] = {}
     for w in weeks:
-        sessions, seconds = totals.get(w.week_start, (0, 0))
-        totals[w.week_start] = (sessions + w.sessions, seconds + w.backward_s)
+        runs, seconds = totals.get(w.week_start, (0, 0))
+        totals[w.week_start] = (runs + w.runs, seconds + w.backward_s)
     return totals
 
 
@@ -136,8 +136,8 @@ def chart_weeks(
     bars = []
     for back in range(count - 1, -1, -1):
         start = this_week - back * WEEK
-        sessions, seconds = weeks.get(start, (0, 0))
-        bars.append(WeekBar(start, sessions, seconds, sessions >= target))
+        runs, seconds = weeks.get(start, (0, 0))
+        bars.append(WeekBar(start, runs, seconds, runs >= target))
     return tuple(bars)
 
 
@@ -153,8 +153,8 @@ def _bout(seconds: int) -> str:
     return f"{minutes}-minute" if not rest else f"{minutes} min {rest} s"
 
 
-def next_step(recent: Sequence[SessionSummary], today: date, plan_bout_s: int | None = None) -> Suggestion:
-    """What to do next time, from the most recent sessions (newest first).
+def next_step(recent: Sequence[RunSummary], today: date, plan_bout_s: int | None = None) -> Suggestion:
+    """What to do next time, from the most recent runs (newest first).
 
     `plan_bout_s`: the bout length of the beginner plan's next step while the plan runs (None once
     it is complete). No suggestion goes past it: tendons and calves adapt more slowly than fitness,
@@ -264,7 +264,7 @@ def next_step(recent: Sequence[SessionSummary], today: date, plan_bout_s: int | 
 
 def progress(
     log: Sequence[WeekTotals],
-    recent: Sequence[SessionSummary],
+    recent: Sequence[RunSummary],
     *,
     today: date,
     weekly_target: int,
@@ -278,19 +278,19 @@ def progress(
     energy = None
     if body_weight_kg:
         # The estimate is linear in time, so summing per week is exact.
-        total = sum(session_energy_kcal(w.duration_s, w.backward_s, body_weight_kg) for w in log)
+        total = sum(run_energy_kcal(w.duration_s, w.backward_s, body_weight_kg) for w in log)
         week = sum(
-            session_energy_kcal(w.duration_s, w.backward_s, body_weight_kg)
+            run_energy_kcal(w.duration_s, w.backward_s, body_weight_kg)
             for w in log
             if w.week_start == this_week
         )
         energy = Energy(round(week), round(total), body_weight_kg)
     return Progress(
         week_start=this_week,
-        sessions_this_week=weeks.get(this_week, (0, 0))[0],
+        runs_this_week=weeks.get(this_week, (0, 0))[0],
         weekly_target=weekly_target,
         streak_weeks=streak(weeks, this_week, weekly_target),
-        total_sessions=sum(w.sessions for w in log),
+        total_runs=sum(w.runs for w in log),
         total_backward_s=sum(w.backward_s for w in log),
         longest_bout_s=max((w.longest_bout_s for w in log), default=0),
         weeks=chart_weeks(weeks, this_week, weekly_target),

@@ -1,6 +1,6 @@
-"""What a session is, as data: one marshmallow schema validates the API, the log form and CSV import.
+"""What a run is, as data: one marshmallow schema validates the API, the log form and CSV import.
 
-The API documents it in OpenAPI (backrun/api/session_schemas.py), so the rules below are the
+The API documents it in OpenAPI (backrun/api/run_schemas.py), so the rules below are the
 rules everywhere. Types are strict: `"30"` is not a duration and `true` is not a number.
 """
 
@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from backrun.advice.kit import FEEDBACK as KIT_FEEDBACK
+from backrun.logbook.fields import API_FIELDS, READ_ONLY_FIELDS
 from backrun.logbook.models import PATTERNS, SETTINGS, SORENESS_PLACES, SURFACES
 from backrun.platform.request_guard import contains_nul
 from backrun.safety.verdict import VERDICTS
@@ -26,7 +27,6 @@ MAX_DISTANCE_M = 200_000
 MAX_SPEED_M_S = 10.0
 MAX_BOUTS = 500
 OSM_REF = re.compile(r"^(node|way|relation)/[1-9][0-9]{0,14}$")
-READ_ONLY_FIELDS = ("created_at", "updated_at")
 
 
 class StrictNumber(fields.Float):
@@ -70,7 +70,7 @@ class StrictSchema(Schema):
         unknown = RAISE
 
 
-class SessionVenueSchema(StrictSchema):
+class RunVenueSchema(StrictSchema):
     osm = fields.String(
         validate=validate.Regexp(OSM_REF, error="Must be an OpenStreetMap element like way/123456."),
         metadata={"description": "A suggested venue: its OpenStreetMap element.", "example": "way/123456"},
@@ -143,8 +143,8 @@ class WeatherSnapshotSchema(StrictSchema):
     )
 
 
-class SessionSchema(StrictSchema):
-    """A session as the API speaks it (and as the form and CSV import are checked)."""
+class RunSchema(StrictSchema):
+    """A run as the API speaks it (and as the form and CSV import are checked)."""
 
     id = fields.UUID(
         required=True,
@@ -160,7 +160,7 @@ class SessionSchema(StrictSchema):
         validate=validate.Range(
             1, MAX_DURATION_S, error="Must be more than 0 seconds and at most 12 hours (43200 s)."
         ),
-        metadata={"description": "Whole session, seconds (1 to 43200)."},
+        metadata={"description": "Whole run, seconds (1 to 43200)."},
     )
     distance_m = StrictNumber(
         allow_none=True,
@@ -171,7 +171,7 @@ class SessionSchema(StrictSchema):
         metadata={"description": "Metres, optional (treadmills without a display, for one)."},
     )
     setting = fields.String(required=True, validate=validate.OneOf(SETTINGS))
-    venue = fields.Nested(SessionVenueSchema, allow_none=True, load_default=None)
+    venue = fields.Nested(RunVenueSchema, allow_none=True, load_default=None)
     surface = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(SURFACES))
     intervals = fields.Nested(
         IntervalsSchema,
@@ -187,7 +187,7 @@ class SessionSchema(StrictSchema):
         validate=validate.OneOf(PATTERNS),
         metadata={
             "description": "`intervals` (with `intervals`), `continuous` (one continuous backward run: the whole "
-            "session counts as one bout) or `mixed` (backward time not known, not credited). "
+            "run counts as one bout) or `mixed` (backward time not known, not credited). "
             "Default: `intervals` when intervals are given, else `mixed`."
         },
     )
@@ -253,8 +253,8 @@ class SessionSchema(StrictSchema):
             raise ValidationError(errors)
 
 
-def load_session(payload: object, *, partial_id: bool = False) -> dict:
-    """The validated session, or ValidationError with a message per field.
+def load_run(payload: object, *, partial_id: bool = False) -> dict:
+    """The validated run, or ValidationError with a message per field.
 
     Read-only fields (`created_at`, `updated_at`) are ignored, so what GET returns can be PUT back.
     """
@@ -264,5 +264,9 @@ def load_session(payload: object, *, partial_id: bool = False) -> dict:
         nul = sorted(k for k, v in payload.items() if contains_nul(v) or contains_nul(k))
         if nul:
             raise ValidationError({k: ["Text may not contain NUL characters."] for k in nul})
-    schema = SessionSchema(partial=("id",) if partial_id else False)
-    return schema.load(payload)
+    schema = RunSchema(partial=("id",) if partial_id else False)
+    return schema.load(payload)  # type: ignore[arg-type]  # a body that is no object: the schema refuses it
+
+
+if tuple(RunSchema._declared_fields) != API_FIELDS:  # the field table (fields.py) and the rules agree
+    raise RuntimeError("RunSchema and backrun/logbook/fields.py list different fields")

@@ -14,10 +14,10 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from backrun.accounts.models import User
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession as TS
-from backrun.logbook.progress import SessionSummary, WeekTotals
+from backrun.logbook.models import Run as TS
+from backrun.logbook.progress import RunSummary, WeekTotals
 
-RECENT_SESSIONS = 12
+RECENT_RUNS = 12
 # A Monday long before any session (the schema refuses starts before 1900), so week numbers
 # counted from it are never negative and integer division floors the same on every database.
 EPOCH_MONDAY = date(1800, 1, 6)
@@ -69,7 +69,7 @@ def week_totals(user: User) -> list[WeekTotals]:
     ]
 
 
-def recent_sessions(user: User, limit: int = RECENT_SESSIONS) -> list[SessionSummary]:
+def recent_runs(user: User, limit: int = RECENT_RUNS) -> list[RunSummary]:
     """The latest sessions, newest first, for the next-step suggestion."""
     query = (
         select(TS.local_date, _longest_bout_s, TS.effort, TS.soreness)
@@ -78,6 +78,6 @@ def recent_sessions(user: User, limit: int = RECENT_SESSIONS) -> list[SessionSum
         .limit(limit)
     )
     return [
-        SessionSummary(day, int(bout), effort, tuple(soreness or ()))
+        RunSummary(day, int(bout), effort, tuple(soreness or ()))
         for day, bout, effort, soreness in db.session.execute(query)
     ]

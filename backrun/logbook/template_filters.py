@@ -1,4 +1,4 @@
-"""Jinja filters for sessions: durations, distances in the runner's units, local start times."""
+"""Jinja filters for runs: durations, distances in the runner's units, local start times."""
 
 from __future__ import annotations
 
@@ -64,15 +64,15 @@ def _effort(value):
 
 
 @bp.app_template_filter("local_start")
-def _local_start(session) -> Markup:
+def _local_start(run) -> Markup:
     """The start as the runner logged it, in a <time> element with the exact instant."""
-    local = session.local_start
+    local = run.local_start
     text = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
     return Markup('<time datetime="{}">{}</time>').format(local.isoformat(), text)
 
 
 @bp.app_template_global("energy_kcal")
-def _energy_kcal(session, body_weight_kg: float) -> int:
-    from backrun.logbook.progress import session_energy_kcal
+def _energy_kcal(run, body_weight_kg: float) -> int:
+    from backrun.logbook.progress import run_energy_kcal
 
-    return round(session_energy_kcal(session.duration_s, session.backward_seconds, body_weight_kg))
+    return round(run_energy_kcal(run.duration_s, run.backward_seconds, body_weight_kg))

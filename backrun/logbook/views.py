@@ -1,7 +1,7 @@
-"""Logbook pages: the list (filters, paging), the log form ("I'm going"), a session, edit, delete.
+"""Logbook pages: the list (filters, paging), the log form ("I'm going"), a run, edit, delete.
 
 Every page answers a full page or, for htmx, a fragment, through `render_page_or_fragment`; every
-form works without JavaScript. Another runner's session is a 404, never a 403: it doesn't exist
+form works without JavaScript. Another runner's run is a 404, never a 403: it doesn't exist
 for you.
 """
 
@@ -12,38 +12,36 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from backrun.advice import limits
 from backrun.advice.service import get_advice
 from backrun.logbook import bp, service, snapshot
 from backrun.logbook.filters import FilterForm
-from backrun.logbook.json_format import session_to_json
-from backrun.logbook.models import SETTINGS, SURFACES, TrainingSession
+from backrun.logbook.models import SETTINGS, SURFACES, Run
+from backrun.logbook.run_form import SORENESS_LABELS, RunForm
 from backrun.logbook.schemas import MAX_BOUTS, MAX_DURATION_S, OSM_REF
-from backrun.logbook.session_form import SORENESS_LABELS, SessionForm
 from backrun.logbook.template_filters import EFFORT_LABELS, SETTING_LABELS, SURFACE_LABELS
 from backrun.places.coordinates import InvalidCoordinates, parse_lat_lon
 from backrun.platform.cache import PRIVATE_NO_STORE, PRIVATE_REVALIDATE, cache_policy
-from backrun.platform.errors import wants_json
 from backrun.platform.pages import is_fragment_request, render_page_or_fragment
 
 log = logging.getLogger(__name__)
 
 
-def _own_session_or_404(session_id: str) -> TrainingSession:
+def _own_run_or_404(run_id: str) -> Run:
     try:
-        parsed = uuid.UUID(session_id)
+        parsed = uuid.UUID(run_id)
     except ValueError:
         abort(404)
-    session = service.get_own(current_user, parsed)
-    if session is None:
+    run = service.get_own(current_user, parsed)
+    if run is None:
         abort(404)
-    return session
+    return run
 
 
-def _form_context(form: SessionForm, weather: dict | None, **extra) -> dict:
+def _form_context(form: RunForm, weather: dict | None, **extra) -> dict:
     return {
         "form": form,
         "weather": weather,
@@ -64,7 +62,7 @@ def _form_context(form: SessionForm, weather: dict | None, **extra) -> dict:
 @bp.get("/log")
 @cache_policy(PRIVATE_NO_STORE)
 @login_required
-def sessions():
+def runs():
     filters = FilterForm.from_args(request.args)
     status = 200
     page = service.Page([], None)
@@ -72,17 +70,17 @@ def sessions():
         status = 400
     else:
         try:
-            page = service.list_sessions(
+            page = service.list_runs(
                 current_user, filters.filters(), cursor=request.args.get("cursor") or None
             )
         except service.BadCursor as exc:
             filters.error, status = str(exc), 400
     next_url = (
-        url_for("logbook.sessions", cursor=page.next_cursor, **filters.query()) if page.next_cursor else None
+        url_for("logbook.runs", cursor=page.next_cursor, **filters.query()) if page.next_cursor else None
     )
     response = render_page_or_fragment(
         "logbook/list.html",
-        "logbook/_session_items.html",
+        "logbook/_run_items.html",
         page=page,
         filters=filters,
         next_url=next_url,
@@ -95,7 +93,7 @@ def sessions():
     return response
 
 
-# --- log a session ---------------------------------------------------------------------------
+# --- log a run -------------------------------------------------------------------------------
 
 
 def _advice_snapshot(args) -> dict | None:
@@ -139,13 +137,13 @@ def _measured(args) -> dict[str, str]:
 # session can be logged with no signal. Every other logbook answer is never kept anywhere.
 @cache_policy(PRIVATE_REVALIDATE)
 @login_required
-def new_session():
+def new_run():
     weather = _advice_snapshot(request.args)
     setting = request.args.get("setting", "")
     if setting not in SETTINGS:
         setting = "treadmill" if weather and weather["verdict"] == "indoors" else "outdoor"
     venue_osm = request.args.get("venue_osm", "").strip()
-    form = SessionForm.blank(
+    form = RunForm.blank(
         time_zone=current_user.time_zone,
         now=datetime.now(UTC),
         setting=setting,
@@ -156,128 +154,116 @@ def new_session():
     form.values.update(_measured(request.args))
     return render_page_or_fragment(
         "logbook/new.html",
-        "logbook/_session_form.html",
-        **_form_context(form, weather, action=url_for("logbook.create_session")),
+        "logbook/_run_form.html",
+        **_form_context(form, weather, action=url_for("logbook.create_run")),
     )
 
 
 @bp.post("/log/new")
 @cache_policy(PRIVATE_NO_STORE)
 @login_required
-def create_session():
-    form = SessionForm.from_post(request.form)
+def create_run():
+    form = RunForm.from_post(request.form)
     token = form.value("weather_token")
     weather = snapshot.verify(token, current_user.id) if token else None
     if token and weather is None:
         log.info("log form: weather snapshot rejected (bad signature or expired)")
         form.values["weather_token"] = ""  # clearing a form field, not a password  # nosec B105
-    data = form.to_session_data(
+    data = form.to_run_data(
         units=current_user.units, fallback_zone=current_user.time_zone, fixed_offset=None, weather=weather
     )
     if data is not None:
         try:
-            session, created = service.create_session(current_user, data)
+            run, created = service.create_run(current_user, data)
         except service.IdTaken:
             form.errors["id"] = (
                 "This form was already used for another session. Reload the page and try again."
             )
         else:
-            if wants_json():
-                # A script replaying the form (the offline outbox) gets the API's answer.
-                response = jsonify(session_to_json(session))
-                return response, 201 if created else 200
-            # The same form sent twice (double tap, back button) finds the session already logged.
+            # The same form sent twice (double tap, back button) finds the run already logged.
             flash("Session logged." if created else "That session was already in your log.", "success")
-            return redirect(url_for("logbook.session_detail", session_id=session.id), 303)
-    if wants_json():
-        return jsonify(
-            {
-                "error": "invalid_session",
-                "detail": "Some fields are invalid; nothing was stored.",
-                "fields": {name: [message] for name, message in form.errors.items()},
-            }
-        ), 422
+            return redirect(url_for("logbook.run_detail", run_id=run.id), 303)
     response = render_page_or_fragment(
         "logbook/new.html",
-        "logbook/_session_form.html",
-        **_form_context(form, weather, action=url_for("logbook.create_session")),
+        "logbook/_run_form.html",
+        **_form_context(form, weather, action=url_for("logbook.create_run")),
     )
     response.status_code = 422
     return response
 
 
-# --- one session -----------------------------------------------------------------------------
+# --- one run ---------------------------------------------------------------------------------
 
 
-@bp.get("/log/<session_id>")
+@bp.get("/log/<run_id>")
 @cache_policy(PRIVATE_NO_STORE)
 @login_required
-def session_detail(session_id: str):
-    session = _own_session_or_404(session_id)
+def run_detail(run_id: str):
+    run = _own_run_or_404(run_id)
     return render_page_or_fragment(
         "logbook/detail.html",
-        "logbook/_session_item.html",
-        session=session,
+        "logbook/_run_item.html",
+        run=run,
         units=current_user.units,
         body_weight_kg=current_user.body_weight_kg,
     )
 
 
-@bp.route("/log/<session_id>/edit", methods=["GET", "POST"])
+@bp.route("/log/<run_id>/edit", methods=["GET", "POST"])
 @cache_policy(PRIVATE_NO_STORE)
 @login_required
-def edit_session(session_id: str):
-    session = _own_session_or_404(session_id)
+def edit_run(run_id: str):
+    run = _own_run_or_404(run_id)
     status = 200
     if request.method == "POST":
-        form = SessionForm.from_post(request.form)
-        form.values["id"] = str(session.id)  # the URL says which session; the form can't change it
-        data = form.to_session_data(
+        form = RunForm.from_post(request.form)
+        form.values["id"] = str(run.id)  # the URL says which run; the form can't change it
+        data = form.to_run_data(
             units=current_user.units,
             fallback_zone=current_user.time_zone,
-            fixed_offset=timedelta(minutes=session.utc_offset_min),
-            weather=session.weather,
+            fixed_offset=timedelta(minutes=run.utc_offset_min),
+            weather=run.weather,
         )
         if data is not None:
-            service.update_session(session, data)
+            service.update_run(run, data)
             flash("Session updated.", "success")
-            return redirect(url_for("logbook.session_detail", session_id=session.id), 303)
+            return redirect(url_for("logbook.run_detail", run_id=run.id), 303)
         status = 422
     else:
-        form = SessionForm.from_session(session, current_user.units)
+        form = RunForm.from_run(run, current_user.units)
     response = render_page_or_fragment(
         "logbook/edit.html",
-        "logbook/_session_form.html",
+        "logbook/_run_form.html",
         **_form_context(
             form,
-            session.weather,
-            session=session,
-            action=url_for("logbook.edit_session", session_id=session.id),
+            run.weather,
+            run=run,
+            action=url_for("logbook.edit_run", run_id=run.id),
         ),
     )
     response.status_code = status
     return response
 
 
-@bp.route("/log/<session_id>/delete", methods=["GET", "POST"])
+@bp.route("/log/<run_id>/delete", methods=["GET", "POST"])
 @cache_policy(PRIVATE_NO_STORE)
 @login_required
-def delete_session(session_id: str):
-    session = _own_session_or_404(session_id)
+def delete_run(run_id: str):
+    run = _own_run_or_404(run_id)
     if request.method == "GET":
         # Asking first: in the list (htmx) the question replaces the row; without JS it is a page.
         return render_page_or_fragment(
             "logbook/delete.html",
             "logbook/_delete_confirm.html",
-            session=session,
+            run=run,
             units=current_user.units,
         )
-    started = session.local_start
-    service.delete_session(session)
+    started = run.local_start
+    service.delete_run(run)
     if is_fragment_request():
         response = render_page_or_fragment(
             "logbook/delete.html", "logbook/_deleted_item.html", started=started
         )
         return response
     flash("Session deleted.", "success")
-    return redirect(url_for("logbook.sessions"), 303)
+    return redirect(url_for("logbook.runs"), 303)

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from backrun.accounts.models import User
+from backrun.accounts.signals import account_deleting
 from backrun.extensions import db
 from backrun.platform.columns import utc_now
 from backrun.push.models import PushDelivery, PushSubscription
@@ -140,7 +141,8 @@ def remove(sub: PushSubscription) -> None:
     db.session.commit()
 
 
-def remove_all_of(user: User) -> None:
+@account_deleting.connect
+def remove_all_of(user: User, **_: object) -> None:
     """For account deletion (no commit: the caller's transaction)."""
     ids = select(PushSubscription.id).where(PushSubscription.user_id == user.id)
     db.session.execute(delete(PushDelivery).where(PushDelivery.subscription_id.in_(ids)))

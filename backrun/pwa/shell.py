@@ -15,6 +15,7 @@ SHELL_FILES = (
     "js/venues-map.js",
     "js/pwa.js",
     "js/outbox.js",
+    "js/run-from-form.js",  # the outbox reads a kept log form into the API's run
     "js/offline-log.js",
     "js/offline-advice.js",
     "js/profile.js",  # the runner profile kept on the phone (issue 18)
@@ -48,9 +49,9 @@ SHELL_PAGES = (
 # Endpoints of a signed-in runner's pages kept for offline use (the log form), fetched with the
 # runner's cookies once the worker sees them signed in, dropped when they sign out.
 RUNNER_PAGES = (
-    "logbook.new_session",
+    "logbook.new_run",
     "training.timer_page",  # with the runner's plan step; any query (from "I'm going") finds it
 )
 
 # Forms whose POST the service worker queues in the outbox when the network fails mid-submit.
-OUTBOX_FORMS = ("logbook.create_session",)
+OUTBOX_FORMS = ("logbook.create_run",)

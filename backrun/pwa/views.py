@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from backrun.platform.cache import NO_STORE, PAGE, REVALIDATE, cache_policy
@@ -41,7 +42,8 @@ def offline():
 @bp.get("/pwa/session")  # its name until 2026-12: service workers installed before still ask it
 @cache_policy(NO_STORE)
 def sign_in_state():
-    """For the outbox: is a runner signed in, which one, and a CSRF token that is valid now.
+    """For the outbox: is a runner signed in, which one, a CSRF token that is valid now, and their
+    units and time zone.
 
     Pages kept offline carry old CSRF tokens, so a replay asks here first, with no cache between.
     """
@@ -49,4 +51,8 @@ def sign_in_state():
     body = {"signed_in": runner is not None, "runner": runner}
     if runner:
         body["csrf_token"] = generate_csrf()
+        # How the outbox reads a kept log form: distances in these units, a start without a
+        # known zone in this one (what the form's handler would use).
+        body["units"] = current_user.units
+        body["time_zone"] = current_user.time_zone
     return jsonify(body)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from backrun.accounts.models import User
 from backrun.advice import kit
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 from backrun.safety.profile import DEFAULT_PROFILE, EXPERIENCES, Profile, parse_sensitivities
 
 
@@ -42,9 +42,9 @@ def plan_week(user: User) -> int | None:
 def recent_feedback(user: User) -> list[str]:
     """The last post-run kit answers, newest first."""
     rows = db.session.scalars(
-        select(TrainingSession.kit_feedback)
-        .where(TrainingSession.user_id == user.id, TrainingSession.kit_feedback.is_not(None))
-        .order_by(TrainingSession.started_at.desc())
+        select(Run.kit_feedback)
+        .where(Run.user_id == user.id, Run.kit_feedback.is_not(None))
+        .order_by(Run.started_at.desc())
         .limit(kit.FEEDBACK_RUNS)
     )
     return [feedback for feedback in rows if feedback is not None]  # none are: narrows the type

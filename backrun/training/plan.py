@@ -20,7 +20,7 @@ from backrun.logbook.progress import (
     BREAK_DAYS,
     COMFORTABLE_MAX_EFFORT,
     HARD_EFFORT,
-    SessionSummary,
+    RunSummary,
     week_start,
 )
 
@@ -106,12 +106,12 @@ class _Replay:
     week: int = 1
     done: int = 0  # sessions counted towards `week`
     not_before: date | None = None  # the Monday from which sessions count towards `week`
-    last: SessionSummary | None = None
+    last: RunSummary | None = None
     status: str = "start"
     message: str = ""
 
 
-def _sore_enough_to_step_back(session: SessionSummary, previous: SessionSummary | None) -> bool:
+def _sore_enough_to_step_back(session: RunSummary, previous: RunSummary | None) -> bool:
     if not session.soreness:
         return False
     return (
@@ -121,7 +121,7 @@ def _sore_enough_to_step_back(session: SessionSummary, previous: SessionSummary 
     )
 
 
-def _apply(state: _Replay, session: SessionSummary, per_week: int) -> None:
+def _apply(state: _Replay, session: RunSummary, per_week: int) -> None:
     """One logged session moves the runner along the plan (or holds, or steps them back)."""
     previous = state.last
     state.last = session
@@ -161,7 +161,7 @@ def _apply(state: _Replay, session: SessionSummary, per_week: int) -> None:
 
 
 def position(
-    history: Sequence[SessionSummary], *, today: date, weekly_target: int = MAX_SESSIONS_PER_WEEK
+    history: Sequence[RunSummary], *, today: date, weekly_target: int = MAX_SESSIONS_PER_WEEK
 ) -> PlanPosition:
     """Where the runner is in the plan, from their log (oldest first), and today's step."""
     per_week = sessions_per_week(weekly_target)

@@ -1,13 +1,17 @@
-// The outbox: sessions logged with no signal wait here, in IndexedDB, until the server has them.
+// The outbox: runs logged with no signal wait here, in IndexedDB, until the server has them.
 // Shared by the page (offline-log.js) and the service worker (Background Sync): no DOM here.
-// An entry is keyed by the form's client UUID and leaves only after a 2xx. The server is
-// idempotent on that id (201 stored, 200 already stored), so sending one twice is harmless:
-// that is what lets a flaky network retry freely without ever doubling a session.
+// An entry is the log form as the runner filled it in, keyed by its client UUID. It is sent to
+// the JSON API (POST /api/v1/runs, signed in by the cookie plus the X-CSRFToken header) and leaves
+// only after a 2xx. The API is idempotent on that id (201 stored, 200 already stored), so sending
+// one twice is harmless: that is what lets a flaky network retry freely without ever doubling a run.
+
+import { runFromForm } from "./run-from-form.js";
 
 export const SYNC_TAG = "backrun-outbox";
 const DB_NAME = "backrun";
 const STORE = "outbox";
 const SESSION_URL = "/pwa/session";
+const RUNS_URL = "/api/v1/runs";
 const ASK_TIMEOUT_MS = 8000;
 // The server looked at the entry and refused it: sending it again can't help (the runner decides).
 const REFUSED = new Set([409, 410, 413, 415, 422]);
@@ -50,6 +54,7 @@ const saveEntry = (entry) => inStore("readwrite", (store) => store.put(entry));
 
 /** A submitted log form, kept under its client UUID (the same form again replaces it). */
 export async function queueForm(formData, action, runner) {
+  // `action` is kept for entries' sake only: every entry is sent to RUNS_URL.
   const id = formData.get("id");
   if (!id) throw new Error("The form has no client id.");
   const fields = [...formData].filter(([name, value]) => name !== "csrf_token" && typeof value === "string");
@@ -111,11 +116,7 @@ async function sendEach(due, who, report) {
     }
     let response;
     try {
-      response = await fetch(entry.action, {
-        method: "POST",
-        headers: { Accept: "application/json", "X-CSRFToken": who.csrf_token },
-        body: new URLSearchParams(entry.fields),
-      });
+      response = await send(entry, who);
     } catch {
       report.offline = true;
       return;
@@ -135,12 +136,44 @@ async function sendEach(due, who, report) {
   }
 }
 
+function post(run, who) {
+  return fetch(RUNS_URL, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRFToken": who.csrf_token },
+    body: JSON.stringify(run),
+  });
+}
+
+async function send(entry, who) {
+  // The distance is in the units the form was filled in with (older entries: the runner's now).
+  const units = entry.fields.find(([name]) => name === "units")?.[1] || who.units;
+  const run = runFromForm(entry.fields, { units, fallbackZone: who.time_zone });
+  const response = await post(run, who);
+  if (response.status !== 422 || !run.weather_token) return response;
+  // A weather snapshot too old to verify (the phone was offline for days) is dropped, as the log
+  // form drops it; the run itself is kept.
+  const fields = Object.keys((await response.clone().json().catch(() => ({}))).fields || {});
+  if (fields.length !== 1 || fields[0] !== "weather_token") return response;
+  const { weather_token: _, ...withoutWeather } = run;
+  return post(withoutWeather, who);
+}
+
+// The API's field names, as the log form calls them.
+const LABELS = { started_at: "Start", duration_s: "Duration", distance_m: "Distance", setting: "Setting",
+  venue: "Venue", surface: "Surface", intervals: "Intervals", pattern: "Backwards running", effort: "Effort",
+  soreness: "Soreness", notes: "Notes", kit_feedback: "Clothes", id: "Form" };
+
 async function problemOf(response) {
   try {
     const body = await response.json();
-    const fields = Object.values(body.fields || {}).flat();
-    return fields.join(" ") || body.detail || `The server refused it (HTTP ${response.status}).`;
+    const problems = Object.entries(body.fields || {})
+      .map(([name, messages]) => `${LABELS[name] || name}: ${flat(messages).join(" ")}`);
+    return problems.join(" ") || body.detail || `The server refused it (HTTP ${response.status}).`;
   } catch {
     return `The server refused it (HTTP ${response.status}).`;
   }
 }
+
+const flat = (messages) => (Array.isArray(messages) ? messages.flatMap(flat)
+  : messages && typeof messages === "object" ? Object.values(messages).flatMap(flat) : [String(messages)]);

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
 
+from backrun import PROJECT_ROOT
 from backrun.accounts.models import ApiToken, User
 from backrun.extensions import db
 from tests.support.runners import HTMX, PASSWORD, Runner, csrf_from, session_count
@@ -282,3 +284,16 @@ class TestDeleteAccount:
         # Runner B keeps everything.
         assert session_count(app, runner_b.user_id) == 1
         assert runner_b.api("GET", "/api/v1/sessions", token_b).status_code == 200
+
+
+def test_accounts_imports_none_of_the_packages_that_keep_a_runners_data():
+    """Deleting an account reaches the logbook and push through accounts.signals.account_deleting:
+    accounts imports neither, not even inside a function (nor training, which reads the logbook)."""
+    upward = ("backrun.logbook", "backrun.push", "backrun.training")
+    found = []
+    for path in sorted((PROJECT_ROOT / "backrun" / "accounts").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            found += [f"{path.name}: {name}" for name in names if name.startswith(upward)]
+    assert found == []

@@ -16,7 +16,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from backrun.extensions import db
-from backrun.logbook.progress import SessionSummary, next_step
+from backrun.logbook.progress import RunSummary, next_step
 from backrun.training import plan
 from tests.support.runners import hidden_fields
 
@@ -25,8 +25,8 @@ TODAY = date(2026, 12, 3)  # a Thursday
 
 def _summary(
     days_ago: int, bout_s: int, effort: int | None = 3, soreness: tuple[str, ...] = ()
-) -> SessionSummary:
-    return SessionSummary(TODAY - timedelta(days=days_ago), bout_s, effort, soreness)
+) -> RunSummary:
+    return RunSummary(TODAY - timedelta(days=days_ago), bout_s, effort, soreness)
 
 
 class TestNextStep:
@@ -148,7 +148,7 @@ def test_the_migration_credits_old_sessions_honestly(app, runner_a, token_a):
     with app.app_context():
         downgrade(revision="0003")
         upgrade()
-        rows = dict(db.session.execute(text("SELECT id, pattern FROM training_session")).all())
+        rows = dict(db.session.execute(text("SELECT id, pattern FROM run")).all())
     patterns = {
         str(uuid.UUID(str(k))) if not isinstance(k, uuid.UUID) else str(k): v for k, v in rows.items()
     }

@@ -1,4 +1,4 @@
-"""/api/v1/sessions over HTTP: CRUD, idempotent POST, validation (422), isolation (404), paging, auth."""
+"""/api/v1/runs (and its old path /api/v1/sessions) over HTTP: CRUD, idempotent POST, validation (422), isolation (404), paging, auth."""
 
 from __future__ import annotations
 
@@ -459,3 +459,50 @@ def test_an_offset_of_seconds_is_refused_clearly(app, runner_a, token_a, offset)
     )
     assert response.status_code == 422 and "whole minutes" in response.json["fields"]["started_at"][0]
     assert session_count(app) == 0
+
+
+class TestRunsAndTheOldSessionPaths:
+    """/api/v1/runs is the canonical path; /api/v1/sessions stays, the same views, for old clients."""
+
+    def test_the_runs_paths_do_what_the_old_ones_do(self, app, runner_a, token_a):
+        body = session_payload(notes="New path")
+        created = runner_a.api("POST", "/api/v1/runs", token_a, json=body)
+        assert created.status_code == 201
+        assert created.headers["Location"] == f"/api/v1/runs/{body['id']}"
+        again = runner_a.api("POST", "/api/v1/sessions", token_a, json=body)
+        assert again.status_code == 200 and again.json == created.json  # stored once, either path
+        assert runner_a.api("GET", f"/api/v1/sessions/{body['id']}", token_a).json == created.json
+        replaced = runner_a.api(
+            "PUT", f"/api/v1/runs/{body['id']}", token_a, json={**body, "notes": "Changed"}
+        )
+        assert replaced.status_code == 200 and replaced.json["notes"] == "Changed"
+        assert (
+            runner_a.api("GET", "/api/v1/runs", token_a).json
+            == runner_a.api("GET", "/api/v1/sessions", token_a).json
+        )
+        assert runner_a.api("DELETE", f"/api/v1/sessions/{body['id']}", token_a).status_code == 204
+        assert runner_a.api("GET", f"/api/v1/runs/{body['id']}", token_a).status_code == 404
+        assert session_count(app) == 0
+
+    @pytest.mark.parametrize("family", ["runs", "sessions"])
+    def test_links_stay_on_the_path_the_client_used(self, runner_a, token_a, family):
+        for _ in range(3):
+            runner_a.log(token_a)
+        page = runner_a.api("GET", f"/api/v1/{family}?limit=2", token_a).json
+        assert page["next"].startswith(f"/api/v1/{family}?")
+        assert len(runner_a.api("GET", page["next"], token_a).json["sessions"]) == 1
+        body = session_payload()
+        created = runner_a.api("POST", f"/api/v1/{family}", token_a, json=body)
+        assert created.headers["Location"] == f"/api/v1/{family}/{body['id']}"
+
+    def test_the_old_paths_are_documented_as_deprecated_aliases(self, app):
+        paths = app.test_client().get("/api/v1/openapi.json").json["paths"]
+        for new, old in (
+            ("/api/v1/runs", "/api/v1/sessions"),
+            ("/api/v1/runs/{run_id}", "/api/v1/sessions/{session_id}"),
+        ):
+            assert set(paths[new]) == set(paths[old])
+            for method, operation in paths[new].items():
+                assert not operation.get("deprecated")
+                assert paths[old][method]["deprecated"] is True
+                assert paths[old][method]["responses"].keys() == operation["responses"].keys()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 from tests.support.apps import daylit_location
 from tests.support.runners import HTMX, hidden_fields, session_count, session_payload
 
@@ -44,7 +44,7 @@ def _valid_form(**overrides) -> dict:
 
 def _stored(app, session_id):
     with app.app_context():
-        return db.session.get(TrainingSession, uuid.UUID(str(session_id)))
+        return db.session.get(Run, uuid.UUID(str(session_id)))
 
 
 class TestImGoing:
@@ -452,43 +452,44 @@ def test_json_and_pages_disagree_on_nothing(runner_a, token_a):
     assert "12 min 34 s" in html and "7/10" in html and "quads" in html
 
 
-class TestFormForScripts:
-    """The log form can be replayed by a script (the offline outbox): JSON in the answer, same rules."""
+class TestTheOutboxPath:
+    """The offline outbox sends a kept form to the JSON API, signed in by the page's cookie with the
+    CSRF token in a header; the log form itself serves forms only (no hand-built JSON)."""
 
-    JSON = {"Accept": "application/json"}
-
-    def test_a_replayed_form_answers_like_the_api_and_stays_idempotent(self, app, runner_a):
-        _, fields = _form(runner_a)
-        data = {**fields, **_valid_form()}
-        first = runner_a.post("/log/new", data, headers=self.JSON)
-        again = runner_a.post("/log/new", data, headers=self.JSON)
+    def test_the_api_takes_the_signed_in_browser_and_stays_idempotent(self, app, runner_a):
+        body = session_payload()
+        headers = {"X-CSRFToken": runner_a.csrf}
+        first = runner_a.client.post("/api/v1/runs", json=body, headers=headers)
+        again = runner_a.client.post("/api/v1/runs", json=body, headers=headers)
         assert (first.status_code, again.status_code) == (201, 200)
-        assert first.json["id"] == fields["id"] and first.json == again.json
+        assert first.json["id"] == body["id"] and first.json == again.json
         assert session_count(app) == 1
 
-    def test_the_csrf_token_may_come_as_a_header(self, app, runner_a):
-        _, fields = _form(runner_a)
-        data = {k: v for k, v in {**fields, **_valid_form()}.items() if k != "csrf_token"}
-        response = runner_a.client.post(
-            "/log/new", data=data, headers={**self.JSON, "X-CSRFToken": runner_a.csrf}
+    def test_a_cookie_write_without_the_csrf_header_is_refused(self, app, runner_a):
+        response = runner_a.client.post("/api/v1/runs", json=session_payload())
+        assert response.status_code == 403 and response.json["error"] == "csrf_failed"
+        forged = runner_a.client.post(
+            "/api/v1/runs", json=session_payload(), headers={"X-CSRFToken": "not-the-token"}
         )
-        assert response.status_code == 201
-
-    def test_invalid_input_is_a_422_per_field(self, app, runner_a):
-        _, fields = _form(runner_a)
-        response = runner_a.post(
-            "/log/new", {**fields, **_valid_form(duration="0", effort="12")}, headers=self.JSON
-        )
-        assert response.status_code == 422
-        assert set(response.json["fields"]) >= {"duration"}
+        assert forged.status_code == 403
         assert session_count(app) == 0
 
-    def test_signed_out_is_a_401_not_a_redirect(self, app, runner_a):
-        _, fields = _form(runner_a)
+    def test_signed_out_the_api_is_a_401(self, app, runner_a):
+        csrf = runner_a.csrf
         runner_a.post("/logout")
-        response = runner_a.post("/log/new", {**fields, **_valid_form()}, headers=self.JSON)
-        assert response.status_code == 401 and response.json["login_url"].startswith("/login")
+        response = runner_a.client.post("/api/v1/runs", json=session_payload(), headers={"X-CSRFToken": csrf})
+        assert response.status_code == 401
         assert session_count(app) == 0
+
+    def test_the_log_form_answers_as_a_form_whatever_the_accept_header(self, app, runner_a):
+        json_please = {"Accept": "application/json"}
+        _, fields = _form(runner_a)
+        invalid = runner_a.post("/log/new", {**fields, **_valid_form(duration="0")}, headers=json_please)
+        assert invalid.status_code == 422 and invalid.mimetype == "text/html"
+        assert 'aria-invalid="true"' in invalid.get_data(as_text=True)
+        saved = runner_a.post("/log/new", {**fields, **_valid_form()}, headers=json_please)
+        assert saved.status_code == 303 and saved.headers["Location"] == f"/log/{fields['id']}"
+        assert session_count(app) == 1
 
 
 def test_a_new_entry_takes_the_browsers_time_zone_and_an_edit_keeps_its_own(runner_a):
@@ -497,6 +498,6 @@ def test_a_new_entry_takes_the_browsers_time_zone_and_an_edit_keeps_its_own(runn
     created = runner_a.post("/log/new", {**fields, **_valid_form()})
     assert created.status_code in (302, 303)
     with runner_a.app.app_context():
-        stored = db.session.scalars(db.select(TrainingSession)).one()
+        stored = db.session.scalars(db.select(Run)).one()
     edit = runner_a.client.get(f"/log/{stored.id}/edit").get_data(as_text=True)
     assert 'name="tz"' in edit and not re.search(r'name="tz"[^>]*data-browser-time-zone', edit)

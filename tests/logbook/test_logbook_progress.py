@@ -10,11 +10,11 @@ from backrun.logbook import chart
 from backrun.logbook.progress import (
     BACKWARD_RUN_MET,
     RECOVERY_MET,
-    SessionSummary,
+    RunSummary,
     WeekTotals,
     next_step,
     progress,
-    session_energy_kcal,
+    run_energy_kcal,
     streak,
     week_start,
     weekly_totals,
@@ -29,8 +29,8 @@ def day(d: date, sessions=1, duration=600, backward=300, longest=30) -> WeekTota
     return WeekTotals(week_start(d), sessions, duration, backward, longest)
 
 
-def recent(days_ago: int, bout=30, effort=3, soreness=()) -> SessionSummary:
-    return SessionSummary(TODAY - timedelta(days=days_ago), bout, effort, tuple(soreness))
+def recent(days_ago: int, bout=30, effort=3, soreness=()) -> RunSummary:
+    return RunSummary(TODAY - timedelta(days=days_ago), bout, effort, tuple(soreness))
 
 
 class TestWeeks:
@@ -78,7 +78,7 @@ class TestWeeks:
             and report.weeks[-1].met_target
         )
         assert report.weeks[-4].minutes == 2 and not report.weeks[-4].met_target
-        assert [w.sessions for w in report.weeks].count(0) == 10
+        assert [w.runs for w in report.weeks].count(0) == 10
 
     def test_totals_and_this_week(self):
         days = [
@@ -86,12 +86,12 @@ class TestWeeks:
             day(date(2025, 1, 1), 1, 300, 300, 300),
         ]
         report = progress(days, [], today=TODAY, weekly_target=3, body_weight_kg=None)
-        assert (report.sessions_this_week, report.sessions_to_go, report.target_met_this_week) == (
+        assert (report.runs_this_week, report.runs_to_go, report.target_met_this_week) == (
             2,
             1,
             False,
         )
-        assert report.total_sessions == 3 and report.total_backward_s == 900 and report.longest_bout_s == 300
+        assert report.total_runs == 3 and report.total_backward_s == 900 and report.longest_bout_s == 300
         assert report.energy is None
 
 
@@ -153,9 +153,9 @@ class TestEnergy:
         assert BACKWARD_RUN_MET == 11.2 and RECOVERY_MET == 3.5
 
     def test_backward_time_at_the_backward_met_and_the_rest_at_walking(self):
-        assert session_energy_kcal(3600, 3600, 70) == pytest.approx(11.2 * 70)
-        assert session_energy_kcal(3600, 1800, 70) == pytest.approx(70 * (11.2 * 0.5 + 3.5 * 0.5))
-        assert session_energy_kcal(600, 0, 60) == pytest.approx(60 * 3.5 / 6)
+        assert run_energy_kcal(3600, 3600, 70) == pytest.approx(11.2 * 70)
+        assert run_energy_kcal(3600, 1800, 70) == pytest.approx(70 * (11.2 * 0.5 + 3.5 * 0.5))
+        assert run_energy_kcal(600, 0, 60) == pytest.approx(60 * 3.5 / 6)
 
     def test_progress_reports_this_week_and_all_time(self):
         days = [day(TODAY, duration=3600, backward=3600), day(date(2025, 1, 1), duration=3600, backward=3600)]

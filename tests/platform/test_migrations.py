@@ -25,7 +25,7 @@ def test_all_the_way_down_and_up_again(tmp_path):
     with app.app_context():
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
-        assert {"account", "training_session", "venue", "geocoded_place"} <= tables
+        assert {"account", "run", "venue", "geocoded_place"} <= tables
         db.session.remove()
 
         downgrade(revision="base")

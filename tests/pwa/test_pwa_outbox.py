@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -72,7 +74,7 @@ def test_twenty_sessions_logged_offline_arrive_exactly_once_through_a_flaky_netw
     expect(page.locator("#outbox-status")).to_contain_text("20 sessions saved on this phone")
     assert session_count(app) == 0
 
-    flaky = FlakySync(app.wsgi_app, "/log/new")
+    flaky = FlakySync(app.wsgi_app, "/api/v1/runs")  # the outbox sends to the JSON API
     app.wsgi_app = flaky
     context.set_offline(False)
     reports = flush_until_empty(page)
@@ -125,7 +127,7 @@ def test_a_session_the_server_refuses_stays_until_the_runner_discards_it(context
     assert report["refused"] == 1 and report["waiting"] == 0
     refused = page.locator("#outbox-refused li")
     expect(refused).to_contain_text("Not accepted")
-    expect(refused).to_contain_text("duration")
+    expect(refused).to_contain_text("Duration: Must be more than 0 seconds")  # the API's message
     page.evaluate("window.backrun.flushOutbox()")
     assert page.evaluate("window.backrun.outboxCount()") == 1  # never dropped by the machine
     page.once("dialog", lambda dialog: dialog.accept())
@@ -149,7 +151,7 @@ def test_a_connection_lost_while_saving_keeps_the_session(page, live_server):
     app = live_server.app
     open_the_app_signed_in(page, live_server.url, "liefi@example.org")
     page.goto(live_server.url + "/log/new")
-    dropper = DropsPosts(app.wsgi_app, "/log/new")
+    dropper = DropsPosts(app.wsgi_app, "/log/new", "/api/v1/runs")  # the form's and the outbox's
     app.wsgi_app = dropper  # the phone says it is online, but the save never gets an answer
     page.get_by_label("Duration").fill("15")
     page.get_by_label("Notes (optional)").fill("saved as the signal dropped")
@@ -199,3 +201,32 @@ def test_background_sync_sends_them_with_the_app_closed(context, page, live_serv
     assert [session.notes for session in stored_sessions(live_server.app)] == ["sent by the worker"]
     blank.goto(live_server.url + "/")
     wait_for_empty_outbox(blank)
+
+
+def test_a_form_kept_offline_arrives_as_the_form_would_have_stored_it(context, page, live_server):
+    """The outbox reads the form (minutes:seconds, a decimal comma, intervals, the start in the
+    form's time zone) into the API's run the way the form's handler does."""
+    open_the_app_signed_in(page, live_server.url, "reader@example.org")
+    context.set_offline(True)
+    page.goto(live_server.url + "/log/new")
+    page.get_by_label("Start", exact=True).fill("2026-07-01T06:15")
+    page.get_by_label("Bouts", exact=True).fill("6")
+    page.get_by_label("Backward seconds").fill("30")
+    page.get_by_label("Distance in kilometres (optional)", exact=True).fill("2,5")
+    log_offline(page, "read like the form", duration="12:30")
+    context.set_offline(False)
+    report = page.evaluate("window.backrun.flushOutbox()")
+    assert report["sent"] == 1, report
+    (run,) = stored_sessions(live_server.app)
+    zone = page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    assert (run.duration_s, run.distance_m, run.bouts, run.backward_s, run.recovery_s, run.pattern) == (
+        750,
+        2500.0,
+        6,
+        30,
+        0,
+        "intervals",
+    )
+    assert run.local_start.strftime("%Y-%m-%dT%H:%M") == "2026-07-01T06:15"
+    expected = datetime(2026, 7, 1, 6, 15, tzinfo=ZoneInfo(zone)).utcoffset()
+    assert run.local_start.utcoffset() == expected

@@ -147,14 +147,20 @@ def test_the_outbox_asks_who_is_signed_in_and_gets_a_token_valid_now(app, client
     body = state.get_json()
     assert body["signed_in"] is True and body["runner"] == runner.client.get("/").headers["X-Backrun-Runner"]
 
+    # How the outbox reads a kept form: the runner's units and zone.
+    assert (body["units"], body["time_zone"]) == ("km", "Europe/Vaduz")
+
     fields = hidden_fields(runner.client.get("/log/new").get_data(as_text=True))
-    fields.pop("csrf_token")
-    replay = {**fields, "started_local": "2026-11-20T07:30", "duration": "12", "setting": "treadmill"}
-    headers = {"Accept": "application/json", "X-CSRFToken": body["csrf_token"]}
-    assert runner.client.post("/log/new", data=replay, headers=headers).status_code == 201
-    assert (
-        runner.client.post("/log/new", data=replay, headers=headers).status_code == 200
-    )  # a replay: no double
+    assert fields["units"] == "km"  # the form says which units its distance is typed in
+    run = {
+        "id": fields["id"],
+        "started_at": "2026-11-20T07:30:00+01:00",
+        "duration_s": 720,
+        "setting": "treadmill",
+    }
+    headers = {"X-CSRFToken": body["csrf_token"]}  # the outbox's replay goes to the API
+    assert runner.client.post("/api/v1/runs", json=run, headers=headers).status_code == 201
+    assert runner.client.post("/api/v1/runs", json=run, headers=headers).status_code == 200  # no double
 
 
 def test_the_advice_says_when_its_weather_was_fetched(client):

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import insert
 
 from backrun.extensions import db
-from backrun.logbook.models import SETTINGS, SORENESS_PLACES, TrainingSession
+from backrun.logbook.models import SETTINGS, SORENESS_PLACES, Run
 
 OFFSETS_MIN = (60, 120, -300, 0)
 
@@ -22,7 +22,9 @@ def generated_sessions(user_id: int, count: int, *, end: datetime, seed: int = 4
         started = end - timedelta(hours=14 * (index + 1), minutes=rng.randrange(0, 600))
         bouts = rng.choice((None, 4, 6, 8, 10))
         backward = rng.randrange(20, 240) if bouts else None
-        duration = max(bouts * backward + (bouts - 1) * 60 if bouts else rng.randrange(120, 1800), 60)
+        duration = max(
+            bouts * backward + (bouts - 1) * 60 if bouts and backward else rng.randrange(120, 1800), 60
+        )
         rows.append(
             {
                 "id": uuid.UUID(int=rng.getrandbits(128), version=4),
@@ -48,5 +50,5 @@ def generated_sessions(user_id: int, count: int, *, end: datetime, seed: int = 4
             }
         )
     for start in range(0, len(rows), 1000):
-        db.session.execute(insert(TrainingSession), rows[start : start + 1000])
+        db.session.execute(insert(Run), rows[start : start + 1000])
     db.session.commit()

@@ -193,7 +193,7 @@ def stored_sessions(database_url: str) -> dict[str, tuple[int, str]]:
     try:
         with engine.connect() as connection:
             rows = connection.execute(
-                text("SELECT CAST(id AS TEXT), count(*), min(notes) FROM training_session GROUP BY id")
+                text("SELECT CAST(id AS TEXT), count(*), min(notes) FROM run GROUP BY id")
             ).all()
     finally:
         engine.dispose()

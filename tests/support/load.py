@@ -134,7 +134,7 @@ def session_count(database_url: str) -> int:
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            return connection.execute(text("SELECT count(*) FROM training_session")).scalar_one()
+            return connection.execute(text("SELECT count(*) FROM run")).scalar_one()
     finally:
         engine.dispose()
 

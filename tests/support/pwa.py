@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 
 PASSWORD = "correct horse battery"
 
@@ -100,14 +100,14 @@ def sign_in(page, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def stored_sessions(app) -> list[TrainingSession]:
+def stored_sessions(app) -> list[Run]:
     with app.app_context():
-        return list(db.session.scalars(select(TrainingSession)))
+        return list(db.session.scalars(select(Run)))
 
 
 def session_count(app) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(TrainingSession))
+        return db.session.scalar(select(func.count()).select_from(Run))
 
 
 class FlakySync:
@@ -158,16 +158,16 @@ class FlakySync:
 
 
 class DropsPosts:
-    """WSGI middleware that closes the connection on POSTs to one path without an answer: the
+    """WSGI middleware that closes the connection on POSTs to these paths without an answer: the
     phone lost its signal in the middle of saving (werkzeug's dev server exposes the socket)."""
 
-    def __init__(self, wsgi_app, path: str) -> None:
+    def __init__(self, wsgi_app, *paths: str) -> None:
         self.wsgi_app = wsgi_app
-        self.path = path
+        self.paths = paths
         self.dropped = 0
 
     def __call__(self, environ, start_response):
-        if environ["REQUEST_METHOD"] == "POST" and environ.get("PATH_INFO") == self.path:
+        if environ["REQUEST_METHOD"] == "POST" and environ.get("PATH_INFO") in self.paths:
             self.dropped += 1
             environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
             raise ConnectionResetError("the signal dropped")

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 
 PASSWORD = "correct horse battery"
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -64,9 +64,9 @@ def session_payload(**overrides) -> dict:
 
 def session_count(app, user_id: int | None = None) -> int:
     with app.app_context():
-        query = select(func.count()).select_from(TrainingSession)
+        query = select(func.count()).select_from(Run)
         if user_id is not None:
-            query = query.where(TrainingSession.user_id == user_id)
+            query = query.where(Run.user_id == user_id)
         return db.session.scalar(query)
 
 
@@ -145,7 +145,7 @@ class Runner:
         return response.json["weather_token"]
 
     def log(self, token: str, **overrides) -> dict:
-        response = self.api("POST", "/api/v1/sessions", token, json=session_payload(**overrides))
+        response = self.api("POST", "/api/v1/runs", token, json=session_payload(**overrides))
         assert response.status_code == 201, response.json
         return response.json
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 from backrun.training.plan import WEEKS
 from tests.support.apps import daylit_location
 from tests.support.runners import hidden_fields
@@ -156,7 +156,7 @@ class TestLogFormFromTheTimer:
         assert form["duration"] == "0:09"
         assert runner_a.post("/log/new", form).status_code == 303
         with app.app_context():
-            stored = db.session.get(TrainingSession, uuid.UUID(fields["id"]))
+            stored = db.session.get(Run, uuid.UUID(fields["id"]))
             assert (stored.duration_s, stored.bouts, stored.backward_s, stored.recovery_s) == (9, 2, 3, 3)
             assert stored.weather["verdict"] == "go"
 

@@ -6,20 +6,20 @@ from datetime import date, timedelta
 
 import pytest
 
-from backrun.logbook.progress import SessionSummary, next_step
+from backrun.logbook.progress import RunSummary, next_step
 from backrun.training import plan
 from backrun.training.plan import WEEKS, position
 
 MONDAY = date(2026, 6, 1)  # a Monday
 
 
-def run(day: date, effort: int | None = 3, soreness: tuple[str, ...] = (), bout: int = 30) -> SessionSummary:
-    return SessionSummary(day, bout, effort, soreness)
+def run(day: date, effort: int | None = 3, soreness: tuple[str, ...] = (), bout: int = 30) -> RunSummary:
+    return RunSummary(day, bout, effort, soreness)
 
 
 def weeks_of_sessions(
     weeks: int, *, first_monday: date = MONDAY, days=(0, 2, 4), **kwargs
-) -> list[SessionSummary]:
+) -> list[RunSummary]:
     """Comfortable sessions on Monday, Wednesday and Friday of each week, oldest first."""
     return [run(first_monday + timedelta(weeks=w, days=d), **kwargs) for w in range(weeks) for d in days]
 
@@ -108,7 +108,7 @@ class TestWhereTheRunnerIs:
 
 
 class TestAdjustedByEffortAndSoreness:
-    def two_weeks_then(self, last: SessionSummary) -> plan.PlanPosition:
+    def two_weeks_then(self, last: RunSummary) -> plan.PlanPosition:
         """Weeks 1 and 2 done; week 3 started with one comfortable session; then `last`."""
         history = weeks_of_sessions(2) + [run(MONDAY + timedelta(weeks=2)), last]
         return position(history, today=last.day + timedelta(days=1))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from backrun.extensions import db
-from backrun.logbook.models import TrainingSession
+from backrun.logbook.models import Run
 from backrun.platform import units
 from backrun.platform.units import Units
 from tests.support.apps import daylit_location
@@ -258,7 +258,7 @@ def test_the_weather_kept_with_a_session_reads_in_the_runners_units(app, runner_
     stored = runner_a.log(token_a)
     # The API keeps only weather Backrun signed (issue 13): put a known snapshot in place directly.
     with app.app_context():
-        session = db.session.get(TrainingSession, uuid.UUID(stored["id"]))
+        session = db.session.get(Run, uuid.UUID(stored["id"]))
         session.weather = {
             "verdict": "caution",
             "reasons": [

@@ -1,4 +1,4 @@
-"""The log form: what a runner types (their units, local time) <-> a session as the API speaks it.
+"""The log form: what a runner types (their units, local time) <-> a run as the API speaks it.
 
 Parsing turns the form into the API's JSON shape and hands it to the same schema the API uses, so
 a rule lives in one place; this module only maps the messages back to the form's fields.
@@ -14,64 +14,29 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError
 
-from backrun.logbook.models import SETTINGS, SORENESS_PLACES, TrainingSession
-from backrun.logbook.schemas import load_session
+from backrun.logbook.fields import FORM_FIELD_OF
+from backrun.logbook.fields import FORM_FIELDS as FIELD_TABLE_FORM_FIELDS
+from backrun.logbook.models import SETTINGS, SORENESS_PLACES, Run
+from backrun.logbook.schemas import load_run
 from backrun.logbook.units import distance_in_units, metres_per_unit
 from backrun.platform.zones import valid_time_zone
 
-TEXT_FIELDS = (
-    "id",
-    "started_local",
-    "tz",
-    "duration",
-    "distance",
-    "setting",
-    "venue_name",
-    "venue_osm",
-    "surface",
-    "bouts",
-    "backward_s",
-    "recovery_s",
-    "pattern",
-    "effort",
-    "notes",
-    "weather_token",
-    "kit_feedback",
-)
+# What the form posts as single text values: the run's fields (fields.py) but the soreness boxes,
+# plus the time zone and the signed weather snapshot.
+TEXT_FIELDS = (*(name for name in FIELD_TABLE_FORM_FIELDS if name != "soreness"), "tz", "weather_token")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,3}):([0-5]\d)$")
 
 # API field -> form field, for the messages.
-FIELD_OF = {
-    "started_at": "started_local",
-    "duration_s": "duration",
-    "distance_m": "distance",
-    "venue": "venue_name",
-}
-FORM_FIELDS = {
-    "started_local",
-    "duration",
-    "distance",
-    "setting",
-    "venue_name",
-    "surface",
-    "bouts",
-    "backward_s",
-    "recovery_s",
-    "intervals",
-    "pattern",
-    "effort",
-    "soreness",
-    "notes",
-    "id",
-    "kit_feedback",
-}
+FIELD_OF = FORM_FIELD_OF
+# Where a message can show: every field of the run the form carries, and the intervals as a whole.
+FORM_FIELDS = {*FIELD_TABLE_FORM_FIELDS, "intervals"}
 # The schema speaks in seconds; the form asks for minutes.
 FRIENDLIER = {"duration": "Enter a duration over 0 and at most 12 hours."}
 
 
 @dataclass
-class SessionForm:
+class RunForm:
     values: dict[str, str] = field(default_factory=dict)
     soreness: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
@@ -113,7 +78,7 @@ class SessionForm:
         venue_name: str = "",
         venue_osm: str = "",
         weather_token: str = "",
-    ) -> SessionForm:
+    ) -> RunForm:
         local_now = now.astimezone(ZoneInfo(time_zone))
         return cls(
             values={
@@ -128,30 +93,30 @@ class SessionForm:
         )
 
     @classmethod
-    def from_session(cls, session: TrainingSession, units: str) -> SessionForm:
-        distance = distance_in_units(session.distance_m, units)
+    def from_run(cls, run: Run, units: str) -> RunForm:
+        distance = distance_in_units(run.distance_m, units)
         values = {
-            "id": str(session.id),
-            "started_local": session.local_start.strftime(LOCAL_FORMAT),
-            "tz": "",  # the session keeps the offset it was logged with
-            "duration": _clock(session.duration_s),
+            "id": str(run.id),
+            "started_local": run.local_start.strftime(LOCAL_FORMAT),
+            "tz": "",  # the run keeps the offset it was logged with
+            "duration": _clock(run.duration_s),
             "distance": "" if distance is None else f"{distance:.2f}",
-            "setting": session.setting,
-            "venue_name": session.venue_name or "",
-            "venue_osm": session.venue_osm or "",
-            "surface": session.surface or "",
-            "bouts": _text(session.bouts),
-            "backward_s": _text(session.backward_s),
-            "recovery_s": _text(session.recovery_s),
-            "pattern": session.pattern,
-            "effort": _text(session.effort),
-            "notes": session.notes or "",
-            "kit_feedback": session.kit_feedback or "",
+            "setting": run.setting,
+            "venue_name": run.venue_name or "",
+            "venue_osm": run.venue_osm or "",
+            "surface": run.surface or "",
+            "bouts": _text(run.bouts),
+            "backward_s": _text(run.backward_s),
+            "recovery_s": _text(run.recovery_s),
+            "pattern": run.pattern,
+            "effort": _text(run.effort),
+            "notes": run.notes or "",
+            "kit_feedback": run.kit_feedback or "",
         }
-        return cls(values=values, soreness=list(session.soreness or []))
+        return cls(values=values, soreness=list(run.soreness or []))
 
     @classmethod
-    def from_post(cls, form) -> SessionForm:
+    def from_post(cls, form) -> RunForm:
         values = {name: (form.get(name) or "").strip() for name in TEXT_FIELDS}
         values["notes"] = (form.get("notes") or "").replace("\r\n", "\n").strip()
         soreness = [place for place in form.getlist("soreness") if place]
@@ -159,12 +124,12 @@ class SessionForm:
 
     # --- parsing ------------------------------------------------------------------------
 
-    def to_session_data(
+    def to_run_data(
         self, *, units: str, fallback_zone: str, fixed_offset: timedelta | None, weather: dict | None
     ) -> dict | None:
-        """The validated session (as the schema returns it), or None with `errors` filled in.
+        """The validated run (as the schema returns it), or None with `errors` filled in.
 
-        `fixed_offset`: when editing, the offset the session was logged with, so an edit never
+        `fixed_offset`: when editing, the offset the run was logged with, so an edit never
         moves it to another zone by accident.
         """
         payload: dict = {
@@ -185,9 +150,9 @@ class SessionForm:
         if self.errors:
             return None
         try:
-            return load_session(payload)
+            return load_run(payload)
         except ValidationError as exc:
-            self._adopt(exc.messages)
+            self._adopt(exc.normalized_messages())
             return None
 
     def _start(self, payload: dict, fallback_zone: str, fixed_offset: timedelta | None) -> None:

@@ -1,6 +1,6 @@
-"""Schemas of the sessions and token API, for validation and for the OpenAPI document.
+"""Schemas of the runs and token API, for validation and for the OpenAPI document.
 
-A session's own schema lives with the logbook (backrun/logbook/schemas.py): the log form and the
+A run's own schema lives with the logbook (backrun/logbook/schemas.py): the log form and the
 CSV import are checked by the very same rules.
 """
 
@@ -9,20 +9,20 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates
 
 from backrun.logbook.models import SETTINGS
-from backrun.logbook.schemas import SessionSchema, StrictSchema
+from backrun.logbook.schemas import RunSchema, StrictSchema
 from backrun.logbook.service import MAX_PAGE_SIZE
 
 __all__ = [
-    "SessionSchema",
-    "SessionListSchema",
-    "SessionListQuery",
+    "RunSchema",
+    "RunListSchema",
+    "RunListQuery",
     "TokenRequestSchema",
     "TokenSchema",
     "ValidationErrorSchema",
 ]
 
 
-class SessionListQuery(StrictSchema):
+class RunListQuery(StrictSchema):
     cursor = fields.String(
         load_default=None,
         validate=validate.Length(max=200),
@@ -31,12 +31,12 @@ class SessionListQuery(StrictSchema):
     limit = fields.Integer(
         load_default=50,
         validate=validate.Range(1, MAX_PAGE_SIZE),
-        metadata={"description": f"Sessions per page, 1 to {MAX_PAGE_SIZE}."},
+        metadata={"description": f"Runs per page, 1 to {MAX_PAGE_SIZE}."},
     )
     month = fields.String(
         load_default=None,
         validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM."),
-        metadata={"description": "Only sessions started in this month (the runner's local date), YYYY-MM."},
+        metadata={"description": "Only runs started in this month (the runner's local date), YYYY-MM."},
     )
     setting = fields.String(load_default=None, validate=validate.OneOf(SETTINGS))
 
@@ -52,10 +52,9 @@ class SessionListQuery(StrictSchema):
             raise ValidationError(str(exc)) from exc
 
 
-class SessionListSchema(StrictSchema):
-    sessions = fields.List(
-        fields.Nested(SessionSchema), required=True, metadata={"description": "Newest first."}
-    )
+class RunListSchema(StrictSchema):
+    # The key from before runs were called runs: existing clients read it.
+    sessions = fields.List(fields.Nested(RunSchema), required=True, metadata={"description": "Newest first."})
     next = fields.String(
         allow_none=True,
         required=True,
