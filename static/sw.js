@@ -86,7 +86,7 @@ self.addEventListener("fetch", (event) => {
   } else if (request.mode === "navigate" || request.headers.get("HX-Request") === "true") {
     event.respondWith(networkFirst(event));
   }
-  // Anything else (the JSON API, /pwa/session) goes to the network untouched and is never kept.
+  // Anything else (the JSON API, /pwa/sign-in) goes to the network untouched and is never kept.
 });
 
 // Static URLs carry the static files' version (backrun/platform/serving.py): a page kept before a deploy

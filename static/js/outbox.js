@@ -10,7 +10,7 @@ import { runFromForm } from "./run-from-form.js";
 export const SYNC_TAG = "backrun-outbox";
 const DB_NAME = "backrun";
 const STORE = "outbox";
-const SESSION_URL = "/pwa/session";
+const SIGN_IN_URL = "/pwa/sign-in";
 const RUNS_URL = "/api/v1/runs";
 const ASK_TIMEOUT_MS = 8000;
 // The server looked at the entry and refused it: sending it again can't help (the runner decides).
@@ -67,7 +67,7 @@ export async function queueForm(formData, action, runner) {
 /** Who is signed in now, with a CSRF token valid now; null when the server can't be reached. */
 export async function whoIsSignedIn() {
   try {
-    const response = await fetch(SESSION_URL, { cache: "no-store", headers: { Accept: "application/json" },
+    const response = await fetch(SIGN_IN_URL, { cache: "no-store", headers: { Accept: "application/json" },
                                                 signal: AbortSignal.timeout(ASK_TIMEOUT_MS) });
     return response.ok ? await response.json() : null;
   } catch {

@@ -63,9 +63,9 @@ def _a_venue(app) -> tuple[str, int]:
 
 
 def _sample_urls(app, runner) -> dict[str, str]:
-    """A URL that answers normally for every GET route (the runner's own session, a real venue)."""
+    """A URL that answers normally for every GET route (the runner's own run, a real venue)."""
     token = runner.token()
-    session_id = runner.log(token)["id"]
+    run_id = runner.log(token)["id"]
     osm_type, osm_id = _a_venue(app)
     lat, lon = daylit_location()
     with app.test_request_context():
@@ -83,8 +83,9 @@ def _sample_urls(app, runner) -> dict[str, str]:
                 continue
             if rule.endpoint in with_args:
                 urls[rule.endpoint] = with_args[rule.endpoint]
-            elif rule.arguments == {"session_id"}:
-                urls[rule.endpoint] = url_for(rule.endpoint, session_id=session_id)
+            elif rule.arguments in ({"run_id"}, {"session_id"}):  # the old API paths keep `session_id`
+                (name,) = rule.arguments
+                urls[rule.endpoint] = url_for(rule.endpoint, **{name: run_id})
             elif not rule.arguments:
                 urls[rule.endpoint] = url_for(rule.endpoint)
     return urls

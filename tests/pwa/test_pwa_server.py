@@ -140,9 +140,9 @@ def test_a_signed_in_runners_pages_are_private_and_say_whose(app, client):
 
 
 def test_the_outbox_asks_who_is_signed_in_and_gets_a_token_valid_now(app, client):
-    assert client.get("/pwa/session").get_json() == {"signed_in": False, "runner": None}
+    assert client.get("/pwa/sign-in").get_json() == {"signed_in": False, "runner": None}
     runner = Runner(app, "outbox@example.org").signup()
-    state = runner.client.get("/pwa/session")
+    state = runner.client.get("/pwa/sign-in")
     assert state.headers["Cache-Control"] == "no-store"
     body = state.get_json()
     assert body["signed_in"] is True and body["runner"] == runner.client.get("/").headers["X-Backrun-Runner"]
@@ -197,3 +197,12 @@ def test_images_and_tiny_answers_are_left_alone(client):
     icon.close()
     small = client.get("/pwa/session", headers=GZIP)
     assert "Content-Encoding" not in small.headers
+
+
+def test_the_old_sign_in_probe_path_still_answers_for_installed_workers(app, client):
+    """/pwa/session was the probe's name before 2026-12; an outbox of an older install still asks it."""
+    assert client.get("/pwa/session").get_json() == client.get("/pwa/sign-in").get_json()
+    runner = Runner(app, "older-install@example.org").signup()
+    old, new = runner.client.get("/pwa/session"), runner.client.get("/pwa/sign-in")
+    assert old.headers["Cache-Control"] == new.headers["Cache-Control"] == "no-store"
+    assert old.get_json()["runner"] == new.get_json()["runner"] and old.get_json()["csrf_token"]
