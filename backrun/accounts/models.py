@@ -47,7 +47,8 @@ class User(UserMixin, Model):
     # plan, then regular; sensitivities comma-separated; how warm they run, for the kit list.
     experience: Mapped[str | None] = mapped_column(String(12))
     sensitivities: Mapped[str] = mapped_column(String(40), default="", server_default="")
-    runs: Mapped[str] = mapped_column(String(8), default="normal", server_default="normal")
+    # How warm the runner runs (hot / normal / cold), for the kit list; the column keeps its first name.
+    warmth: Mapped[str] = mapped_column("runs", String(8), default="normal", server_default="normal")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
 
     # The device's sign-in (backrun/accounts/signins.py), set when signing in or loading the user:

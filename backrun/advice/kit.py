@@ -16,9 +16,9 @@ from backrun.safety import indices
 from backrun.safety.daylight import is_dark
 from backrun.safety.rules import RunConditions, humidity_pct, liquid_precipitation_mm, mean_wind_kmh
 
-RUNS = ("hot", "normal", "cold")
+WARMTHS = ("hot", "normal", "cold")
 FEEDBACK = ("too_warm", "right", "too_cold")
-RUNS_OFFSET_C = {"hot": 3.0, "normal": 0.0, "cold": -3.0}
+WARMTH_OFFSET_C = {"hot": 3.0, "normal": 0.0, "cold": -3.0}
 FEEDBACK_STEP_C = 1.0  # each recent "too warm" dresses you as if 1 °C warmer, "too cold" 1 °C colder
 FEEDBACK_RUNS = 5  # only the last five answers count: seasons and fitness change
 MAX_OFFSET_C = 6.0
@@ -83,12 +83,12 @@ def _feels_like_c(step) -> float | None:
     return t
 
 
-def offset_c(runs: str = "normal", feedback: Sequence[str] = ()) -> float:
+def offset_c(warmth: str = "normal", feedback: Sequence[str] = ()) -> float:
     """The runner's offset: + dresses lighter (runs hot, came back too warm), − warmer.
 
     `feedback` is newest first; only the last FEEDBACK_RUNS answers count.
     """
-    offset = RUNS_OFFSET_C.get(runs, 0.0)
+    offset = WARMTH_OFFSET_C.get(warmth, 0.0)
     for answer in list(feedback)[:FEEDBACK_RUNS]:
         offset += (
             FEEDBACK_STEP_C if answer == "too_warm" else -FEEDBACK_STEP_C if answer == "too_cold" else 0.0

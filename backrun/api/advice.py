@@ -80,7 +80,7 @@ def advice_body(result, now: datetime, fit: RunnerFit) -> str:
     """The JSON text, serialised once per memoised result (and staleness): the cached path serves
     the same body many times a minute. Only what depends on the result alone may go in here;
     anything per request or per runner (a signed token) needs its own serialisation."""
-    key = ("json", result.is_stale(now), fit.runs)  # the profile and kit offset are in the result's own key
+    key = ("json", result.is_stale(now), fit.warmth)  # the profile and kit offset are in the result's own key
     body = result.memo.get(key)
     if body is None:  # compact, as jsonify writes it
         body = result.memo[key] = (
@@ -135,6 +135,6 @@ def advice_json(result, now: datetime, fit: RunnerFit | None = None) -> dict:
         ],
         "ground": advice["ground"],
         "air_quality": air_json(result),
-        "profile": result.advice.profile.to_dict() | {"runs": fit.runs},
+        "profile": result.advice.profile.to_dict() | {"runs": fit.warmth},
         "kit": result.kit.to_dict(),
     }

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from backrun.advice import limits
-from backrun.advice.kit import RUNS
+from backrun.advice.kit import WARMTHS
 from backrun.safety.profile import EXPERIENCES, SENSITIVITIES, parse_sensitivities
 from backrun.safety.verdict import VERDICTS
 
@@ -66,9 +66,10 @@ class AdviceQuery(LatLonQuery):
             "example": "respiratory,pollen",
         },
     )
-    runs = fields.String(
+    warmth = fields.String(
+        data_key="runs",
         load_default=None,
-        validate=validate.OneOf(RUNS),
+        validate=validate.OneOf(WARMTHS),
         metadata={
             "description": "`hot`, `normal` or `cold`: moves the `kit` list lighter or warmer. Never changes the verdict."
         },
@@ -258,7 +259,7 @@ class ProfileSchema(Schema):
         required=True,
         metadata={"description": "The beginner-plan week that made this runner a beginner, if that is why."},
     )
-    runs = fields.String(required=True, validate=validate.OneOf(RUNS))
+    warmth = fields.String(data_key="runs", required=True, validate=validate.OneOf(WARMTHS))
 
 
 class AdviceSchema(Schema):

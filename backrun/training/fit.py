@@ -21,19 +21,18 @@ from backrun.advice import kit
 from backrun.extensions import db
 from backrun.logbook.models import Run
 from backrun.safety.profile import DEFAULT_PROFILE, EXPERIENCES, Profile, parse_sensitivities
+from backrun.training.history import plan_position_for
 
 
 @dataclass(frozen=True)
 class RunnerFit:
     profile: Profile = DEFAULT_PROFILE
-    runs: str = "normal"
+    warmth: str = "normal"  # runs hot, normal or cold
     kit_offset_c: float = 0.0
 
 
 def plan_week(user: User) -> int | None:
     """The week of the beginner plan this runner is in, or None once it's done."""
-    from backrun.training.history import plan_position_for  # training imports logbook: keep it lazy
-
     today = datetime.now(UTC).astimezone(ZoneInfo(user.time_zone)).date()
     position = plan_position_for(user, today)
     return None if position.complete else position.week
@@ -51,11 +50,11 @@ def recent_feedback(user: User) -> list[str]:
 
 
 def fit_for(user: User | None, args: Mapping[str, Any]) -> RunnerFit:
-    """`args`: validated `experience` (str|None), `sensitivity` (frozenset|None), `runs` (str|None)
+    """`args`: validated `experience` (str|None), `sensitivity` (frozenset|None), `warmth` (str|None)
     (the API's query or profile_args; other keys are ignored)."""
     experience = args.get("experience")
     sensitivity = args.get("sensitivity")
-    runs = args.get("runs")
+    warmth = args.get("warmth")
     week = None
     if user is not None:
         if experience is None:
@@ -65,13 +64,13 @@ def fit_for(user: User | None, args: Mapping[str, Any]) -> RunnerFit:
                 experience = "beginner" if week is not None else "regular"
         if sensitivity is None:
             sensitivity = parse_sensitivities(user.sensitivities or "")
-        runs = runs or user.runs
+        warmth = warmth or user.warmth
     profile = Profile(
         experience or "regular", frozenset(sensitivity or ()), week if experience == "beginner" else None
     )
     feedback = recent_feedback(user) if user is not None else []
-    runs = runs or "normal"
-    return RunnerFit(profile, runs, kit.offset_c(runs, feedback))
+    warmth = warmth or "normal"
+    return RunnerFit(profile, warmth, kit.offset_c(warmth, feedback))
 
 
 def profile_args(args: Mapping[str, str]) -> dict[str, object]:
@@ -79,9 +78,9 @@ def profile_args(args: Mapping[str, str]) -> dict[str, object]:
     experience = (args.get("experience") or "").strip() or None
     if experience is not None and experience not in EXPERIENCES:
         raise ValueError("Choose beginner, regular or experienced.")
-    runs = (args.get("runs") or "").strip() or None
-    if runs is not None and runs not in kit.RUNS:
+    warmth = (args.get("runs") or "").strip() or None  # the query parameter keeps its first name
+    if warmth is not None and warmth not in kit.WARMTHS:
         raise ValueError("Choose whether you run hot, cold or neither.")
     raw = args.get("sensitivity")
     sensitivity = None if raw is None else parse_sensitivities(raw[:100])
-    return {"experience": experience, "sensitivity": sensitivity, "runs": runs}
+    return {"experience": experience, "sensitivity": sensitivity, "warmth": warmth}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from backrun.advice.kit import RUNS
+from backrun.advice.kit import WARMTHS
 from backrun.extensions import db
 from backrun.platform.cache import NO_STORE, cache_policy
 from backrun.safety.profile import EXPERIENCES, SENSITIVITIES
@@ -19,12 +19,12 @@ from backrun.training import bp
 AUTOMATIC = "auto"  # beginner while the six-week plan is under way, then regular
 
 
-def profile_problem(experience: str, sensitivities: list[str], runs: str) -> str | None:
+def profile_problem(experience: str, sensitivities: list[str], warmth: str) -> str | None:
     if experience not in (AUTOMATIC, *EXPERIENCES):
         return "Choose how experienced you are from the list."
     if any(s not in SENSITIVITIES for s in sensitivities) or len(set(sensitivities)) != len(sensitivities):
         return "Tick only the sensitivities offered."
-    if runs not in RUNS:
+    if warmth not in WARMTHS:
         return "Choose whether you run hot, cold or neither."
     return None
 
@@ -37,14 +37,14 @@ def save_profile():
 
     experience = request.form.get("experience", "")
     sensitivities = request.form.getlist("sensitivity")
-    runs = request.form.get("runs", "")
-    problem = profile_problem(experience, sensitivities, runs)
+    warmth = request.form.get("runs", "")
+    problem = profile_problem(experience, sensitivities, warmth)
     if problem:
         flash(problem, "error")
         return _settings_page(422)
     current_user.experience = None if experience == AUTOMATIC else experience
     current_user.sensitivities = ",".join(s for s in SENSITIVITIES if s in sensitivities)
-    current_user.runs = runs
+    current_user.warmth = warmth
     db.session.commit()
     flash("Runner profile saved.", "success")
     return redirect(url_for("accounts.settings") + "#profile-heading", 303)

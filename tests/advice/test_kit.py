@@ -79,7 +79,7 @@ def test_without_weather_the_basics_every_backward_run_needs():
 
 def test_offsets_from_running_warm_or_cold_and_feedback():
     assert offset_c() == 0
-    assert offset_c("hot") == kit.RUNS_OFFSET_C["hot"] > 0
+    assert offset_c("hot") == kit.WARMTH_OFFSET_C["hot"] > 0
     assert offset_c("cold") < 0
     assert offset_c("normal", ["too_warm", "too_warm"]) == 2 * kit.FEEDBACK_STEP_C
     assert offset_c("normal", ["too_cold", "right", "too_cold"]) == -2 * kit.FEEDBACK_STEP_C

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from backrun.accounts.models import User
-from backrun.advice.kit import FEEDBACK_STEP_C, RUNS_OFFSET_C
+from backrun.advice.kit import FEEDBACK_STEP_C, WARMTH_OFFSET_C
 from backrun.extensions import db
 from tests.support.apps import daylit_location
 from tests.support.runners import HTMX
@@ -55,7 +55,11 @@ def test_settings_save_the_profile_and_the_advice_follows(runner_a, token_a, air
     assert response.status_code == 303
     with runner_a.app.app_context():
         user = db.session.get(User, runner_a.user_id)
-        assert (user.experience, user.sensitivities, user.runs) == ("experienced", "respiratory,heat", "cold")
+        assert (user.experience, user.sensitivities, user.warmth) == (
+            "experienced",
+            "respiratory,heat",
+            "cold",
+        )
     air_quality.set_air(base={"us_aqi": 120})
     body = advice(runner_a, token_a, here)
     assert body["profile"] == {
@@ -65,7 +69,7 @@ def test_settings_save_the_profile_and_the_advice_follows(runner_a, token_a, air
         "runs": "cold",
     }
     assert body["verdict"] == "indoors" and body["reasons"][0]["code"] == "air_quality", body["reasons"]
-    assert body["kit"]["offset_c"] == RUNS_OFFSET_C["cold"]
+    assert body["kit"]["offset_c"] == WARMTH_OFFSET_C["cold"]
     # Back to automatic: a beginner again while the plan runs.
     runner_a.post("/settings/profile", {"experience": "auto", "runs": "normal"})
     assert advice(runner_a, token_a, here)["profile"]["experience"] == "beginner"
@@ -85,7 +89,7 @@ def test_bad_profile_settings_change_nothing(runner_a, data):
     assert response.status_code == 422
     with runner_a.app.app_context():
         user = db.session.get(User, runner_a.user_id)
-        assert (user.experience, user.sensitivities, user.runs) == (None, "", "normal")
+        assert (user.experience, user.sensitivities, user.warmth) == (None, "", "normal")
 
 
 def test_post_run_feedback_moves_the_kit_offset(runner_a, token_a, here):
