@@ -5,7 +5,7 @@ alone: `no-store` is never kept, `private` only for the runner it was made for (
 `X-Backrun-Runner` key, backrun/pwa/runner.py), anything else may be shared. So every view says
 which policy its answers follow, with `@cache_policy(...)` under its route decorator; an answer
 that needs another (a failed upstream, a stale static URL) gets it with `apply()`, and error
-pages get `ERRORS` (backrun/errors.py). tests/platform/test_cache_policies.py checks that every
+pages get `ERRORS` (backrun/platform/errors.py). tests/platform/test_cache_policies.py checks that every
 route declares one and that its answers carry it.
 """
 
@@ -39,7 +39,7 @@ class CachePolicy:
         return self.value
 
 
-# Static files under the current content version: the URL changes with any file (backrun/serving.py).
+# Static files under the current content version: the URL changes with any file (backrun/platform/serving.py).
 PUBLIC_IMMUTABLE = CachePolicy("public-immutable", f"public, max-age={IMMUTABLE_MAX_AGE_S}, immutable")
 # The same for everyone, fine for an hour (the push key).
 PUBLIC_SHORT = CachePolicy("public-short", "public, max-age=3600")
