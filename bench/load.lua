@@ -49,7 +49,7 @@ function request()
     '"surface":"synthetic_track","intervals":{"bouts":6,"backward_s":30,"recovery_s":60},' ..
     '"effort":3,"soreness":[],"notes":"load test","weather":null}',
     uuid4(), started_at, 600 + math.random(600), 1000 + math.random(2000))
-  return wrk.format("POST", "/api/v1/sessions", post_headers, body)
+  return wrk.format("POST", "/api/v1/runs", post_headers, body)
 end
 
 function response(status, headers, body)

@@ -47,7 +47,7 @@ PAGES = {
     "list, page 100 (keyset)": ("{deep_page}", 2),
     "list, month + setting": ("/log?month={month}&setting=treadmill", 2),
     "progress": ("/progress", 3),
-    "API list (50)": ("/api/v1/sessions?limit=50", 2),
+    "API list (50)": ("/api/v1/runs?limit=50", 2),
 }
 
 

@@ -167,7 +167,7 @@ def create_runner(database_url: str, email: str = "runner@example.org") -> tuple
 
 
 def session_body(session_id: str | None = None, n: int = 0) -> dict:
-    """A valid session for POST /api/v1/sessions; the notes say which post it was."""
+    """A valid run for POST /api/v1/runs; the notes say which post it was."""
     started = datetime.now(UTC) - timedelta(hours=2, minutes=n % 600)
     return {
         "id": session_id or str(uuid.uuid4()),
@@ -219,7 +219,7 @@ def post_session(
 ) -> Outcome:
     try:
         response = session.post(
-            f"{base_url}/api/v1/sessions",
+            f"{base_url}/api/v1/runs",
             json=body,
             timeout=timeout_s,
             headers={"Authorization": f"Bearer {token}"},

@@ -15,7 +15,7 @@ wrk (`-c 200 -t 2`, a Lua script, bench/load.lua) sends, per request at random:
 * 50 %  GET  /api/v1/advice at one of 40 places (about 1 km apart around Vaduz: the first request
          for each fetches the weather, the rest are cached);
 * 30 %  GET  /api/v1/venues around one of 200 points near Vaduz (the spatial query in PostgreSQL);
-* 20 %  POST /api/v1/sessions, a new session with a fresh client UUID each time (a write).
+* 20 %  POST /api/v1/runs, a new run with a fresh client UUID each time (a write).
 
 "Errors" are everything wrk counts as one (a non-2xx/3xx status, a connect/read/write error or a
 request over wrk's 10 s timeout). Afterwards the database must hold a row for every 201 the
