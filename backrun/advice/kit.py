@@ -15,6 +15,7 @@ from typing import Any
 from backrun.safety import indices
 from backrun.safety.daylight import is_dark
 from backrun.safety.rules import RunConditions, humidity_pct, liquid_precipitation_mm, mean_wind_kmh
+from backrun.weather.model import Step
 
 WARMTHS = ("hot", "normal", "cold")
 FEEDBACK = ("too_warm", "right", "too_cold")
@@ -69,7 +70,7 @@ def weather_for_kit(c: RunConditions | None) -> KitWeather | None:
     )
 
 
-def _feels_like_c(step) -> float | None:
+def _feels_like_c(step: Step) -> float | None:
     t = step.temperature_c
     if t is None:
         return None

@@ -220,7 +220,7 @@ class RunSchema(StrictSchema):
 
     @validates_schema
     def _consistent(self, data, **kwargs):
-        errors: dict[str, list[str]] = {}
+        errors = {}  # field -> messages
         started_at = data.get("started_at")
         if started_at is not None:
             if started_at > datetime.now(UTC) + MAX_START_AHEAD:

@@ -13,7 +13,7 @@ don't apply to it (the whole may well be a big park).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from backrun.venues.classify import Rejection, VenueKind, classify
@@ -128,7 +128,7 @@ def relation_shape(members: Sequence[tuple[str, Sequence[LatLon | None] | None]]
     )
 
 
-def _dedupe(points) -> list[LatLon]:
+def _dedupe(points: Iterable[LatLon]) -> list[LatLon]:
     """Without repeated consecutive points (two nodes on one spot), which add nothing."""
     out: list[LatLon] = []
     for p in points:
