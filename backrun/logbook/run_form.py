@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import ValidationError
 
-from backrun.logbook.fields import FORM_FIELD_OF
-from backrun.logbook.fields import FORM_FIELDS as FIELD_TABLE_FORM_FIELDS
+from backrun.logbook.fields import FORM_FIELD_OF, FORM_FIELDS, GROUP_MEMBERS
 from backrun.logbook.models import SETTINGS, SORENESS_PLACES, Run
 from backrun.logbook.schemas import load_run
 from backrun.logbook.units import distance_in_units, metres_per_unit
@@ -23,14 +22,13 @@ from backrun.platform.zones import valid_time_zone
 
 # What the form posts as single text values: the run's fields (fields.py) but the soreness boxes,
 # plus the time zone and the signed weather snapshot.
-TEXT_FIELDS = (*(name for name in FIELD_TABLE_FORM_FIELDS if name != "soreness"), "tz", "weather_token")
+TEXT_FIELDS = (*(name for name in FORM_FIELDS if name != "soreness"), "tz", "weather_token")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,3}):([0-5]\d)$")
 
-# API field -> form field, for the messages.
-FIELD_OF = FORM_FIELD_OF
+INTERVAL_PARTS = GROUP_MEMBERS["intervals"]  # bouts, backward_s, recovery_s: the form's names too
 # Where a message can show: every field of the run the form carries, and the intervals as a whole.
-FORM_FIELDS = {*FIELD_TABLE_FORM_FIELDS, "intervals"}
+MESSAGE_FIELDS = {*FORM_FIELDS, "intervals"}
 # The schema speaks in seconds; the form asks for minutes.
 FRIENDLIER = {"duration": "Enter a duration over 0 and at most 12 hours."}
 
@@ -222,7 +220,7 @@ class RunForm:
         return venue or None
 
     def _intervals(self, payload: dict) -> None:
-        parts = {name: self.value(name) for name in ("bouts", "backward_s", "recovery_s")}
+        parts = {name: self.value(name) for name in INTERVAL_PARTS}
         pattern = self.value("pattern") or ("intervals" if any(parts.values()) else "mixed")
         payload["pattern"] = pattern
         if pattern != "intervals":
@@ -239,7 +237,7 @@ class RunForm:
             )
             return
         intervals: dict = {}
-        for name in ("bouts", "backward_s", "recovery_s"):
+        for name in INTERVAL_PARTS:
             self._integer(intervals, name, name)
         if intervals.get("recovery_s") is None:
             intervals["recovery_s"] = 0
@@ -249,12 +247,10 @@ class RunForm:
         for key, value in messages.items():
             if key == "intervals" and isinstance(value, dict):
                 for inner, inner_messages in value.items():
-                    self.errors[inner if inner in ("bouts", "backward_s", "recovery_s") else "intervals"] = (
-                        _first(inner_messages)
-                    )
+                    self.errors[inner if inner in INTERVAL_PARTS else "intervals"] = _first(inner_messages)
                 continue
-            name = FIELD_OF.get(key, key)
-            if name not in FORM_FIELDS:
+            name = FORM_FIELD_OF.get(key, key)
+            if name not in MESSAGE_FIELDS:
                 name = "id"  # shown above the button: nothing the runner typed, but never hidden
             self.errors[name] = FRIENDLIER.get(name) or _first(value)
 

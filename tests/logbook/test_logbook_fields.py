@@ -52,7 +52,7 @@ def test_nest_and_flatten_are_each_others_inverse_for_a_stored_run():
 
 
 def test_the_form_maps_its_messages_through_the_table():
-    assert run_form.FIELD_OF == {
+    assert fields.FORM_FIELD_OF == {
         "started_at": "started_local",
         "duration_s": "duration",
         "distance_m": "distance",
