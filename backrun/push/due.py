@@ -275,16 +275,16 @@ class _Sender:
         config = current_app.config
         self.signer = VapidSigner(vapid(), config["BACKRUN_CONTACT"])
         self.allowed_origins = tuple(config["BACKRUN_PUSH_ALLOWED_ORIGINS"])
-        self.session = requests.Session()
+        self.client = requests.Session()
         adapter = requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=settings.senders)
-        self.session.mount("https://", adapter)
-        self.session.mount("http://", adapter)
-        self.session.headers["User-Agent"] = f"Backrun push ({config['BACKRUN_CONTACT']})"
+        self.client.mount("https://", adapter)
+        self.client.mount("http://", adapter)
+        self.client.headers["User-Agent"] = f"Backrun push ({config['BACKRUN_CONTACT']})"
         self.pool = ThreadPoolExecutor(max_workers=settings.senders, thread_name_prefix="push-send")
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
-        self.session.close()
+        self.client.close()
 
     def deliver(self, pending: Iterable[Claim], at: datetime) -> None:
         chunk: list[Claim] = []
@@ -316,7 +316,7 @@ class _Sender:
             return Outcome(None, error="endpoint not on BACKRUN_PUSH_ALLOWED_ORIGINS", permanent=True)
         kind = claim.kind
         return send(
-            self.session,
+            self.client,
             self.signer,
             info,
             claim.payload,

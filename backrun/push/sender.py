@@ -94,7 +94,7 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
 
 
 def send(
-    session: requests.Session,
+    client: requests.Session,
     signer: VapidSigner,
     subscription_info: dict,
     payload: dict,
@@ -110,7 +110,7 @@ def send(
     headers = {"Urgency": urgency, "Topic": topic, **signer.headers(audience)}
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     try:
-        response = WebPusher(subscription_info, requests_session=session).send(
+        response = WebPusher(subscription_info, requests_session=client).send(
             data, headers=headers, ttl=ttl, content_encoding="aes128gcm", timeout=(min(timeout, 5.0), timeout)
         )
     except WebPushException as exc:

@@ -81,14 +81,14 @@ class ElevationClient:
     def __init__(
         self,
         url: str,
-        session: requests.Session,
+        client: requests.Session,
         *,
         timeout_s: float,
         pause_s: float = PAUSE_S,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.url = url
-        self._session = session
+        self._client = client
         self._timeout_s = timeout_s
         self._pause_s = pause_s
         self._sleep = sleep
@@ -108,7 +108,7 @@ class ElevationClient:
             "longitude": ",".join(f"{p[1]:.4f}" for p in points),
         }
         try:
-            response = self._session.get(self.url, params=params, timeout=self._timeout_s)
+            response = self._client.get(self.url, params=params, timeout=self._timeout_s)
         except requests.RequestException as exc:
             raise ElevationError(
                 "unavailable", f"elevation service unreachable: {type(exc).__name__}"

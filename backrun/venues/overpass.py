@@ -185,7 +185,7 @@ class OverpassClient:
     def __init__(
         self,
         url: str,
-        session: requests.Session,
+        client: requests.Session,
         coordinator: Any,
         backoff: BackoffStore,
         *,
@@ -195,7 +195,7 @@ class OverpassClient:
         lock_wait_s: float = 5.0,
     ) -> None:
         self.url = url
-        self._session = session
+        self._client = client
         self._coordinator = coordinator
         self._backoff = backoff
         self._connect_timeout_s = connect_timeout_s
@@ -228,7 +228,7 @@ class OverpassClient:
     def _request(self, query: str) -> list[OverpassElement]:
         started = time.monotonic()
         try:
-            response = self._session.post(
+            response = self._client.post(
                 self.url,
                 data={"data": query},
                 timeout=(self._connect_timeout_s, self._read_timeout_s),

@@ -59,14 +59,14 @@ class OpenMeteoAirQuality:
 
     name = PROVIDER
 
-    def __init__(self, session: requests.Session, base_url: str, timeout_s: float) -> None:
-        self._session = session
+    def __init__(self, client: requests.Session, base_url: str, timeout_s: float) -> None:
+        self._client = client
         self._base_url = base_url
         self._timeout_s = timeout_s
 
     def fetch(self, latitude: float, longitude: float, now: datetime) -> AirQuality:
         params = request_params(latitude, longitude)
-        payload = get_json(self._session, self._base_url, params, self._timeout_s, PROVIDER)
+        payload = get_json(self._client, self._base_url, params, self._timeout_s, PROVIDER)
         return parse(payload, latitude, longitude, now)
 
 
@@ -169,7 +169,7 @@ class AirQualityService:
         settings: AirQualitySettings,
         store: Any,
         coordinator: Coordinator,
-        session: requests.Session,
+        client: requests.Session,
         *,
         now: Callable[[], datetime] | None = None,
         max_workers: int = 8,
@@ -179,9 +179,9 @@ class AirQualityService:
         self._settings = settings
         self._store = SafeStore(store)
         self._coordinator = coordinator
-        self._session = session
+        self._client = client
         self._now = now or utc_now
-        self._provider = provider or OpenMeteoAirQuality(session, settings.url, settings.timeout_s)
+        self._provider = provider or OpenMeteoAirQuality(client, settings.url, settings.timeout_s)
         # Two pools: requests wait in the first while their fetch runs in the second, so a crowd
         # of waiters can never starve the fetch that would answer them.
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="air-quality")
@@ -196,7 +196,7 @@ class AirQualityService:
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._fetch_pool.shutdown(wait=False, cancel_futures=True)
-        self._session.close()
+        self._client.close()
 
     def start(self, latitude: float, longitude: float) -> Pending | None:
         """Begin finding out (alongside the weather fetch); `collect` the answer."""

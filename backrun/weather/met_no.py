@@ -2,7 +2,7 @@
 the fallback weather provider.
 
 Its terms are strict, so `MetNo`, a WeatherProvider (backrun/weather/provider.py), follows
-them: an identifying User-Agent (the session's), coordinates with at most 4 decimals, no new
+them: an identifying User-Agent (the client's), coordinates with at most 4 decimals, no new
 request before `Expires`, and revalidation with `If-Modified-Since`. The last response is kept
 in the shared cache for that, as plain JSON.
 
@@ -77,8 +77,8 @@ class MetNo:
     name = PROVIDER
     start_slack = timedelta(hours=1)  # the series may start at the next full hour
 
-    def __init__(self, session: requests.Session, base_url: str, timeout_s: float, store: Store) -> None:
-        self._session = session  # its User-Agent identifies Backrun, as the terms ask
+    def __init__(self, client: requests.Session, base_url: str, timeout_s: float, store: Store) -> None:
+        self._client = client  # its User-Agent identifies Backrun, as the terms ask
         self._base_url = base_url
         self._timeout_s = timeout_s
         self._store = store
@@ -92,7 +92,7 @@ class MetNo:
 
         headers = {"If-Modified-Since": stored.last_modified} if stored and stored.last_modified else {}
         try:
-            response = self._session.get(
+            response = self._client.get(
                 self._base_url,
                 params={"lat": str(lat), "lon": str(lon)},
                 headers=headers,

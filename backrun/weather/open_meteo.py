@@ -84,24 +84,24 @@ class OpenMeteo:
     name = PROVIDER
     start_slack = timedelta(0)  # the hourly series always covers the current hour
 
-    def __init__(self, session: requests.Session, base_url: str, timeout_s: float) -> None:
-        self._session = session
+    def __init__(self, client: requests.Session, base_url: str, timeout_s: float) -> None:
+        self._client = client
         self._base_url = base_url
         self._timeout_s = timeout_s
 
     def fetch(self, latitude: float, longitude: float, now: datetime) -> Forecast:
         params = request_params(latitude, longitude)
-        payload = get_json(self._session, self._base_url, params, self._timeout_s, PROVIDER)
+        payload = get_json(self._client, self._base_url, params, self._timeout_s, PROVIDER)
         return parse(payload, latitude, longitude, now)
 
 
 def get_json(
-    session: requests.Session, base_url: str, params: dict[str, Any], timeout: float, provider: str
+    client: requests.Session, base_url: str, params: dict[str, Any], timeout: float, provider: str
 ) -> Any:
     """GET one of Open-Meteo's APIs (forecast, air quality: the same errors) and return its JSON;
     ProviderError for a timeout, a failed connection, an error answer or a body that isn't JSON."""
     try:
-        response = session.get(base_url, params=params, timeout=timeout)
+        response = client.get(base_url, params=params, timeout=timeout)
     except requests.Timeout as exc:
         raise ProviderError(provider, "timeout", str(exc)) from exc
     except requests.RequestException as exc:

@@ -207,13 +207,13 @@ class SafeStore:
 
 
 def weather_providers(
-    settings: WeatherSettings, session: requests.Session, store: Store
+    settings: WeatherSettings, client: requests.Session, store: Store
 ) -> list[WeatherProvider]:
     """The forecast providers in order of preference: Open-Meteo's richer data (15-minute steps,
     ground and sun variables) first, MET Norway when it fails or is slow."""
     return [
-        OpenMeteo(session, settings.open_meteo_url, settings.timeout_s),
-        MetNo(session, settings.met_no_url, settings.timeout_s, store),
+        OpenMeteo(client, settings.open_meteo_url, settings.timeout_s),
+        MetNo(client, settings.met_no_url, settings.timeout_s, store),
     ]
 
 
@@ -223,7 +223,7 @@ class WeatherService:
         settings: WeatherSettings,
         store: Store,
         coordinator: Coordinator,
-        session: requests.Session,
+        client: requests.Session,
         *,
         now: Callable[[], datetime] | None = None,
         upstreams: Upstreams | None = None,
@@ -233,11 +233,11 @@ class WeatherService:
         self._settings = settings
         self._store = SafeStore(store)
         self._coordinator = coordinator
-        self._session = session
+        self._client = client
         self._now = now or utc_now
         self._upstreams = upstreams or Upstreams()
         if providers is None:
-            providers = weather_providers(settings, session, self._store)
+            providers = weather_providers(settings, client, self._store)
         self._providers = tuple(providers)
         self._rank = {provider.name: rank for rank, provider in enumerate(self._providers)}
         self._breakers: dict[str, Breaker] = {
@@ -254,7 +254,7 @@ class WeatherService:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
-        self._session.close()
+        self._client.close()
 
     def forecast(self, latitude: float, longitude: float) -> ForecastResult:
         cell = Cell.of(latitude, longitude)
