@@ -2,7 +2,7 @@
 
 A rule sees a `RunConditions`: the steps overlapping the run, the steps around it for lightning,
 the hourly steps of the past GROUND_HISTORY_H hours and the lowest sun elevation during the run.
-Rules never decide the final verdict; `advice.advise` ranks what they return. Every number comes
+Rules never decide the final verdict; `verdict.advise` ranks what they return. Every number comes
 from `thresholds`.
 
 Unknown values never count as "fine": a rule that cannot see a value does not fire, and the

@@ -2,7 +2,7 @@
 severities, the registry of reason codes and small evidence helpers.
 
 Each rule module declares the codes it can emit with `reason_code`, and `Reason` refuses any other
-code: so a new code is always in `HAZARD_OF`, and tests/safety/safety/test_safety_docs.py then fails
+code: so a new code is always in `HAZARD_OF`, and tests/safety/test_docs.py then fails
 until docs/safety-rules.md documents it.
 """
 
